@@ -1,0 +1,45 @@
+import { ElfError } from "./elf/errors.ts";
+import { ElfFile } from "./elf/reader.ts";
+import { type FindBinaryOptions, findBinary } from "./find-binary.ts";
+import { loadElfSymbols } from "./elf-symbols.ts";
+import type { SymbolTable } from "./symbol-table.ts";
+
+/** Options for {@link loadDsoSymbols}. */
+export interface LoadDsoSymbolsOptions extends FindBinaryOptions {
+  /** Demangle names (default true). */
+  demangle?: boolean;
+}
+
+/**
+ * Finds and loads a user-space DSO's symbols as perf does. Symbol addresses are file
+ * offsets: look a sample up with {@link mapIp}(ip, map.start, map.pgoff). Returns null
+ * when no readable ELF exists or it is corrupt (the error is for that DSO only).
+ */
+export function loadDsoSymbols(path: string, options: LoadDsoSymbolsOptions = {}): SymbolTable | null {
+  const found = findBinary(path, options);
+  if (!found) return null;
+  let syms: ElfFile | null = null;
+  let runtime: ElfFile | null = null;
+  try {
+    syms = ElfFile.open(found.syms.path);
+    runtime = found.runtime.path === found.syms.path ? syms : ElfFile.open(found.runtime.path);
+    return loadElfSymbols(syms, { runtime, demangle: options.demangle });
+  } catch (e) {
+    if (e instanceof ElfError) return null;
+    throw e;
+  } finally {
+    syms?.close();
+    if (runtime !== syms) runtime?.close();
+  }
+}
+
+/**
+ * perf's map__map_ip for file-backed maps: a sample address → the DSO-relative address
+ * (file offset space) that symbol tables from {@link loadDsoSymbols} use.
+ */
+export function mapIp(ip: bigint, mapStart: bigint, pgoff: bigint): bigint {
+  if (typeof ip !== "bigint") throw new TypeError(`ip must be a bigint, got ${typeof ip}`);
+  if (typeof mapStart !== "bigint") throw new TypeError(`mapStart must be a bigint, got ${typeof mapStart}`);
+  if (typeof pgoff !== "bigint") throw new TypeError(`pgoff must be a bigint, got ${typeof pgoff}`);
+  return ip - mapStart + pgoff;
+}

@@ -1,0 +1,84 @@
+import {
+  EM_AARCH64,
+  EM_ARM,
+  SHN_ABS,
+  SHN_UNDEF,
+  SHT_NOBITS,
+  STT_FUNC,
+  STT_GNU_IFUNC,
+  STT_NOTYPE,
+  STT_OBJECT,
+} from "./elf/constants.ts";
+import type { ElfFile, ElfSymbol } from "./elf/reader.ts";
+import { demangle as demangleName } from "./demangle.ts";
+import { type SymbolInput, SymbolTable } from "./symbol-table.ts";
+
+/** Options for {@link loadElfSymbols}. */
+export interface LoadElfSymbolsOptions {
+  /**
+   * The file the code is mapped from, when symbols come from a separate debug file
+   * (perf's runtime_ss): its program headers convert addresses. Default: the syms file.
+   */
+  runtime?: ElfFile;
+  /** Demangle C++/Rust names as perf does (default true; perf --no-demangle → false). */
+  demangle?: boolean;
+  /**
+   * Convert symbol values to file offsets as perf does for user-space DSOs, so a sample
+   * address maps with `ip - map.start + map.pgoff` (default true). False keeps st_value.
+   */
+  fileOffsets?: boolean;
+}
+
+/**
+ * Loads a DSO's symbols the way perf 6.1's dso__load_sym does: `.symtab` when present,
+ * else `.dynsym`; functions (STT_FUNC, STT_GNU_IFUNC), objects, and labels in text/data
+ * sections; ARM mapping symbols dropped; values rebased from virtual addresses to file
+ * offsets through the PT_LOAD holding them; then perf's end and duplicate fix-ups.
+ */
+export function loadElfSymbols(syms: ElfFile, options: LoadElfSymbolsOptions = {}): SymbolTable {
+  if (typeof syms !== "object" || syms === null || typeof syms.symbols !== "function") {
+    throw new TypeError("syms must be an ElfFile");
+  }
+  if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
+  const runtime = options.runtime ?? syms;
+  const wantDemangle = options.demangle !== false;
+  const toOffsets = options.fileOffsets !== false;
+  const table = syms.hasSymtab() ? syms.symbols(".symtab") : syms.symbols(".dynsym");
+  const machine = syms.header.machine;
+  const out: SymbolInput[] = [];
+  for (const sym of table) {
+    const isLabel = isLabelSym(sym);
+    if (!isLabel && !isFunction(sym) && !isObject(sym)) continue;
+    if ((machine === EM_ARM || machine === EM_AARCH64) && isArmMappingSymbol(sym.name)) continue;
+    let sec = syms.sections[sym.shndx];
+    if (!sec) continue; // perf gives up on the file; one bad index only loses this symbol here
+    // Debug files keep section headers but not contents (NOBITS): use the runtime file's.
+    if (runtime !== syms && sec.type === SHT_NOBITS) sec = runtime.sections[sym.shndx] ?? sec;
+    if (isLabel && !sec.name.includes("text") && !sec.name.includes("data")) continue;
+    let value = sym.value;
+    if (machine === EM_ARM && sym.type === STT_FUNC && (value & 1n) === 1n) value -= 1n;
+    if (toOffsets) {
+      const ph = runtime.loadSegmentFor(value);
+      value -= ph ? ph.vaddr - ph.offset : sec.addr - BigInt(sec.offset);
+    }
+    out.push({ name: wantDemangle ? demangleName(sym.name) : sym.name, start: value, size: sym.size, binding: sym.binding });
+  }
+  return SymbolTable.build(out);
+}
+
+function isFunction(s: ElfSymbol): boolean {
+  return (s.type === STT_FUNC || s.type === STT_GNU_IFUNC) && s.name !== "" && s.shndx !== SHN_UNDEF;
+}
+
+function isObject(s: ElfSymbol): boolean {
+  return s.type === STT_OBJECT && s.name !== "" && s.shndx !== SHN_UNDEF;
+}
+
+function isLabelSym(s: ElfSymbol): boolean {
+  return s.type === STT_NOTYPE && s.name !== "" && s.shndx !== SHN_UNDEF && s.shndx !== SHN_ABS;
+}
+
+/** ARM ELF mapping symbols ($a, $d, $t, $x, optionally with a ".suffix") mark code/data, not functions. */
+function isArmMappingSymbol(name: string): boolean {
+  return name[0] === "$" && "adtx".includes(name[1] ?? "") && name.length >= 2 && (name.length === 2 || name[2] === ".");
+}

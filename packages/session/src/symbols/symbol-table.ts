@@ -1,0 +1,175 @@
+import { STB_GLOBAL, STB_WEAK } from "./elf/constants.ts";
+
+/** A resolved symbol: `[start, end)` in the address space the table was built for. */
+export interface Sym {
+  name: string;
+  start: bigint;
+  /** Exclusive end. A zero-size symbol that perf could not extend has end === start. */
+  end: bigint;
+}
+
+/** A symbol before the table fixes ends and duplicates (perf's `struct symbol` inputs). */
+export interface SymbolInput {
+  name: string;
+  start: bigint;
+  /** Size in bytes; 0 when unknown (the end is then taken from the next symbol). */
+  size: bigint;
+  /** STB_* binding, used to choose among symbols at one address (default STB_GLOBAL). */
+  binding?: number;
+}
+
+/** How {@link SymbolTable.build} fixes zero-size symbols. */
+export interface FixupOptions {
+  /** kallsyms rule: a symbol followed by one of another module (or the kernel) ends one page later. */
+  kallsyms?: boolean;
+}
+
+const CACHE_LIMIT = 1 << 16;
+
+/**
+ * Address → symbol lookup over sorted arrays with binary search, caching each address
+ * looked up. Built as perf builds a dso's symbol tree: zero-size symbols extended to the
+ * next one (symbols__fixup_end), then one symbol kept per start (symbols__fixup_duplicate).
+ */
+export class SymbolTable {
+  readonly #starts: BigUint64Array;
+  readonly #ends: BigUint64Array;
+  readonly #syms: Sym[];
+  #cache = new Map<bigint, Sym | null>();
+
+  private constructor(syms: Sym[]) {
+    this.#syms = syms;
+    this.#starts = BigUint64Array.from(syms, (s) => s.start);
+    this.#ends = BigUint64Array.from(syms, (s) => s.end);
+  }
+
+  /** Builds a table from raw symbols, applying perf's end and duplicate fix-ups. */
+  static build(inputs: readonly SymbolInput[], options: FixupOptions = {}): SymbolTable {
+    if (!Array.isArray(inputs)) throw new TypeError(`inputs must be an array, got ${typeof inputs}`);
+    if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
+    // Stable sort by start keeps perf's insertion order among equal starts.
+    const work = inputs
+      .map((s) => ({ name: s.name, start: s.start, end: s.start + s.size, binding: s.binding ?? STB_GLOBAL }))
+      .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+    fixupEnd(work, options.kallsyms === true);
+    const kept = fixupDuplicate(work);
+    return new SymbolTable(kept.map((s) => ({ name: s.name, start: s.start, end: s.end })));
+  }
+
+  /** Wraps symbols that are already final (sorted by start, ends fixed). */
+  static fromSorted(syms: readonly Sym[]): SymbolTable {
+    if (!Array.isArray(syms)) throw new TypeError(`syms must be an array, got ${typeof syms}`);
+    return new SymbolTable([...syms]);
+  }
+
+  /** Number of symbols. */
+  get size(): number {
+    return this.#syms.length;
+  }
+
+  /** All symbols sorted by start. */
+  symbols(): readonly Sym[] {
+    return this.#syms;
+  }
+
+  /**
+   * The symbol covering `addr` (start <= addr < end, or addr === start for a symbol perf
+   * left zero-sized), or null.
+   */
+  find(addr: bigint): Sym | null {
+    if (typeof addr !== "bigint") throw new TypeError(`addr must be a bigint, got ${typeof addr}`);
+    const hit = this.#cache.get(addr);
+    if (hit !== undefined) return hit;
+    const found = this.#search(addr);
+    if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
+    this.#cache.set(addr, found);
+    return found;
+  }
+
+  /** The first symbol with this name, or null (linear: meant for tests and tooling). */
+  findByName(name: string): Sym | null {
+    return this.#syms.find((s) => s.name === name) ?? null;
+  }
+
+  #search(addr: bigint): Sym | null {
+    const starts = this.#starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    let idx = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid]! <= addr) {
+        idx = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (idx < 0) return null;
+    const end = this.#ends[idx]!;
+    if (addr < end || addr === starts[idx]) return this.#syms[idx]!;
+    return null;
+  }
+}
+
+interface Work {
+  name: string;
+  start: bigint;
+  end: bigint;
+  binding: number;
+}
+
+const PAGE = 4096n;
+function roundupPage(v: bigint): bigint {
+  return ((v + PAGE - 1n) / PAGE) * PAGE;
+}
+
+/** perf 6.1 symbols__fixup_end. */
+function fixupEnd(syms: Work[], isKallsyms: boolean): void {
+  for (let i = 1; i < syms.length; i++) {
+    const prev = syms[i - 1]!;
+    const curr = syms[i]!;
+    if (prev.end !== prev.start) continue;
+    if (isKallsyms && prev.name.includes("[") !== curr.name.includes("[")) prev.end = roundupPage(prev.end + PAGE);
+    else prev.end = curr.start;
+  }
+  const last = syms[syms.length - 1];
+  if (last && last.end === last.start) last.end = roundupPage(last.start) + PAGE;
+}
+
+function underscores(name: string): number {
+  let n = 0;
+  while (name.charCodeAt(n) === 95) n++;
+  return n;
+}
+
+/** perf's choose_best_symbol: true when `a` wins over `b`. */
+function prefersA(a: Work, b: Work): boolean {
+  const la = a.end - a.start;
+  const lb = b.end - b.start;
+  if (lb === 0n && la > 0n) return true;
+  if (la === 0n && lb > 0n) return false;
+  const wa = a.binding === STB_WEAK;
+  const wb = b.binding === STB_WEAK;
+  if (wb && !wa) return true;
+  if (wa && !wb) return false;
+  const ga = a.binding === STB_GLOBAL;
+  const gb = b.binding === STB_GLOBAL;
+  if (ga && !gb) return true;
+  if (gb && !ga) return false;
+  const ua = underscores(a.name);
+  const ub = underscores(b.name);
+  if (ub > ua) return true;
+  if (ua > ub) return false;
+  return a.name.length >= b.name.length;
+}
+
+/** perf's symbols__fixup_duplicate: one symbol per start address. */
+function fixupDuplicate(syms: Work[]): Work[] {
+  const out: Work[] = [];
+  for (const s of syms) {
+    const prev = out[out.length - 1];
+    if (prev && prev.start === s.start) {
+      if (!prefersA(prev, s)) out[out.length - 1] = s;
+    } else out.push(s);
+  }
+  return out;
+}
