@@ -5,7 +5,17 @@
 import { PerfDataError } from "./errors.ts";
 
 /** Known attr sizes (PERF_ATTR_SIZE_VER0..VER8). */
-export const ATTR_SIZE = { VER0: 64, VER1: 72, VER2: 80, VER3: 96, VER4: 104, VER5: 112, VER6: 120, VER7: 128, VER8: 136 };
+export const ATTR_SIZE = {
+  VER0: 64,
+  VER1: 72,
+  VER2: 80,
+  VER3: 96,
+  VER4: 104,
+  VER5: 112,
+  VER6: 120,
+  VER7: 128,
+  VER8: 136,
+};
 /** The size this package writes by default (VER8). */
 export const ATTR_SIZE_CURRENT = 136;
 
@@ -159,7 +169,14 @@ export function bitfield(word: bigint, pos: number, width: number, littleEndian:
 }
 
 /** Places `value` at bits `[pos, pos+width)` (little-endian numbering) for a writer of the given bit order. */
-export function setBitfield(word: bigint, pos: number, width: number, value: number, littleEndian: boolean, wordBits = 64): bigint {
+export function setBitfield(
+  word: bigint,
+  pos: number,
+  width: number,
+  value: number,
+  littleEndian: boolean,
+  wordBits = 64,
+): bigint {
   const shift = BigInt(littleEndian ? pos : wordBits - pos - width);
   const mask = ((1n << BigInt(width)) - 1n) << shift;
   return (word & ~mask) | ((BigInt(value) << shift) & mask);
@@ -234,7 +251,8 @@ export function encodeAttr(attr: Partial<EventAttr>, size = ATTR_SIZE_CURRENT, l
     if (off + width > size) continue;
     const v = values[name];
     if (v === undefined) continue;
-    if (kind === "big" || width === 8) view.setBigUint64(off, BigInt.asUintN(64, BigInt(v as number | bigint)), littleEndian);
+    if (kind === "big" || width === 8)
+      view.setBigUint64(off, BigInt.asUintN(64, BigInt(v as number | bigint)), littleEndian);
     else if (width === 2) view.setUint16(off, Number(v), littleEndian);
     else if (kind === "s") view.setInt32(off, Number(v), littleEndian);
     else view.setUint32(off, Number(v), littleEndian);

@@ -1,0 +1,26 @@
+/**
+ * perf's COMPRESSED/COMPRESSED2 records form one continuous zstd stream per file (flushed,
+ * never ended), so a streaming decoder is needed: fzstd's `Decompress` emits each block as
+ * soon as it is complete, synchronously, which keeps the reader a simple pull loop.
+ */
+import { Decompress } from "fzstd";
+import { PerfDataError } from "./errors.ts";
+
+/** Inflates the zstd bytes of successive compressed records of one stream. */
+export class ZstdStream {
+  private readonly out: Uint8Array[] = [];
+  private readonly dec = new Decompress((chunk) => {
+    this.out.push(chunk);
+  });
+
+  /** Feeds one record's zstd bytes; returns the bytes that became available (possibly none). */
+  push(data: Uint8Array, fileOffset: number, index: number): Uint8Array[] {
+    try {
+      // fzstd may keep a reference to the input: hand it a copy it owns.
+      this.dec.push(data.slice());
+    } catch (e) {
+      throw new PerfDataError("bad-compression", `zstd: ${(e as Error).message}`, fileOffset, index);
+    }
+    return this.out.splice(0);
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Splits a byte stream into records (§6). Bytes arrive in chunks (file windows, pipe reads,
+ * decompressed output); a record that straddles chunks is carried over. Extra payloads of
+ * AUXTRACE and HEADER_TRACING_DATA, which sit outside header.size, are included.
+ */
+import { align } from "./bytes.ts";
+import { PerfDataError } from "./errors.ts";
+
+const EMPTY = new Uint8Array(0);
+
+/** The record found by {@link Framer.next}. */
+export interface Frame {
+  type: number;
+  misc: number;
+  /** Bytes of the record itself. */
+  size: number;
+  /** Bytes that follow it outside header.size. */
+  extra: number;
+  /** Offset in `bytes`. */
+  pos: number;
+  bytes: Uint8Array;
+  view: DataView;
+  /** Absolute offset of the record in its stream. */
+  offset: number;
+}
+
+/** Outcome of {@link Framer.next}: a frame, or how many more bytes are needed. */
+export type FrameResult = Frame | number;
+
+export class Framer {
+  private bytes: Uint8Array = EMPTY;
+  private view: DataView = new DataView(EMPTY.buffer);
+  private pos = 0;
+  /** Absolute stream offset of bytes[0]. */
+  private base: number;
+
+  constructor(
+    startOffset: number,
+    private readonly littleEndian: boolean,
+    /** Largest extra payload accepted (bounds allocation from a hostile size field). */
+    private readonly maxExtra: number,
+  ) {
+    this.base = startOffset;
+  }
+
+  /** Bytes received but not yet consumed. */
+  get pending(): number {
+    return this.bytes.length - this.pos;
+  }
+
+  /** Absolute offset of the next unconsumed byte. */
+  get offset(): number {
+    return this.base + this.pos;
+  }
+
+  /** Appends a chunk; only the unconsumed remainder is copied, never the whole history. */
+  push(chunk: Uint8Array): void {
+    const rest = this.bytes.length - this.pos;
+    if (rest === 0) {
+      this.base += this.bytes.length;
+      this.bytes = chunk;
+    } else {
+      const merged = new Uint8Array(rest + chunk.length);
+      merged.set(this.bytes.subarray(this.pos));
+      merged.set(chunk, rest);
+      this.base += this.pos;
+      this.bytes = merged;
+    }
+    this.pos = 0;
+    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+  }
+
+  /** Skips `n` bytes (resync after damage). */
+  skip(n: number): void {
+    this.pos = Math.min(this.bytes.length, this.pos + n);
+  }
+
+  /**
+   * The next complete record, or the number of bytes still missing for it. Throws a
+   * PerfDataError for a header that cannot be framed (size < 8, absurd payload size).
+   */
+  next(index: number): FrameResult {
+    const avail = this.bytes.length - this.pos;
+    if (avail < 8) return 8 - avail;
+    const v = this.view;
+    const p = this.pos;
+    const le = this.littleEndian;
+    const type = v.getUint32(p, le);
+    const misc = v.getUint16(p + 4, le);
+    let size = v.getUint16(p + 6, le);
+    let extra = 0;
+    if (type === 83) {
+      // COMPRESSED2: trust data_size over a header.size the writer may have wrapped (§14).
+      if (avail < 16) return 16 - avail;
+      const ds = v.getBigUint64(p + 8, le);
+      if (ds > 16n * 1024n * 1024n) this.fail(`COMPRESSED2 data_size ${ds} is implausible`, index, type);
+      const used = 16 + Number(ds);
+      if (align(used, 8) > size) size = used;
+    }
+    if (size < 8) this.fail(`record size ${size} is smaller than its header`, index, type);
+    if (type === 71 || type === 66) {
+      if (avail < 16) return 16 - avail;
+      const x = type === 71 ? v.getBigUint64(p + 8, le) : BigInt(v.getUint32(p + 8, le));
+      if (x > BigInt(this.maxExtra)) this.fail(`payload size ${x} exceeds what the stream can hold`, index, type);
+      extra = Number(x);
+    }
+    const total = size + extra;
+    if (avail < total) return total - avail;
+    this.pos += total;
+    return { type, misc, size, extra, pos: p, bytes: this.bytes, view: v, offset: this.base + p };
+  }
+
+  private fail(msg: string, index: number, type: number): never {
+    throw new PerfDataError("bad-record", msg, this.base + this.pos, index, type);
+  }
+}

@@ -1,0 +1,511 @@
+/**
+ * Opening a perf.data file or stream and walking its records: the entry point of the package.
+ * File mode reads the header, attrs and feature table up front and streams the data section in
+ * windows; pipe mode learns attrs, features and tracing data from in-band records as they come.
+ */
+import { openSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { decodeAttr } from "./attr.ts";
+import { viewOf } from "./bytes.ts";
+import { ZstdStream } from "./compression.ts";
+import { Feature, FILE_HEADER_SIZE, PIPE_HEADER_SIZE, RecordType } from "./constants.ts";
+import { checkArg, PerfDataError } from "./errors.ts";
+import { type EventEntry, EventIndex } from "./evlist.ts";
+import { type Frame, Framer } from "./framer.ts";
+import { detectEndianness, type FileHeader, headerSizeOf, parseFileHeader } from "./header.ts";
+import { OrderedQueue } from "./ordering.ts";
+import { PerfRecord } from "./record.ts";
+import { decodeUserRecord } from "./records/user.ts";
+import { FileSource } from "./source/file-source.ts";
+import { MemorySource } from "./source/memory-source.ts";
+import { PipeSource } from "./source/pipe-source.ts";
+import type { RandomAccessSource } from "./source/types.ts";
+
+/** What {@link openPerfData} accepts: a path (`"-"` for stdin), bytes, or an fd. */
+export type PerfDataInput = string | Uint8Array | { path: string } | { fd: number } | { bytes: Uint8Array };
+
+/** Options of {@link openPerfData}. */
+export interface OpenOptions {
+  /** Bytes read per window of the data section (default 4 MiB). Small values exercise straddling. */
+  windowSize?: number;
+}
+
+/** Options of {@link PerfDataFile.records}. */
+export interface RecordsOptions {
+  /** Deliver kernel records in timestamp order as perf does (FINISHED_ROUND rounds). Default false: file order. */
+  ordered?: boolean;
+  /**
+   * Called on damage. Return "skip" to resync past the bad bytes and go on, "stop" to end the
+   * iteration quietly. Without it, the iterator throws the error after every valid record.
+   */
+  onError?: (err: PerfDataError) => "skip" | "stop";
+}
+
+/** A feature section's location in the file (or its in-band payload in pipe mode). */
+export interface FeatureSection {
+  id: number;
+  offset: number;
+  size: number;
+  bytes: Uint8Array;
+}
+
+const DEFAULT_WINDOW = 4 << 20;
+const MAX_PIPE_PAYLOAD = 256 << 20;
+
+/** An open perf.data file or stream. Close it (or use `using`) to release the fd. */
+export class PerfDataFile {
+  /** "file" for seekable perf.data, "pipe" for the streamed format (also when saved to disk). */
+  readonly mode: "file" | "pipe";
+  readonly littleEndian: boolean;
+  /** The file header (file mode only). */
+  readonly header: FileHeader | undefined;
+  /** Path when opened from one. */
+  readonly path: string | undefined;
+  /** Feature sections: from the feature table (file mode) or HEADER_FEATURE records (pipe mode, filled while reading). */
+  readonly featureSections = new Map<number, FeatureSection>();
+  /** Tracing data blob (feature 1, or the HEADER_TRACING_DATA record in pipe mode). */
+  tracingData: Uint8Array | undefined;
+  /** Problems found while opening that did not stop it (bad feature table entries, …). */
+  readonly warnings: PerfDataError[] = [];
+  /** Member files of a directory-mode recording (`data.N`), read after the main data section. */
+  readonly members: string[] = [];
+
+  private readonly index = new EventIndex();
+  private readonly windowSize: number;
+  private randomSource: RandomAccessSource | undefined;
+  private pipeSource: PipeSource | undefined;
+  /** Where records start and end in the random-access source. */
+  private dataStart = 0;
+  private dataEnd = 0;
+  private consumed = false;
+  private passes = 0;
+
+  /** @internal Use {@link openPerfData}. */
+  constructor(input: PerfDataInput, options: OpenOptions = {}) {
+    const ws = options.windowSize ?? DEFAULT_WINDOW;
+    checkArg(Number.isInteger(ws) && ws >= 64, "options.windowSize", "an integer >= 64", ws);
+    this.windowSize = ws;
+    let path: string | undefined;
+    if (typeof input === "string") path = input;
+    else if (input instanceof Uint8Array) this.randomSource = new MemorySource(input);
+    else if (input && typeof input === "object" && "bytes" in input && input.bytes instanceof Uint8Array)
+      this.randomSource = new MemorySource(input.bytes);
+    else if (input && typeof input === "object" && "path" in input && typeof input.path === "string") path = input.path;
+    else if (input && typeof input === "object" && "fd" in input && Number.isInteger(input.fd)) {
+      this.pipeSource = new PipeSource(input.fd, false);
+    } else checkArg(false, "input", "a path, a Uint8Array, { path }, { bytes } or { fd }", input);
+    this.path = path;
+    if (path === "-") this.pipeSource = new PipeSource(0, false);
+    else if (path !== undefined) {
+      let st: ReturnType<typeof statSync>;
+      try {
+        st = statSync(path);
+      } catch (e) {
+        throw new PerfDataError("io", `cannot open ${path}: ${(e as Error).message}`, -1);
+      }
+      if (st.isDirectory()) {
+        const dir = path;
+        this.members = readdirSync(dir)
+          .filter((n) => /^data\.\d+$/.test(n))
+          .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)))
+          .map((n) => join(dir, n));
+        path = join(dir, "data");
+      }
+      if (st.isFIFO()) this.pipeSource = new PipeSource(openSync(path, "r"), true);
+      else this.randomSource = new FileSource(path);
+    }
+    try {
+      const first = this.readStart();
+      this.littleEndian = detectEndianness(first);
+      const hsize = headerSizeOf(first, this.littleEndian);
+      if (hsize === PIPE_HEADER_SIZE) {
+        this.mode = "pipe";
+        this.header = undefined;
+        this.dataStart = PIPE_HEADER_SIZE;
+        this.dataEnd = this.randomSource ? this.randomSource.size : Number.POSITIVE_INFINITY;
+        if (this.pipeSource) this.pipeSource.unread(first.subarray(PIPE_HEADER_SIZE));
+      } else {
+        this.mode = "file";
+        if (!this.randomSource)
+          throw new PerfDataError("unsupported", "a file-mode perf.data cannot be read from a pipe", 0);
+        this.header = parseFileHeader(first, this.randomSource.size);
+        this.readAttrs(this.header);
+        this.readFeatureTable(this.header);
+      }
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+  }
+
+  private readStart(): Uint8Array {
+    if (this.randomSource) {
+      const b = this.randomSource.read(0, FILE_HEADER_SIZE);
+      if (b.length < 16) throw new PerfDataError("truncated", `file is ${b.length} bytes, too short for a header`, 0);
+      return b;
+    }
+    // Pipe: read until 16 bytes are in hand; keep the rest for the record reader.
+    const parts: Uint8Array[] = [];
+    let n = 0;
+    while (n < PIPE_HEADER_SIZE) {
+      const c = this.pipeSource!.read(65536);
+      if (!c) throw new PerfDataError("truncated", `stream ended after ${n} bytes, before the header`, n);
+      parts.push(c);
+      n += c.length;
+    }
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  }
+
+  private readAttrs(h: FileHeader): void {
+    const src = this.randomSource!;
+    if (h.attrSize < 64 + 16) throw new PerfDataError("bad-header", `attr_size ${h.attrSize} is too small`, 16);
+    const n = Math.floor(h.attrs.size / h.attrSize);
+    const bytes = src.read(h.attrs.offset, n * h.attrSize);
+    const v = viewOf(bytes);
+    for (let i = 0; i < n; i++) {
+      const at = i * h.attrSize;
+      const attr = decodeAttr(v, at, h.attrSize - 16, this.littleEndian);
+      const idsOff = Number(v.getBigUint64(at + h.attrSize - 16, this.littleEndian));
+      const idsSize = Number(v.getBigUint64(at + h.attrSize - 8, this.littleEndian));
+      const ids: bigint[] = [];
+      if (idsSize > 0) {
+        if (idsOff + idsSize > src.size || idsSize % 8 !== 0) {
+          throw new PerfDataError(
+            "bad-header",
+            `ids of attr ${i} lie outside the file`,
+            h.attrs.offset + at + h.attrSize - 16,
+          );
+        }
+        const ib = viewOf(src.read(idsOff, idsSize));
+        for (let j = 0; j + 8 <= idsSize; j += 8) ids.push(ib.getBigUint64(j, this.littleEndian));
+      }
+      this.index.add(attr, ids);
+    }
+    this.dataStart = h.data.offset;
+    this.dataEnd = h.data.size > 0 ? h.data.offset + h.data.size : src.size;
+  }
+
+  private readFeatureTable(h: FileHeader): void {
+    const src = this.randomSource!;
+    if (h.data.size === 0) {
+      this.warnings.push(
+        new PerfDataError("truncated", "data.size is 0 (perf record did not finish): features ignored", 48),
+      );
+      return;
+    }
+    const at = h.data.offset + h.data.size;
+    const table = src.read(at, h.features.length * 16);
+    const v = viewOf(table);
+    h.features.forEach((id, i) => {
+      if ((i + 1) * 16 > table.length) {
+        this.warnings.push(new PerfDataError("bad-feature", `feature table entry for ${id} is cut off`, at + i * 16));
+        return;
+      }
+      const offset = Number(v.getBigUint64(i * 16, this.littleEndian));
+      const size = Number(v.getBigUint64(i * 16 + 8, this.littleEndian));
+      if (offset + size > src.size || !Number.isSafeInteger(offset + size)) {
+        this.warnings.push(
+          new PerfDataError("bad-feature", `feature ${id} section lies outside the file`, at + i * 16),
+        );
+        return;
+      }
+      this.featureSections.set(id, { id, offset, size, bytes: src.read(offset, size) });
+    });
+    this.tracingData = this.featureSections.get(Feature.TRACING_DATA)?.bytes;
+  }
+
+  /** The events of the file, in attr order (pipe mode: those seen so far). */
+  get events(): readonly EventEntry[] {
+    return this.index.events;
+  }
+
+  /** The event owning a kernel id (sample ID/IDENTIFIER, STAT id, …). */
+  eventById(id: bigint): EventEntry | undefined {
+    return this.index.byEventId(id);
+  }
+
+  /** The raw payload of a feature section, if present. */
+  featureBytes(id: number): Uint8Array | undefined {
+    return this.featureSections.get(id)?.bytes;
+  }
+
+  /** Records in file order (or time order with `ordered`). File mode may be iterated again; a pipe once. */
+  *records(options: RecordsOptions = {}): Generator<PerfRecord, void, undefined> {
+    if (this.consumed) throw new Error("a pipe-mode stream can only be read once");
+    if (this.pipeSource) this.consumed = true;
+    const firstPass = this.passes++ === 0;
+    const queue = options.ordered ? new OrderedQueue() : undefined;
+    for (const rec of this.walk(options, firstPass)) {
+      if (queue) {
+        if (rec.type === RecordType.FINISHED_ROUND) {
+          yield* queue.round();
+          yield rec;
+          continue;
+        }
+        if (rec.type < 64) {
+          const t = rec.time;
+          if (t !== undefined && t !== 0n && t !== 0xffffffffffffffffn) {
+            queue.push(rec, t);
+            continue;
+          }
+        }
+      }
+      yield rec;
+    }
+    if (queue) yield* queue.drain();
+  }
+
+  /** The raw walk over every stream (main data, then directory members), with compressed chunks inflated. */
+  private *walk(options: RecordsOptions, firstPass: boolean): Generator<PerfRecord, void, undefined> {
+    const state = { index: 0 };
+    const streams: (() => Generator<PerfRecord, void, undefined>)[] = [
+      () => this.walkStream(this.mainPull(), this.dataStart, options, firstPass, state),
+    ];
+    for (const m of this.members) {
+      streams.push(() => {
+        const src = new FileSource(m);
+        let at = 0;
+        const pull = (n: number) => {
+          const c = src.read(at, Math.max(n, this.windowSize));
+          at += c.length;
+          return c.length ? c : null;
+        };
+        return this.walkStream(pull, 0, options, firstPass, state, () => src.close());
+      });
+    }
+    for (const s of streams) yield* s();
+  }
+
+  private mainPull(): (n: number) => Uint8Array | null {
+    if (this.pipeSource) {
+      const p = this.pipeSource;
+      return (n) => p.read(Math.min(Math.max(n, 65536), MAX_PIPE_PAYLOAD + 65536));
+    }
+    const src = this.randomSource!;
+    let at = this.dataStart;
+    const end = this.dataEnd;
+    return (n) => {
+      if (at >= end) return null;
+      const c = src.read(at, Math.min(end - at, Math.max(n, this.windowSize)));
+      at += c.length;
+      return c.length ? c : null;
+    };
+  }
+
+  private *walkStream(
+    pull: (n: number) => Uint8Array | null,
+    start: number,
+    options: RecordsOptions,
+    firstPass: boolean,
+    state: { index: number },
+    done?: () => void,
+  ): Generator<PerfRecord, void, undefined> {
+    const le = this.littleEndian;
+    const maxExtra = this.randomSource ? Math.max(0, this.dataEnd - this.dataStart) : MAX_PIPE_PAYLOAD;
+    const outer = new Framer(start, le, maxExtra);
+    let zstd: ZstdStream | undefined;
+    let inner: Framer | undefined;
+    const handle = (err: PerfDataError): "skip" | "stop" => {
+      if (!options.onError) throw err;
+      return options.onError(err);
+    };
+    try {
+      for (;;) {
+        let r: ReturnType<Framer["next"]>;
+        try {
+          r = outer.next(state.index);
+        } catch (e) {
+          if (!(e instanceof PerfDataError)) throw e;
+          if (handle(e) === "stop") return;
+          outer.skip(8);
+          continue;
+        }
+        if (typeof r === "number") {
+          const chunk = pull(r);
+          if (!chunk) {
+            if (outer.pending > 0) {
+              const err = new PerfDataError(
+                "truncated",
+                `stream ends inside a record (${outer.pending} bytes left, ${r} more needed)`,
+                outer.offset,
+                state.index,
+              );
+              handle(err);
+            }
+            break;
+          }
+          outer.push(chunk);
+          continue;
+        }
+        const rec = this.makeRecord(r, r.offset, state.index++);
+        let failed = false;
+        try {
+          if (firstPass || rec.type === RecordType.COMPRESSED || rec.type === RecordType.COMPRESSED2) this.absorb(rec);
+        } catch (e) {
+          if (!(e instanceof PerfDataError)) throw e;
+          failed = true;
+          if (handle(e) === "stop") return;
+        }
+        if (failed) continue;
+        yield rec;
+        if (rec.type === RecordType.COMPRESSED || rec.type === RecordType.COMPRESSED2) {
+          zstd ??= new ZstdStream();
+          inner ??= new Framer(0, le, MAX_PIPE_PAYLOAD);
+          let chunks: Uint8Array[];
+          try {
+            const payload =
+              rec.type === RecordType.COMPRESSED
+                ? rec.bytes.subarray(rec.pos + 8, rec.pos + rec.size)
+                : rec.bytes.subarray(rec.pos + 16, rec.pos + rec.size);
+            const dataSize =
+              rec.type === RecordType.COMPRESSED2 ? Number(rec.view.getBigUint64(rec.pos + 8, le)) : payload.length;
+            chunks = zstd.push(payload.subarray(0, Math.min(dataSize, payload.length)), rec.offset, rec.index);
+          } catch (e) {
+            if (!(e instanceof PerfDataError)) throw e;
+            if (handle(e) === "stop") return;
+            continue;
+          }
+          for (const c of chunks) inner.push(c);
+          for (;;) {
+            let f: ReturnType<Framer["next"]>;
+            try {
+              f = inner.next(state.index);
+            } catch (e) {
+              if (!(e instanceof PerfDataError)) throw e;
+              if (handle(e) === "stop") return;
+              inner = new Framer(0, le, MAX_PIPE_PAYLOAD);
+              break;
+            }
+            if (typeof f === "number") break;
+            const ir = this.makeRecord(f, rec.offset, state.index++);
+            try {
+              if (firstPass) this.absorb(ir);
+            } catch (e) {
+              if (!(e instanceof PerfDataError)) throw e;
+              if (handle(e) === "stop") return;
+              continue;
+            }
+            yield ir;
+          }
+        }
+      }
+      if (inner && inner.pending > 0) {
+        handle(
+          new PerfDataError(
+            "truncated",
+            `compressed stream ends inside a record (${inner.pending} bytes left)`,
+            outer.offset,
+            state.index,
+          ),
+        );
+      }
+    } finally {
+      done?.();
+    }
+  }
+
+  private makeRecord(f: Frame, offset: number, index: number): PerfRecord {
+    const event = f.type < 64 ? this.index.eventOf(f.view, f.pos, f.size, f.type === 9, this.littleEndian) : undefined;
+    const payload = f.extra ? f.bytes.subarray(f.pos + f.size, f.pos + f.size + f.extra) : undefined;
+    return new PerfRecord(
+      f.type,
+      f.misc,
+      f.size,
+      offset,
+      index,
+      f.view,
+      f.bytes,
+      f.pos,
+      this.littleEndian,
+      event,
+      payload,
+    );
+  }
+
+  /** Applies records that change the decoder's own state (new attrs, names, features, tracing data). */
+  private absorb(rec: PerfRecord): void {
+    switch (rec.type) {
+      case RecordType.HEADER_ATTR: {
+        const d = rec.decode();
+        if (d.kind === "HEADER_ATTR") this.index.add(d.attr, d.ids);
+        break;
+      }
+      case RecordType.EVENT_UPDATE: {
+        const d = rec.decode();
+        if (d.kind === "EVENT_UPDATE" && d.name !== undefined) {
+          const e = this.index.byEventId(d.id);
+          if (e) e.name = d.name;
+        }
+        break;
+      }
+      case RecordType.HEADER_FEATURE: {
+        const d = rec.decode();
+        if (d.kind === "HEADER_FEATURE" && d.data.length > 0) {
+          this.featureSections.set(d.featId, {
+            id: d.featId,
+            offset: rec.offset + 16,
+            size: d.data.length,
+            bytes: d.data.slice(),
+          });
+        }
+        break;
+      }
+      case RecordType.HEADER_TRACING_DATA: {
+        const c = rec.payload;
+        if (c) this.tracingData = c.slice();
+        break;
+      }
+      case RecordType.ID_INDEX: {
+        // Inherited or per-cpu ids listed here may be missing from the attrs section.
+        const d = decodeUserRecord(
+          {
+            type: rec.type,
+            misc: rec.misc,
+            size: rec.size,
+            view: rec.view,
+            bytes: rec.bytes,
+            pos: rec.pos,
+            bodyEnd: rec.pos + rec.size,
+            le: rec.littleEndian,
+            fileOffset: rec.offset,
+            index: rec.index,
+          },
+          undefined,
+        );
+        if (d?.kind === "ID_INDEX") {
+          for (const e of d.entries) {
+            const idx = Number(e.idx);
+            if (this.index.events.length && !this.index.byEventId(e.id) && idx < this.index.events.length) {
+              // ID_INDEX idx is an index into the event's cpu/thread map, not the evlist: only map unknown ids of single-event files.
+              if (this.index.events.length === 1) this.index.addIds(0, [e.id]);
+            }
+          }
+        }
+        break;
+      }
+    }
+  }
+
+  /** Releases the file descriptor. Safe to call twice. */
+  close(): void {
+    this.randomSource?.close();
+    this.pipeSource?.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/**
+ * Opens a perf.data file (file or pipe mode, either byte order, directory mode), a pipe
+ * (`"-"` or `{ fd }`), or bytes in memory.
+ *
+ * ```ts
+ * using file = openPerfData("perf.data");
+ * for (const rec of file.records({ ordered: true })) if (rec.type === 9) rec.sample().ip;
+ * ```
+ */
+export function openPerfData(input: PerfDataInput, options?: OpenOptions): PerfDataFile {
+  return new PerfDataFile(input, options);
+}
