@@ -6,7 +6,8 @@ import { ElfFile } from "./elf/reader.ts";
  * or null when the file has no build-id note. Throws {@link ElfError} for unreadable files.
  */
 export function buildIdOf(path: string): string | null {
-  if (typeof path !== "string" || path === "") throw new TypeError(`path must be a non-empty string, got ${typeof path}`);
+  if (typeof path !== "string" || path === "")
+    throw new TypeError(`path must be a non-empty string, got ${typeof path}`);
   const elf = ElfFile.open(path);
   try {
     return elf.buildId();

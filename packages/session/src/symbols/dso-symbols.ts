@@ -1,7 +1,7 @@
 import { ElfError } from "./elf/errors.ts";
 import { ElfFile } from "./elf/reader.ts";
-import { type FindBinaryOptions, findBinary } from "./find-binary.ts";
 import { loadElfSymbols } from "./elf-symbols.ts";
+import { type FindBinaryOptions, findBinary } from "./find-binary.ts";
 import type { SymbolTable } from "./symbol-table.ts";
 
 /** Options for {@link loadDsoSymbols}. */

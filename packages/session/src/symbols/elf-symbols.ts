@@ -1,3 +1,4 @@
+import { demangle as demangleName } from "./demangle.ts";
 import {
   EM_AARCH64,
   EM_ARM,
@@ -10,7 +11,6 @@ import {
   STT_OBJECT,
 } from "./elf/constants.ts";
 import type { ElfFile, ElfSymbol } from "./elf/reader.ts";
-import { demangle as demangleName } from "./demangle.ts";
 import { type SymbolInput, SymbolTable } from "./symbol-table.ts";
 
 /** Options for {@link loadElfSymbols}. */
@@ -61,7 +61,12 @@ export function loadElfSymbols(syms: ElfFile, options: LoadElfSymbolsOptions = {
       const ph = runtime.loadSegmentFor(value);
       value -= ph ? ph.vaddr - ph.offset : sec.addr - BigInt(sec.offset);
     }
-    out.push({ name: wantDemangle ? demangleName(sym.name) : sym.name, start: value, size: sym.size, binding: sym.binding });
+    out.push({
+      name: wantDemangle ? demangleName(sym.name) : sym.name,
+      start: value,
+      size: sym.size,
+      binding: sym.binding,
+    });
   }
   return SymbolTable.build(out);
 }
@@ -80,5 +85,7 @@ function isLabelSym(s: ElfSymbol): boolean {
 
 /** ARM ELF mapping symbols ($a, $d, $t, $x, optionally with a ".suffix") mark code/data, not functions. */
 function isArmMappingSymbol(name: string): boolean {
-  return name[0] === "$" && "adtx".includes(name[1] ?? "") && name.length >= 2 && (name.length === 2 || name[2] === ".");
+  return (
+    name[0] === "$" && "adtx".includes(name[1] ?? "") && name.length >= 2 && (name.length === 2 || name[2] === ".")
+  );
 }

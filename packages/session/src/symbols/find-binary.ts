@@ -55,8 +55,13 @@ function isVdso(name: string): boolean {
  * The file inside the build-id cache for a build id: `<dir>/.build-id/xx/yyyy` links to
  * `<dir>/<dso path>/<build id>/`, which holds `elf`, `debug`, `vdso` or `kallsyms`.
  */
-export function buildIdCachePath(buildId: string, file: "elf" | "debug" | "vdso" | "kallsyms", dir = buildIdDir()): string {
-  if (typeof buildId !== "string" || !/^[0-9a-f]{2,}$/i.test(buildId)) throw new TypeError(`buildId must be a hex string, got ${typeof buildId}`);
+export function buildIdCachePath(
+  buildId: string,
+  file: "elf" | "debug" | "vdso" | "kallsyms",
+  dir = buildIdDir(),
+): string {
+  if (typeof buildId !== "string" || !/^[0-9a-f]{2,}$/i.test(buildId))
+    throw new TypeError(`buildId must be a hex string, got ${typeof buildId}`);
   const link = join(dir, ".build-id", buildId.slice(0, 2).toLowerCase(), buildId.slice(2).toLowerCase());
   let target = link;
   try {
@@ -70,7 +75,8 @@ export function buildIdCachePath(buildId: string, file: "elf" | "debug" | "vdso"
 
 /** Every file perf 6.1 would try for DSO `path`, in order (existence not checked). */
 export function binaryCandidates(path: string, options: FindBinaryOptions = {}): BinaryCandidate[] {
-  if (typeof path !== "string" || path === "") throw new TypeError(`path must be a non-empty string, got ${typeof path}`);
+  if (typeof path !== "string" || path === "")
+    throw new TypeError(`path must be a non-empty string, got ${typeof path}`);
   if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
   const bid = expectedBuildId(path, options);
   const cache = options.buildIdDir ?? buildIdDir();
@@ -83,7 +89,8 @@ export function binaryCandidates(path: string, options: FindBinaryOptions = {}):
   const link = debugLinkOf(path);
   if (link) {
     const dir = dirname(path);
-    for (const p of [link, join(dir, link), join(dir, ".debug", link), join(debugDir, dir, link)]) out.push({ kind: "debuglink", path: p });
+    for (const p of [link, join(dir, link), join(dir, ".debug", link), join(debugDir, dir, link)])
+      out.push({ kind: "debuglink", path: p });
   }
   if (bid) {
     out.push({ kind: "build-id-cache", path: buildIdCachePath(bid, "elf", cache) });
@@ -91,7 +98,11 @@ export function binaryCandidates(path: string, options: FindBinaryOptions = {}):
   }
   out.push({ kind: "fedora-debuginfo", path: `${debugDir}${path}.debug` });
   out.push({ kind: "ubuntu-debuginfo", path: `${debugDir}${path}` });
-  if (bid) out.push({ kind: "build-id-debuginfo", path: join(debugDir, ".build-id", bid.slice(0, 2), `${bid.slice(2)}.debug`) });
+  if (bid)
+    out.push({
+      kind: "build-id-debuginfo",
+      path: join(debugDir, ".build-id", bid.slice(0, 2), `${bid.slice(2)}.debug`),
+    });
   out.push({ kind: "system-path", path });
   return out;
 }

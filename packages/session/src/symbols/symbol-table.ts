@@ -22,6 +22,8 @@ export interface SymbolInput {
 export interface FixupOptions {
   /** kallsyms rule: a symbol followed by one of another module (or the kernel) ends one page later. */
   kallsyms?: boolean;
+  /** Skip the end fix-up entirely (perf-PID.map JIT symbols keep their sizes). Default true. */
+  fixupEnd?: boolean;
 }
 
 const CACHE_LIMIT = 1 << 16;
@@ -31,35 +33,35 @@ const CACHE_LIMIT = 1 << 16;
  * looked up. Built as perf builds a dso's symbol tree: zero-size symbols extended to the
  * next one (symbols__fixup_end), then one symbol kept per start (symbols__fixup_duplicate).
  */
-export class SymbolTable {
+export class SymbolTable<S extends Sym = Sym> {
   readonly #starts: BigUint64Array;
   readonly #ends: BigUint64Array;
-  readonly #syms: Sym[];
-  #cache = new Map<bigint, Sym | null>();
+  readonly #syms: S[];
+  #cache = new Map<bigint, S | null>();
 
-  private constructor(syms: Sym[]) {
+  private constructor(syms: S[]) {
     this.#syms = syms;
     this.#starts = BigUint64Array.from(syms, (s) => s.start);
     this.#ends = BigUint64Array.from(syms, (s) => s.end);
   }
 
   /** Builds a table from raw symbols, applying perf's end and duplicate fix-ups. */
-  static build(inputs: readonly SymbolInput[], options: FixupOptions = {}): SymbolTable {
+  static build(inputs: readonly SymbolInput[], options: FixupOptions = {}): SymbolTable<Sym> {
     if (!Array.isArray(inputs)) throw new TypeError(`inputs must be an array, got ${typeof inputs}`);
     if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
     // Stable sort by start keeps perf's insertion order among equal starts.
     const work = inputs
       .map((s) => ({ name: s.name, start: s.start, end: s.start + s.size, binding: s.binding ?? STB_GLOBAL }))
       .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
-    fixupEnd(work, options.kallsyms === true);
+    if (options.fixupEnd !== false) fixupEnd(work, options.kallsyms === true);
     const kept = fixupDuplicate(work);
-    return new SymbolTable(kept.map((s) => ({ name: s.name, start: s.start, end: s.end })));
+    return new SymbolTable<Sym>(kept.map((s) => ({ name: s.name, start: s.start, end: s.end })));
   }
 
   /** Wraps symbols that are already final (sorted by start, ends fixed). */
-  static fromSorted(syms: readonly Sym[]): SymbolTable {
+  static fromSorted<T extends Sym>(syms: readonly T[]): SymbolTable<T> {
     if (!Array.isArray(syms)) throw new TypeError(`syms must be an array, got ${typeof syms}`);
-    return new SymbolTable([...syms]);
+    return new SymbolTable<T>([...syms]);
   }
 
   /** Number of symbols. */
@@ -68,7 +70,7 @@ export class SymbolTable {
   }
 
   /** All symbols sorted by start. */
-  symbols(): readonly Sym[] {
+  symbols(): readonly S[] {
     return this.#syms;
   }
 
@@ -76,7 +78,7 @@ export class SymbolTable {
    * The symbol covering `addr` (start <= addr < end, or addr === start for a symbol perf
    * left zero-sized), or null.
    */
-  find(addr: bigint): Sym | null {
+  find(addr: bigint): S | null {
     if (typeof addr !== "bigint") throw new TypeError(`addr must be a bigint, got ${typeof addr}`);
     const hit = this.#cache.get(addr);
     if (hit !== undefined) return hit;
@@ -87,11 +89,11 @@ export class SymbolTable {
   }
 
   /** The first symbol with this name, or null (linear: meant for tests and tooling). */
-  findByName(name: string): Sym | null {
+  findByName(name: string): S | null {
     return this.#syms.find((s) => s.name === name) ?? null;
   }
 
-  #search(addr: bigint): Sym | null {
+  #search(addr: bigint): S | null {
     const starts = this.#starts;
     let lo = 0;
     let hi = starts.length - 1;

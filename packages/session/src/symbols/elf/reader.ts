@@ -79,13 +79,14 @@ export class ElfFile {
   private constructor(src: ByteSource) {
     this.#src = src;
     const ident = src.size >= 16 ? src.read(0, 16) : null;
-    if (!ident || ident[0] !== 0x7f || ident[1] !== 0x45 || ident[2] !== 0x4c || ident[3] !== 0x46) {
+    if (ident?.[0] !== 0x7f || ident?.[1] !== 0x45 || ident[2] !== 0x4c || ident[3] !== 0x46) {
       throw new ElfError("bad-magic", "not an ELF file", src.name, 0);
     }
     const cls = ident[4];
     const data = ident[5];
     if (cls !== ELFCLASS32 && cls !== ELFCLASS64) throw new ElfError("bad-header", `bad EI_CLASS ${cls}`, src.name, 4);
-    if (data !== ELFDATA2LSB && data !== ELFDATA2MSB) throw new ElfError("bad-header", `bad EI_DATA ${data}`, src.name, 5);
+    if (data !== ELFDATA2LSB && data !== ELFDATA2MSB)
+      throw new ElfError("bad-header", `bad EI_DATA ${data}`, src.name, 5);
     const is64 = cls === ELFCLASS64;
     const le = data === ELFDATA2LSB;
     const ehsize = is64 ? 64 : 52;
@@ -176,7 +177,8 @@ export class ElfFile {
 
   /** Opens a file by path. Throws {@link ElfError} for unreadable or corrupt files. */
   static open(path: string): ElfFile {
-    if (typeof path !== "string" || path === "") throw new TypeError(`path must be a non-empty string, got ${typeof path}`);
+    if (typeof path !== "string" || path === "")
+      throw new TypeError(`path must be a non-empty string, got ${typeof path}`);
     const src = new FileSource(path);
     try {
       return new ElfFile(src);
@@ -225,7 +227,8 @@ export class ElfFile {
     if (!sec) return [];
     const { is64, littleEndian: le } = this.header;
     const entsize = sec.entsize || (is64 ? 24 : 16);
-    if (entsize < (is64 ? 24 : 16)) throw new ElfError("bad-table", `${table} entsize ${entsize}`, this.name, sec.offset);
+    if (entsize < (is64 ? 24 : 16))
+      throw new ElfError("bad-table", `${table} entsize ${entsize}`, this.name, sec.offset);
     const strSec = this.sections[sec.link];
     if (!strSec) throw new ElfError("bad-table", `${table} sh_link ${sec.link} out of range`, this.name, sec.offset);
     const strs = this.sectionData(strSec);
@@ -265,7 +268,8 @@ export class ElfFile {
     if (noteSecs.length > 0) for (const s of noteSecs) blobs.push(this.sectionData(s));
     else
       for (const p of this.segments)
-        if (p.type === PT_NOTE) blobs.push(this.#readSized(toNum(p.offset, this.name, 0), toNum(p.filesz, this.name, 0), "PT_NOTE"));
+        if (p.type === PT_NOTE)
+          blobs.push(this.#readSized(toNum(p.offset, this.name, 0), toNum(p.filesz, this.name, 0), "PT_NOTE"));
     const le = this.header.littleEndian;
     const out: { name: string; type: number; desc: Uint8Array }[] = [];
     for (const b of blobs) {
@@ -279,7 +283,11 @@ export class ElfFile {
         const descStart = nameStart + align4(namesz);
         const end = descStart + align4(descsz);
         if (descStart + descsz > b.length) break; // a torn note ends the list, as libelf does
-        out.push({ name: cString(b.subarray(nameStart, nameStart + namesz), 0), type, desc: b.subarray(descStart, descStart + descsz) });
+        out.push({
+          name: cString(b.subarray(nameStart, nameStart + namesz), 0),
+          type,
+          desc: b.subarray(descStart, descStart + descsz),
+        });
         o = end;
       }
     }
@@ -363,7 +371,8 @@ export class ElfFile {
 }
 
 function toNum(v: bigint, file: string, at: number): number {
-  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ElfError("bad-header", `offset/size 0x${v.toString(16)} too large`, file, at);
+  if (v > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new ElfError("bad-header", `offset/size 0x${v.toString(16)} too large`, file, at);
   return Number(v);
 }
 

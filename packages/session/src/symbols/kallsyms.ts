@@ -1,0 +1,110 @@
+import { readFileSync } from "node:fs";
+import { STB_GLOBAL, STB_LOCAL, STB_WEAK } from "./elf/constants.ts";
+import { type Sym, type SymbolInput, SymbolTable } from "./symbol-table.ts";
+
+/** A kernel symbol: `module` is the module name without brackets, or null for the kernel image. */
+export interface KernelSym extends Sym {
+  module: string | null;
+}
+
+/** One parsed kallsyms line. */
+export interface KallsymsEntry {
+  start: bigint;
+  /** The nm-style type letter (T, t, W, D, b, ...). */
+  type: string;
+  name: string;
+  /** Module name without brackets, or null. */
+  module: string | null;
+}
+
+const KSYM_NAME_LEN = 512;
+
+/** Parses kallsyms text (`addr type name[\t[module]]` per line), skipping malformed lines. */
+export function parseKallsyms(text: string): KallsymsEntry[] {
+  if (typeof text !== "string") throw new TypeError(`text must be a string, got ${typeof text}`);
+  const out: KallsymsEntry[] = [];
+  for (const line of text.split("\n")) {
+    const sp = line.indexOf(" ");
+    if (sp <= 0 || sp + 3 > line.length || line[sp + 2] !== " ") continue;
+    const hex = line.slice(0, sp);
+    if (!/^[0-9a-fA-F]+$/.test(hex)) continue;
+    const rest = line.slice(sp + 3);
+    if (rest === "" || rest.length >= KSYM_NAME_LEN) continue;
+    const tab = rest.indexOf("\t");
+    let name = rest;
+    let module: string | null = null;
+    if (tab >= 0) {
+      name = rest.slice(0, tab);
+      module = rest
+        .slice(tab + 1)
+        .trim()
+        .replace(/^\[(.*)\]$/, "$1");
+    }
+    out.push({ start: BigInt(`0x${hex}`), type: line[sp + 1]!, name, module });
+  }
+  return out;
+}
+
+/** The kernel's symbols and each module's, split from kallsyms as perf's dso__split_kallsyms does. */
+export class KernelSymbols {
+  constructor(
+    /** Every kept symbol (kernel and modules), sorted by address. */
+    readonly all: SymbolTable<KernelSym>,
+  ) {}
+
+  /** The symbol covering an absolute kernel address, or null. */
+  find(addr: bigint): KernelSym | null {
+    return this.all.find(addr);
+  }
+
+  /** Names of modules that have symbols. */
+  modules(): string[] {
+    const set = new Set<string>();
+    for (const s of this.all.symbols()) if (s.module) set.add(s.module);
+    return [...set];
+  }
+
+  /** Symbols of one module (module = null: the kernel image). */
+  table(module: string | null): SymbolTable<KernelSym> {
+    return SymbolTable.fromSorted(this.all.symbols().filter((s) => s.module === module));
+  }
+}
+
+/**
+ * Builds kernel symbol tables from kallsyms text with perf 6.1's rules: only T/W/D/B
+ * symbols (either case), ARM `$` locals dropped, each symbol ending at the next one (one
+ * page past the last symbol before a kernel↔module boundary), one symbol kept per address.
+ */
+export function kernelSymbolsFromKallsyms(text: string): KernelSymbols {
+  const entries = parseKallsyms(text);
+  const inputs: (SymbolInput & { module: string | null })[] = [];
+  for (const e of entries) {
+    const t = e.type.toUpperCase();
+    if (t !== "T" && t !== "W" && t !== "D" && t !== "B") continue;
+    if (e.name.startsWith("$")) continue;
+    const binding = e.type === "W" ? STB_WEAK : e.type === t ? STB_GLOBAL : STB_LOCAL;
+    // perf keeps "\t[module]" in the name while fixing ends: the "[" marks module symbols.
+    inputs.push({
+      name: e.module ? `${e.name}\t[${e.module}]` : e.name,
+      start: e.start,
+      size: 0n,
+      binding,
+      module: e.module,
+    });
+  }
+  const table = SymbolTable.build(inputs, { kallsyms: true });
+  const syms: KernelSym[] = table.symbols().map((s) => {
+    const tab = s.name.indexOf("\t");
+    return tab < 0
+      ? { name: s.name, start: s.start, end: s.end, module: null }
+      : { name: s.name.slice(0, tab), start: s.start, end: s.end, module: s.name.slice(tab + 2, -1) };
+  });
+  return new KernelSymbols(SymbolTable.fromSorted(syms));
+}
+
+/** Loads a kallsyms file (default `/proc/kallsyms`; perf's build-id cache keeps copies). */
+export function loadKallsyms(path = "/proc/kallsyms"): KernelSymbols {
+  if (typeof path !== "string" || path === "")
+    throw new TypeError(`path must be a non-empty string, got ${typeof path}`);
+  return kernelSymbolsFromKallsyms(readFileSync(path, "utf8"));
+}
