@@ -83,12 +83,19 @@ export class Evsel implements Disposable {
 
   /** From an attr (plus a name) or from a parsed {@link EventSpec}. */
   constructor(attr: Partial<EventAttr> | EventSpec, options: { name?: string } = {}) {
-    checkArg(typeof attr === "object" && attr !== null && !Array.isArray(attr), "attr", "an attr object or an EventSpec", attr);
+    checkArg(
+      typeof attr === "object" && attr !== null && !Array.isArray(attr),
+      "attr",
+      "an attr object or an EventSpec",
+      attr,
+    );
     checkArg(typeof options === "object" && options !== null, "options", "an object", options);
     const isSpec = "kind" in attr && "leader" in attr && "attr" in attr;
     this.spec = isSpec ? (attr as EventSpec) : undefined;
     this.attr = isSpec ? { ...(attr as EventSpec).attr } : { ...(attr as Partial<EventAttr>) };
-    const fallback = isSpec ? (attr as EventSpec).name : `type${this.attr.type ?? 0}/config=0x${(this.attr.config ?? 0n).toString(16)}/`;
+    const fallback = isSpec
+      ? (attr as EventSpec).name
+      : `type${this.attr.type ?? 0}/config=0x${(this.attr.config ?? 0n).toString(16)}/`;
     checkArg(options.name === undefined || typeof options.name === "string", "options.name", "a string", options.name);
     this.name = options.name ?? fallback;
   }
@@ -119,13 +126,24 @@ export class Evsel implements Disposable {
    */
   open(options: EvselOpenOptions = {}): void {
     checkArg(typeof options === "object" && options !== null, "options", "an object", options);
-    checkArg(options.group === undefined || typeof options.group === "boolean", "options.group", "a boolean", options.group);
-    checkArg(options.inherit === undefined || typeof options.inherit === "boolean", "options.inherit", "a boolean", options.inherit);
+    checkArg(
+      options.group === undefined || typeof options.group === "boolean",
+      "options.group",
+      "a boolean",
+      options.group,
+    );
+    checkArg(
+      options.inherit === undefined || typeof options.inherit === "boolean",
+      "options.inherit",
+      "a boolean",
+      options.inherit,
+    );
     if (this.isOpen) throw new Error(`evsel '${this.name}' is already open`);
     const { cpus, threads } = defaultMaps(options.cpus, options.threads);
     const grouped = options.group ?? this.leader !== this;
     if (grouped && this.leader !== this) {
-      if (!this.leader.isOpen) throw new Error(`evsel '${this.name}': its group leader '${this.leader.name}' is not open`);
+      if (!this.leader.isOpen)
+        throw new Error(`evsel '${this.name}': its group leader '${this.leader.name}' is not open`);
       if (this.leader.cpus.toString() !== cpus.toString() || this.leader.threads.tids.join() !== threads.tids.join()) {
         throw new Error(`evsel '${this.name}' must use the same cpus and threads as its leader '${this.leader.name}'`);
       }
@@ -164,7 +182,8 @@ export class Evsel implements Disposable {
     const ci = cpus.indexOf(cpu);
     if (ci < 0) throw new Error(`cpu ${cpu} is not part of evsel '${this.name}' (cpus: ${cpus})`);
     const ti = threads.indexOf(tid);
-    if (ti < 0) throw new Error(`thread ${tid} is not part of evsel '${this.name}' (threads: ${threads.tids.join(",")})`);
+    if (ti < 0)
+      throw new Error(`thread ${tid} is not part of evsel '${this.name}' (threads: ${threads.tids.join(",")})`);
     return [ci, ti];
   }
 

@@ -55,7 +55,12 @@ export function iocRefresh(fd: number, count: number): void {
 }
 /** Changes the sample period (or frequency when attr.freq). */
 export function iocPeriod(fd: number, period: bigint | number): void {
-  checkArg(typeof period === "bigint" || (Number.isInteger(period) && period >= 0), "period", "a non-negative integer or bigint", period);
+  checkArg(
+    typeof period === "bigint" || (Number.isInteger(period) && period >= 0),
+    "period",
+    "a non-negative integer or bigint",
+    period,
+  );
   const buf = new Uint8Array(8);
   new DataView(buf.buffer).setBigUint64(0, BigInt(period), true);
   ioctl(fd, "PERIOD", addressOf(buf));

@@ -13,7 +13,8 @@ export interface Counts {
 
 /** Bytes read(2) returns for a read_format and group size. */
 export function readSize(readFormat: number, groupSize: number): number {
-  const times = (readFormat & ReadFormat.TOTAL_TIME_ENABLED ? 1 : 0) + (readFormat & ReadFormat.TOTAL_TIME_RUNNING ? 1 : 0);
+  const times =
+    (readFormat & ReadFormat.TOTAL_TIME_ENABLED ? 1 : 0) + (readFormat & ReadFormat.TOTAL_TIME_RUNNING ? 1 : 0);
   const perValue = 1 + (readFormat & ReadFormat.ID ? 1 : 0) + (readFormat & ReadFormat.LOST ? 1 : 0);
   if (readFormat & ReadFormat.GROUP) return 8 * (1 + times + perValue * groupSize);
   return 8 * (times + perValue);

@@ -29,7 +29,10 @@ function isPowerOfTwo(n: number): boolean {
 }
 
 function labelText(l: RingLabel): string {
-  const parts = [l.cpu !== undefined && l.cpu >= 0 ? `cpu ${l.cpu}` : "", l.tid !== undefined && l.tid >= 0 ? `tid ${l.tid}` : ""];
+  const parts = [
+    l.cpu !== undefined && l.cpu >= 0 ? `cpu ${l.cpu}` : "",
+    l.tid !== undefined && l.tid >= 0 ? `tid ${l.tid}` : "",
+  ];
   return parts.filter(Boolean).join(", ") || "per-thread buffer";
 }
 

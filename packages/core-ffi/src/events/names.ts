@@ -85,7 +85,8 @@ export function cacheConfig(name: string): bigint | null {
   if (o) [op, rest] = o;
   if (rest) {
     const r = takePrefix(rest, CACHE_RESULTS);
-    if (!r || r[1] !== "") return null;
+    if (r === null) return null;
+    if (r[1] !== "") return null;
     res = r[0];
   }
   if (id === 5 && rest === "" && !o) return null; // bare "branch(es)" is the hardware event

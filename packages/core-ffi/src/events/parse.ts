@@ -5,7 +5,7 @@
 import { AttrType, checkArg, type EventAttr, SampleType } from "@perfkit/format";
 import { type Modifiers, mergeModifiers, modifierAttr, parseModifiers } from "./modifiers.ts";
 import { symbolicEvent } from "./names.ts";
-import { type ConfigWord, pmuEventAlias, pmuFormats, pmuType, placeFormat } from "./pmu.ts";
+import { type ConfigWord, placeFormat, pmuEventAlias, pmuFormats, pmuType } from "./pmu.ts";
 import { resolveTracepoints, type Tracepoint } from "./tracefs.ts";
 
 /** What family an event belongs to. */
@@ -127,7 +127,8 @@ function parseSingle(text: string): Single[] {
   if (sym || raw) {
     if (parts.length > 2) throw new Error(`bad event '${text}': more than one ':' after '${head}'`);
     const modifiers = parseModifiers(parts[1] ?? "", text);
-    if (raw) return [{ kind: "raw", attr: { type: AttrType.RAW, config: BigInt(`0x${raw[1]}`) }, name: text, modifiers }];
+    if (raw)
+      return [{ kind: "raw", attr: { type: AttrType.RAW, config: BigInt(`0x${raw[1]}`) }, name: text, modifiers }];
     const kind: EventKind =
       sym!.type === AttrType.SOFTWARE ? "software" : sym!.type === AttrType.HARDWARE ? "hardware" : "hw_cache";
     return [{ kind, attr: { type: sym!.type, config: sym!.config }, name: text, modifiers }];

@@ -26,7 +26,8 @@ export function pmuType(pmu: string): number {
   try {
     return Number.parseInt(readFileSync(`${PMU_ROOT}/${pmu}/type`, "utf8"), 10);
   } catch {
-    const hw = pmu === "cpu" || pmu.startsWith("cpu_") || pmu.startsWith("armv8") ? " (this machine has no hardware PMU)" : "";
+    const hw =
+      pmu === "cpu" || pmu.startsWith("cpu_") || pmu.startsWith("armv8") ? " (this machine has no hardware PMU)" : "";
     throw new Error(`unknown PMU '${pmu}'${hw}; present PMUs: ${pmuNames().join(", ") || "none"}`);
   }
 }

@@ -10,7 +10,10 @@ const LIBC_NAMES = ["libc.so.6", "libc.so"];
 const symbols = {
   // syscall(2) is variadic; six fixed integer slots (number + 5 args) cover perf_event_open
   // and are passed in the same registers as the variadic call on x86_64 and aarch64.
-  syscall: { args: [FFIType.i64, FFIType.i64, FFIType.i64, FFIType.i64, FFIType.i64, FFIType.i64], returns: FFIType.i64 },
+  syscall: {
+    args: [FFIType.i64, FFIType.i64, FFIType.i64, FFIType.i64, FFIType.i64, FFIType.i64],
+    returns: FFIType.i64,
+  },
   mmap: {
     args: [FFIType.u64, FFIType.u64, FFIType.i32, FFIType.i32, FFIType.i32, FFIType.i64],
     returns: FFIType.i64,
@@ -69,12 +72,25 @@ export function addressOf(buf: Uint8Array): number {
 }
 
 /** `syscall(nr, a1..a5)`; integers or addresses (numbers/bigints). */
-export function rawSyscall(nr: number, a1: number | bigint, a2: number | bigint, a3: number | bigint, a4: number | bigint, a5: number | bigint): RawResult {
+export function rawSyscall(
+  nr: number,
+  a1: number | bigint,
+  a2: number | bigint,
+  a3: number | bigint,
+  a4: number | bigint,
+  a5: number | bigint,
+): RawResult {
   return result(libc.syscall(nr, a1, a2, a3, a4, a5));
 }
 
 /** `mmap(NULL, len, prot, flags, fd, off)`; `addr` is 0 on failure. */
-export function rawMmap(len: number, prot: number, flags: number, fd: number, offset: number): { addr: number; errno: number } {
+export function rawMmap(
+  len: number,
+  prot: number,
+  flags: number,
+  fd: number,
+  offset: number,
+): { addr: number; errno: number } {
   const r = libc.mmap(0, len, prot, flags, fd, offset);
   if (r === -1n || Number(r) === -1) return { addr: 0, errno: errno() };
   return { addr: Number(r), errno: 0 };
