@@ -23,3 +23,4 @@ export * from "./source/file-source.ts";
 export * from "./source/memory-source.ts";
 export * from "./source/pipe-source.ts";
 export * from "./source/types.ts";
+export * from "./event-names.ts";

@@ -10,6 +10,7 @@ import { viewOf } from "./bytes.ts";
 import { ZstdStream } from "./compression.ts";
 import { Feature, FILE_HEADER_SIZE, PIPE_HEADER_SIZE, RecordType } from "./constants.ts";
 import { checkArg, PerfDataError } from "./errors.ts";
+import { applyEventDescNames, fallbackEventName } from "./event-names.ts";
 import { type EventEntry, EventIndex } from "./evlist.ts";
 import { type Frame, Framer } from "./framer.ts";
 import { detectEndianness, type FileHeader, headerSizeOf, parseFileHeader } from "./header.ts";
@@ -212,11 +213,18 @@ export class PerfDataFile {
       this.featureSections.set(id, { id, offset, size, bytes: src.read(offset, size) });
     });
     this.tracingData = this.featureSections.get(Feature.TRACING_DATA)?.bytes;
+    const desc = this.featureSections.get(Feature.EVENT_DESC);
+    if (desc) applyEventDescNames(desc.bytes, this.littleEndian, this.index);
   }
 
   /** The events of the file, in attr order (pipe mode: those seen so far). */
   get events(): readonly EventEntry[] {
     return this.index.events;
+  }
+
+  /** The display name of an event: recorded name, else perf's generic name for its attr. */
+  eventName(event: EventEntry): string {
+    return event.name ?? fallbackEventName(event.attr);
   }
 
   /** The event owning a kernel id (sample ID/IDENTIFIER, STAT id, …). */

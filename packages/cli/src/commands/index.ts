@@ -1,0 +1,17 @@
+/** The command table: name → summary and lazy loader. */
+
+/** What every command file exports. */
+export interface CommandModule {
+  run(args: string[]): Promise<number>;
+}
+
+/** A command's entry in the table. */
+export interface CommandEntry {
+  summary: string;
+  load(): Promise<CommandModule>;
+}
+
+export const COMMANDS: Record<string, CommandEntry> = {
+  report: { summary: "perf report --stats / --header-only equivalents", load: () => import("./report.ts") },
+  dump: { summary: "every record, like perf report -D (--json: one object per line)", load: () => import("./dump.ts") },
+};

@@ -1,0 +1,26 @@
+/** `perfkit report --stats | --header-only [-i FILE]`. */
+import { parseArgs } from "node:util";
+import { openInput } from "../_input.ts";
+import { UsageError } from "../_errors.ts";
+import { formatStats } from "../report/stats.ts";
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      input: { type: "string", short: "i" },
+      stats: { type: "boolean" },
+      "header-only": { type: "boolean" },
+    },
+    strict: true,
+  });
+  if (!values.stats && !values["header-only"]) throw new UsageError("choose --stats or --header-only");
+  using file = openInput(values.input);
+  if (values["header-only"]) {
+    const { formatHeaderOnly } = await import("../header/index.ts");
+    process.stdout.write(formatHeaderOnly(file));
+    return 0;
+  }
+  process.stdout.write(formatStats(file));
+  return 0;
+}

@@ -1,0 +1,32 @@
+/** `perfkit report --stats` must print exactly what `perf report --stats` prints for the same file. */
+import { describe, expect, test } from "bun:test";
+import { fixture, fixtures, perf, perfkit } from "./helpers/perf.ts";
+
+// perf 6.1 itself fails on pipe-mode tracepoint streams ("failed to process type"), so there is no oracle for them.
+const NO_ORACLE = new Set(["pipe-tp.data"]);
+
+describe("report --stats matches perf", () => {
+  for (const name of fixtures()) {
+    test.skipIf(NO_ORACLE.has(name))(name, () => {
+      const want = perf(["report", "--stats", "-i", fixture(name)]);
+      expect(want.code).toBe(0);
+      const got = perfkit(["report", "--stats", "-i", fixture(name)]);
+      expect(got.stderr).toBe("");
+      expect(got.stdout).toBe(want.stdout);
+    });
+  }
+
+  test("pipe input with -i - (pipe.data on stdin)", () => {
+    const want = perf(["report", "--stats", "-i", "-"], { stdinFile: fixture("pipe.data") });
+    const got = perfkit(["report", "--stats", "-i", "-"], { stdinFile: fixture("pipe.data") });
+    expect(got.stdout).toBe(want.stdout);
+  });
+
+  test("a missing file is a one-line error with status 1", () => {
+    const got = perfkit(["report", "--stats", "-i", "/nonexistent/perf.data"]);
+    expect(got.code).toBe(1);
+    expect(got.stdout).toBe("");
+    expect(got.stderr.trim().split("\n")).toHaveLength(1);
+    expect(got.stderr).toContain("/nonexistent/perf.data");
+  });
+});
