@@ -140,20 +140,44 @@ function compileField(field: FormatField): Reader {
   switch (size) {
     case 1:
       return signed
-        ? (raw) => (need(field, raw, offset, 1), raw.getInt8(offset))
-        : (raw) => (need(field, raw, offset, 1), raw.getUint8(offset));
+        ? (raw) => {
+            if (offset + 1 > raw.byteLength) need(field, raw, offset, 1);
+            return raw.getInt8(offset);
+          }
+        : (raw) => {
+            if (offset + 1 > raw.byteLength) need(field, raw, offset, 1);
+            return raw.getUint8(offset);
+          };
     case 2:
       return signed
-        ? (raw, le) => (need(field, raw, offset, 2), raw.getInt16(offset, le))
-        : (raw, le) => (need(field, raw, offset, 2), raw.getUint16(offset, le));
+        ? (raw, le) => {
+            if (offset + 2 > raw.byteLength) need(field, raw, offset, 2);
+            return raw.getInt16(offset, le);
+          }
+        : (raw, le) => {
+            if (offset + 2 > raw.byteLength) need(field, raw, offset, 2);
+            return raw.getUint16(offset, le);
+          };
     case 4:
       return signed
-        ? (raw, le) => (need(field, raw, offset, 4), raw.getInt32(offset, le))
-        : (raw, le) => (need(field, raw, offset, 4), raw.getUint32(offset, le));
+        ? (raw, le) => {
+            if (offset + 4 > raw.byteLength) need(field, raw, offset, 4);
+            return raw.getInt32(offset, le);
+          }
+        : (raw, le) => {
+            if (offset + 4 > raw.byteLength) need(field, raw, offset, 4);
+            return raw.getUint32(offset, le);
+          };
     case 8:
       return signed
-        ? (raw, le) => (need(field, raw, offset, 8), raw.getBigInt64(offset, le))
-        : (raw, le) => (need(field, raw, offset, 8), raw.getBigUint64(offset, le));
+        ? (raw, le) => {
+            if (offset + 8 > raw.byteLength) need(field, raw, offset, 8);
+            return raw.getBigInt64(offset, le);
+          }
+        : (raw, le) => {
+            if (offset + 8 > raw.byteLength) need(field, raw, offset, 8);
+            return raw.getBigUint64(offset, le);
+          };
     default:
       // Odd-sized scalars (rare): bigint when wider than 4 bytes, else a number.
       return (raw, le) => {

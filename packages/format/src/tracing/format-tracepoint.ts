@@ -139,7 +139,7 @@ function fieldBytes(ctx: Ctx, f: FormatField): Uint8Array {
 
 /** The bytes an array-ish argument designates (a field, or a `__get_dynamic_array`). */
 function arrayBytes(e: Expr, ctx: Ctx): Uint8Array {
-  if (e.k === "field") return fieldBytes(ctx, field(ctx, e.name));
+  if (e.k === "field" || e.k === "ident") return fieldBytes(ctx, field(ctx, e.name));
   if (e.k === "call" && /^__get_(rel_)?(dynamic_array|str|bitmask|cpumask|sockaddr)$/.test(e.name) && e.args[0]) {
     return fieldBytes(ctx, field(ctx, fieldName(e.args[0])));
   }
