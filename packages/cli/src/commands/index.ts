@@ -14,4 +14,5 @@ export interface CommandEntry {
 export const COMMANDS: Record<string, CommandEntry> = {
   report: { summary: "perf report --stats / --header-only equivalents", load: () => import("./report.ts") },
   dump: { summary: "every record, like perf report -D (--json: one object per line)", load: () => import("./dump.ts") },
+  script: { summary: "perf script: samples and side-band events as text", load: () => import("./script.ts") },
 };
