@@ -78,8 +78,13 @@ export function mergeModifiers(a: Modifiers, b: Modifiers): Modifiers {
   };
 }
 
-/** The attr flags the modifiers stand for, as perf sets them (naming some of u/k/h excludes the rest). */
-export function modifierAttr(m: Modifiers): Partial<EventAttr> {
+/**
+ * The attr flags the modifiers stand for, as perf 6.x sets them: naming some of u/k/h
+ * excludes the rest; exclude_guest is on by default, and with own modifiers only `u` keeps it
+ * (G/H set exclude_guest/exclude_host explicitly). `own` is false for an event written
+ * without modifiers (including a group member that only has the group's).
+ */
+export function modifierAttr(m: Modifiers, own: boolean): Partial<EventAttr> {
   const out: Partial<EventAttr> = {};
   if (m.user || m.kernel || m.hv) {
     out.excludeUser = !m.user;
@@ -89,6 +94,8 @@ export function modifierAttr(m: Modifiers): Partial<EventAttr> {
   if (m.guest || m.host) {
     out.excludeHost = !m.host;
     out.excludeGuest = !m.guest;
+  } else {
+    out.excludeGuest = own ? m.user : true;
   }
   if (m.excludeIdle) out.excludeIdle = true;
   if (m.pinned) out.pinned = true;

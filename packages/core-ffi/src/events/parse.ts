@@ -63,6 +63,8 @@ interface Single {
   attr: Partial<EventAttr>;
   name: string;
   modifiers: Modifiers;
+  /** True when the event itself carries modifier letters. */
+  own: boolean;
   tracepoint?: Tracepoint;
   pmu?: string;
 }
@@ -112,7 +114,7 @@ function parsePmuEvent(text: string): Single {
     }
   };
   apply(m[2]!, 0);
-  return { kind: "pmu", attr, name, modifiers: parseModifiers(m[3] ?? "", text), pmu };
+  return { kind: "pmu", attr, name, modifiers: parseModifiers(m[3] ?? "", text), own: Boolean(m[3]), pmu };
 }
 
 /** One event without group braces. May expand to several (tracepoint globs). */
@@ -127,11 +129,13 @@ function parseSingle(text: string): Single[] {
   if (sym || raw) {
     if (parts.length > 2) throw new Error(`bad event '${text}': more than one ':' after '${head}'`);
     const modifiers = parseModifiers(parts[1] ?? "", text);
-    if (raw)
-      return [{ kind: "raw", attr: { type: AttrType.RAW, config: BigInt(`0x${raw[1]}`) }, name: text, modifiers }];
+    const own = Boolean(parts[1]);
+    if (raw) {
+      return [{ kind: "raw", attr: { type: AttrType.RAW, config: BigInt(`0x${raw[1]}`) }, name: text, modifiers, own }];
+    }
     const kind: EventKind =
       sym!.type === AttrType.SOFTWARE ? "software" : sym!.type === AttrType.HARDWARE ? "hardware" : "hw_cache";
-    return [{ kind, attr: { type: sym!.type, config: sym!.config }, name: text, modifiers }];
+    return [{ kind, attr: { type: sym!.type, config: sym!.config }, name: text, modifiers, own }];
   }
   if (parts.length === 1) {
     throw new Error(`unknown event '${text}' (not a software, hardware or cache event name; see \`perf list\`)`);
@@ -151,6 +155,7 @@ function parseSingle(text: string): Single[] {
     },
     name: `${tp.system}:${tp.event}${parts[2] ? `:${parts[2]}` : ""}`,
     modifiers,
+    own: Boolean(parts[2]),
     tracepoint: tp,
   }));
 }
@@ -175,7 +180,7 @@ export function parseEventSpecs(events: string): EventSpec[] {
       out.push({
         name: s.name,
         kind: s.kind,
-        attr: { ...s.attr, ...modifierAttr(modifiers) },
+        attr: { ...s.attr, ...modifierAttr(modifiers, s.own) },
         leader: g ? leader : out.length,
         groupSize: g ? singles.length : 1,
         modifiers,
