@@ -8,6 +8,8 @@ import type { SymbolTable } from "./symbol-table.ts";
 export interface LoadDsoSymbolsOptions extends FindBinaryOptions {
   /** Demangle names (default true). */
   demangle?: boolean;
+  /** Keep aliases at one address (perf probe); default false (perf script/report). */
+  allowAliases?: boolean;
 }
 
 /**
@@ -23,7 +25,7 @@ export function loadDsoSymbols(path: string, options: LoadDsoSymbolsOptions = {}
   try {
     syms = ElfFile.open(found.syms.path);
     runtime = found.runtime.path === found.syms.path ? syms : ElfFile.open(found.runtime.path);
-    return loadElfSymbols(syms, { runtime, demangle: options.demangle });
+    return loadElfSymbols(syms, { runtime, demangle: options.demangle, allowAliases: options.allowAliases });
   } catch (e) {
     if (e instanceof ElfError) return null;
     throw e;

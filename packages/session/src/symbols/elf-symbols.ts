@@ -27,6 +27,8 @@ export interface LoadElfSymbolsOptions {
    * address maps with `ip - map.start + map.pgoff` (default true). False keeps st_value.
    */
   fileOffsets?: boolean;
+  /** Keep aliases (several names at one address), as perf probe does. Default false (perf script). */
+  allowAliases?: boolean;
 }
 
 /**
@@ -68,7 +70,7 @@ export function loadElfSymbols(syms: ElfFile, options: LoadElfSymbolsOptions = {
       binding: sym.binding,
     });
   }
-  return SymbolTable.build(out);
+  return SymbolTable.build(out, { allowAliases: options.allowAliases === true });
 }
 
 function isFunction(s: ElfSymbol): boolean {

@@ -24,6 +24,8 @@ export interface FixupOptions {
   kallsyms?: boolean;
   /** Skip the end fix-up entirely (perf-PID.map JIT symbols keep their sizes). Default true. */
   fixupEnd?: boolean;
+  /** Keep every symbol sharing a start address (perf's symbol_conf.allow_aliases, set by perf probe). Default false. */
+  allowAliases?: boolean;
 }
 
 const CACHE_LIMIT = 1 << 16;
@@ -54,7 +56,7 @@ export class SymbolTable<S extends Sym = Sym> {
       .map((s) => ({ name: s.name, start: s.start, end: s.start + s.size, binding: s.binding ?? STB_GLOBAL }))
       .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
     if (options.fixupEnd !== false) fixupEnd(work, options.kallsyms === true);
-    const kept = fixupDuplicate(work);
+    const kept = options.allowAliases === true ? work : fixupDuplicate(work);
     return new SymbolTable<Sym>(kept.map((s) => ({ name: s.name, start: s.start, end: s.end })));
   }
 
