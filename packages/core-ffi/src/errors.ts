@@ -2,6 +2,7 @@
  * Errors of failed syscalls: the errno, its symbolic name, and a message that says what to do,
  * because "Permission denied" alone does not tell anyone about perf_event_paranoid.
  */
+import { readFileSync } from "node:fs";
 import { strerror } from "./ffi/libc.ts";
 
 /** Linux errno numbers (asm-generic, used by x86_64, aarch64, riscv64) by name. */
@@ -55,6 +56,15 @@ export interface SyscallContext {
   cpu?: number;
 }
 
+/** " (now 2)" with the current perf_event_paranoid value, or "" when unreadable. */
+function paranoid(): string {
+  try {
+    return ` (now ${readFileSync("/proc/sys/kernel/perf_event_paranoid", "utf8").trim()})`;
+  } catch {
+    return "";
+  }
+}
+
 /** Advice for a failed perf syscall, by errno and context. */
 export function adviceFor(err: number, ctx: SyscallContext): string {
   const hwLike = ctx.attrType === 0 || ctx.attrType === 3 || ctx.attrType === 4;
@@ -62,7 +72,7 @@ export function adviceFor(err: number, ctx: SyscallContext): string {
     case ERRNO.EACCES:
     case ERRNO.EPERM:
       return (
-        "access to performance monitoring is restricted: check /proc/sys/kernel/perf_event_paranoid " +
+        `access to performance monitoring is restricted: check /proc/sys/kernel/perf_event_paranoid${paranoid()} ` +
         "(for example `sysctl -w kernel.perf_event_paranoid=-1`), run as root or give the process CAP_PERFMON; " +
         "with paranoid >= 1 per-CPU (system-wide) events need the capability, with paranoid >= 2 kernel profiling does too (try the :u modifier)"
       );

@@ -63,7 +63,8 @@ export function perfAttrs(events: string): PerfAttrDump[] {
   const out: PerfAttrDump[] = [];
   for (const b of blocks) {
     const prev = out[out.length - 1];
-    const same = prev && prev.fields.get("type") === b.fields.get("type") && prev.fields.get("config") === b.fields.get("config");
+    const same =
+      prev && prev.fields.get("type") === b.fields.get("type") && prev.fields.get("config") === b.fields.get("config");
     if (prev && !prev.ok && same) continue;
     out.push(b);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { CpuMap, parseCpuList, parseEvents, parseEventSpecs, ThreadMap } from "@perfkit/core-ffi";
+import { CpuMap, parseCpuList, parseEventSpecs, parseEvents, ThreadMap } from "@perfkit/core-ffi";
 import type { EventAttr } from "@perfkit/format";
 import { perfAttrs } from "./helpers.ts";
 
@@ -30,7 +30,9 @@ describe("parseEventSpecs against perf's own attrs", () => {
         `${spec.name} config ${p.get("config") ?? "0x0"}`,
       );
       for (const [ours_, theirs] of FLAGS) {
-        expect(`${spec.name} ${theirs}=${spec.attr[ours_] ? 1 : 0}`).toBe(`${spec.name} ${theirs}=${p.get(theirs) ?? 0}`);
+        expect(`${spec.name} ${theirs}=${spec.attr[ours_] ? 1 : 0}`).toBe(
+          `${spec.name} ${theirs}=${p.get(theirs) ?? 0}`,
+        );
       }
     });
   });
@@ -49,7 +51,9 @@ describe("parseEventSpecs syntax", () => {
   });
 
   test("aliases, hardware, cache, raw, precise and PMU events", () => {
-    const s = parseEventSpecs("faults,migrations,cycles,instructions:pp,L1-icache-load-misses,branch-misses,r1a8,msr/tsc/");
+    const s = parseEventSpecs(
+      "faults,migrations,cycles,instructions:pp,L1-icache-load-misses,branch-misses,r1a8,msr/tsc/",
+    );
     expect(s.map((e) => [e.kind, e.attr.type, e.attr.config])).toEqual([
       ["software", 1, 2n],
       ["software", 1, 4n],
