@@ -24,3 +24,4 @@ export * from "./source/memory-source.ts";
 export * from "./source/pipe-source.ts";
 export * from "./source/types.ts";
 export * from "./event-names.ts";
+export * from "./tracing/index.ts";
