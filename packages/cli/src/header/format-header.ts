@@ -16,8 +16,8 @@ export interface HeaderOnlyOptions {
   full?: boolean;
 }
 
-/** Renders the `perf report --header-only` text for an opened perf.data file. */
-export function formatHeaderOnly(file: PerfDataFileLike, options: HeaderOnlyOptions): string {
+/** Renders the `perf report --header-only` text from already decoded header data (pure). */
+export function renderHeaderOnly(file: PerfDataFileLike, options: HeaderOnlyOptions): string {
   checkArg(typeof file === "object" && file !== null && file.features instanceof Map, "file", "a PerfDataFile", file);
   checkArg(
     typeof options === "object" && options !== null && options.capturedOn instanceof Date,

@@ -1,13 +1,13 @@
 /**
- * Builds the printer's input from an opened `PerfDataFile`: decodes its feature sections
- * and, for pipe mode, reads the stream up to perf's end-of-features marker the way
+ * The printer's entry point for an opened `PerfDataFile`: decodes its feature sections and,
+ * for pipe mode, reads the stream up to perf's end-of-features marker the way
  * `perf report --header-only` does (features arrive as HEADER_FEATURE records).
  */
-import { statSync } from "node:fs";
+import { fstatSync, statSync } from "node:fs";
 import { checkArg, decodeFeatures, type PerfDataFile, RecordType } from "@perfkit/format";
 import { PERF61_LAST_FEATURE } from "./feature-printers.ts";
 import type { PerfDataFileLike } from "./file-like.ts";
-import { formatHeaderOnly } from "./format-header.ts";
+import { renderHeaderOnly } from "./format-header.ts";
 
 /** Decodes what the header printer needs from an opened file. Consumes a pipe-mode stream. */
 export function headerInputOf(file: PerfDataFile): PerfDataFileLike {
@@ -28,16 +28,33 @@ export function headerInputOf(file: PerfDataFile): PerfDataFileLike {
   return { isPipe: true, features: decodeFeatures(sections, file.littleEndian).features };
 }
 
+/** Options of {@link formatHeaderOnly}. */
+export interface FormatHeaderOnlyOptions {
+  /** "captured on" time; default: the input's mtime (perf fstat()s its input; `-` is stdin). */
+  capturedOn?: Date;
+  /** `-I` / `--show-info`: print the topology sections instead of "info available" lines. */
+  full?: boolean;
+}
+
 /**
- * `perf report --header-only [-I]` for an opened file. "captured on" is the file's mtime
- * (perf fstat()s its input) unless `capturedOn` is given; a stream without a path needs it.
+ * `perf report --header-only [-I]` text, byte for byte as perf 6.1 prints it, for an opened
+ * `PerfDataFile` (or already decoded {@link PerfDataFileLike} data).
  */
-export function headerOnlyText(file: PerfDataFile, options: { capturedOn?: Date; full?: boolean } = {}): string {
+export function formatHeaderOnly(file: PerfDataFile | PerfDataFileLike, options: FormatHeaderOnlyOptions = {}): string {
+  checkArg(typeof file === "object" && file !== null, "file", "a PerfDataFile", file);
   checkArg(typeof options === "object" && options !== null, "options", "an object", options);
+  checkArg(
+    options.capturedOn === undefined || options.capturedOn instanceof Date,
+    "options.capturedOn",
+    "a Date",
+    options.capturedOn,
+  );
   let capturedOn = options.capturedOn;
   if (!capturedOn) {
-    checkArg(file?.path !== undefined && file.path !== "-", "options.capturedOn", "a Date for a stream", capturedOn);
-    capturedOn = statSync(file.path).mtime;
+    const path = "path" in file ? file.path : undefined;
+    checkArg(path !== undefined, "options.capturedOn", "a Date when the file was not opened from a path", undefined);
+    capturedOn = path === "-" ? fstatSync(0).mtime : statSync(path).mtime;
   }
-  return formatHeaderOnly(headerInputOf(file), { capturedOn, full: options.full });
+  const input = "isPipe" in file ? file : headerInputOf(file);
+  return renderHeaderOnly(input, { capturedOn, full: options.full });
 }
