@@ -101,8 +101,8 @@ export function decodeFeature(id: number, bytes: Uint8Array, ctx: FeatureContext
   return decode(r, ctx);
 }
 
-/** One entry of the feature table with its payload. */
-export interface FeatureSection {
+/** One entry of the feature table with its payload (PerfDataFile's FeatureSection fits). */
+interface SectionPayload {
   id: number;
   /** Exactly the section payload. */
   bytes: Uint8Array;
@@ -116,7 +116,7 @@ export interface FeatureSection {
  * `errors` and is left out of `features`; the others still decode.
  */
 export function decodeFeatures(
-  sections: FeatureSection[],
+  sections: readonly SectionPayload[],
   littleEndian: boolean,
 ): { features: Map<number, FeatureValue>; errors: PerfDataError[] } {
   checkArg(Array.isArray(sections), "sections", "an array of { id, bytes, offset }", sections);
@@ -124,7 +124,7 @@ export function decodeFeatures(
   const ctx: FeatureContext = { littleEndian };
   const errors: PerfDataError[] = [];
   const decoded = new Map<number, FeatureValue>();
-  const tryDecode = (s: FeatureSection): void => {
+  const tryDecode = (s: SectionPayload): void => {
     try {
       decoded.set(s.id, decodeFeature(s.id, s.bytes, ctx, s.offset));
     } catch (e) {
