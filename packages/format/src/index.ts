@@ -25,3 +25,5 @@ export * from "./source/pipe-source.ts";
 export * from "./source/types.ts";
 export * from "./event-names.ts";
 export * from "./tracing/index.ts";
+export * from "./encoder/index.ts";
+export * from "./features/index.ts";
