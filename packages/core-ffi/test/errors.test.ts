@@ -83,13 +83,14 @@ describe("syscall and ioctl numbers", () => {
   });
 
   test("ioctl request numbers follow _IOC encoding", () => {
+    const IOC: Readonly<Record<string, number>> = PERF_EVENT_IOC;
     const ioc = (dir: number, nr: number, size: number) => ((dir << 30) | (size << 16) | (0x24 << 8) | nr) >>> 0;
-    expect(PERF_EVENT_IOC.ENABLE).toBe(ioc(0, 0, 0));
-    expect(PERF_EVENT_IOC.PERIOD).toBe(ioc(1, 4, 8));
-    expect(PERF_EVENT_IOC.SET_FILTER).toBe(ioc(1, 6, 8));
-    expect(PERF_EVENT_IOC.ID).toBe(ioc(2, 7, 8));
-    expect(PERF_EVENT_IOC.PAUSE_OUTPUT).toBe(ioc(1, 9, 4));
-    expect(PERF_EVENT_IOC.QUERY_BPF).toBe(ioc(3, 10, 8));
+    expect(IOC.ENABLE).toBe(ioc(0, 0, 0));
+    expect(IOC.PERIOD).toBe(ioc(1, 4, 8));
+    expect(IOC.SET_FILTER).toBe(ioc(1, 6, 8));
+    expect(IOC.ID).toBe(ioc(2, 7, 8));
+    expect(IOC.PAUSE_OUTPUT).toBe(ioc(1, 9, 4));
+    expect(IOC.QUERY_BPF).toBe(ioc(3, 10, 8));
     const fd = perfEventOpen({ type: 1, config: 9n }, 0, -1);
     try {
       expect(iocId(fd)).toBeGreaterThan(0n);

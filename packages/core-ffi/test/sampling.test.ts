@@ -8,6 +8,8 @@ function header(rec: Uint8Array): { type: number; size: number; view: DataView }
   return { type: view.getUint32(0, true), size: view.getUint16(6, true), view };
 }
 
+const WRAP_TYPES: number[] = [RecordType.SAMPLE, RecordType.LOST, RecordType.THROTTLE, RecordType.UNTHROTTLE];
+
 function burn(ms: number): number {
   const end = Date.now() + ms;
   let x = 0;
@@ -119,7 +121,7 @@ describe("sampling through ring buffers", () => {
       for (const rec of batch) {
         const h = header(rec!);
         expect(h.size).toBe(rec!.byteLength);
-        expect([RecordType.SAMPLE, RecordType.LOST, RecordType.THROTTLE, RecordType.UNTHROTTLE]).toContain(h.type);
+        expect(WRAP_TYPES).toContain(h.type);
         if (h.type === RecordType.SAMPLE) expect(h.view.getUint32(16, true)).toBe(process.pid);
         bytes += h.size;
         count++;
