@@ -1,0 +1,2 @@
+export { type SyscallArch, syscallArch } from "./machines.ts";
+export { type SyscallOptions, syscallId, syscallName, syscallTable } from "./syscalls.ts";
