@@ -63,6 +63,9 @@ export const ATTR_FLAG_BITS = {
 } as const satisfies Record<string, readonly [number, number]>;
 export type AttrFlagName = keyof typeof ATTR_FLAG_BITS;
 
+/** Flag bits below this are named in ATTR_FLAG_BITS; the rest are reserved. */
+const KNOWN_FLAG_BITS = 40;
+
 type IntField = readonly [offset: number, width: 2 | 4 | 8, kind: "u" | "s" | "big"];
 /** Scalar fields by byte offset; a field exists in an attr when `offset + width <= attr.size`. */
 export const ATTR_FIELDS = {
@@ -102,7 +105,10 @@ export interface EventAttr {
   sampleType: number;
   /** `PERF_FORMAT_*` bits (see ReadFormat). */
   readFormat: number;
-  /** The raw flags word; the named booleans below are decoded from it. */
+  /**
+   * The flags word in little-endian bit numbering (bit n = LE bit n, whatever the writer's byte
+   * order), so it means the same for every file; the named fields below are decoded from it.
+   */
   flags: bigint;
   wakeupEvents: number;
   bpType: number;
@@ -208,11 +214,15 @@ export function decodeAttr(view: DataView, offset: number, avail: number, little
   out.sampleType = Number(out.sampleType as bigint);
   out.readFormat = Number(out.readFormat as bigint);
   out.branchSampleType = Number(out.branchSampleType as bigint);
-  const flags = out.flags as bigint;
+  const rawFlags = out.flags as bigint;
+  let flags = 0n;
   for (const [name, [pos, width]] of Object.entries(ATTR_FLAG_BITS)) {
-    const v = bitfield(flags, pos, width, littleEndian);
+    const v = bitfield(rawFlags, pos, width, littleEndian);
     out[name] = width === 1 ? v === 1 : v;
+    flags = setBitfield(flags, pos, width, v, true);
   }
+  for (let p = KNOWN_FLAG_BITS; p < 64; p++) flags = setBitfield(flags, p, 1, bitfield(rawFlags, p, 1, littleEndian), true);
+  out.flags = flags;
   if (!littleEndian) {
     // aux_action is a u32 bitfield too: mirror it like the flags word.
     const a = out.auxAction as number;
@@ -240,12 +250,14 @@ export function encodeAttr(attr: Partial<EventAttr>, size = ATTR_SIZE_CURRENT, l
   }
   const bytes = new Uint8Array(size);
   const view = new DataView(bytes.buffer);
-  let flags = attr.flags ?? 0n;
+  const given = attr.flags ?? 0n;
+  let flags = 0n;
   for (const [name, [pos, width]] of Object.entries(ATTR_FLAG_BITS)) {
     const v = (attr as Record<string, unknown>)[name];
-    if (v === undefined) continue;
-    flags = setBitfield(flags, pos, width, typeof v === "boolean" ? (v ? 1 : 0) : Number(v), littleEndian);
+    const value = v === undefined ? bitfield(given, pos, width, true) : typeof v === "boolean" ? (v ? 1 : 0) : Number(v);
+    flags = setBitfield(flags, pos, width, value, littleEndian);
   }
+  for (let p = KNOWN_FLAG_BITS; p < 64; p++) flags = setBitfield(flags, p, 1, bitfield(given, p, 1, true), littleEndian);
   const values: Record<string, unknown> = { ...attr, flags, size };
   for (const [name, [off, width, kind]] of Object.entries(ATTR_FIELDS) as [string, IntField][]) {
     if (off + width > size) continue;

@@ -3,3 +3,4 @@ export * from "./byte-writer.ts";
 export * from "./record-encoder.ts";
 export * from "./sample-encoder.ts";
 export * from "./writer.ts";
+export * from "./transcode.ts";
