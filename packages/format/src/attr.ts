@@ -221,7 +221,8 @@ export function decodeAttr(view: DataView, offset: number, avail: number, little
     out[name] = width === 1 ? v === 1 : v;
     flags = setBitfield(flags, pos, width, v, true);
   }
-  for (let p = KNOWN_FLAG_BITS; p < 64; p++) flags = setBitfield(flags, p, 1, bitfield(rawFlags, p, 1, littleEndian), true);
+  for (let p = KNOWN_FLAG_BITS; p < 64; p++)
+    flags = setBitfield(flags, p, 1, bitfield(rawFlags, p, 1, littleEndian), true);
   out.flags = flags;
   if (!littleEndian) {
     // aux_action is a u32 bitfield too: mirror it like the flags word.
@@ -254,10 +255,12 @@ export function encodeAttr(attr: Partial<EventAttr>, size = ATTR_SIZE_CURRENT, l
   let flags = 0n;
   for (const [name, [pos, width]] of Object.entries(ATTR_FLAG_BITS)) {
     const v = (attr as Record<string, unknown>)[name];
-    const value = v === undefined ? bitfield(given, pos, width, true) : typeof v === "boolean" ? (v ? 1 : 0) : Number(v);
+    const value =
+      v === undefined ? bitfield(given, pos, width, true) : typeof v === "boolean" ? (v ? 1 : 0) : Number(v);
     flags = setBitfield(flags, pos, width, value, littleEndian);
   }
-  for (let p = KNOWN_FLAG_BITS; p < 64; p++) flags = setBitfield(flags, p, 1, bitfield(given, p, 1, true), littleEndian);
+  for (let p = KNOWN_FLAG_BITS; p < 64; p++)
+    flags = setBitfield(flags, p, 1, bitfield(given, p, 1, true), littleEndian);
   const values: Record<string, unknown> = { ...attr, flags, size };
   for (const [name, [off, width, kind]] of Object.entries(ATTR_FIELDS) as [string, IntField][]) {
     if (off + width > size) continue;

@@ -30,11 +30,19 @@ describe("decode → encode reproduces each record", () => {
         } else if (rec.type < 64 && rec.event) {
           const d = rec.decode();
           if (d.kind === "UNKNOWN" || d.kind === "SAMPLE") continue;
-          again = encodeKernelRecord(d as Parameters<typeof encodeKernelRecord>[0], rec.event.attr, rec.littleEndian, rec.misc);
+          again = encodeKernelRecord(
+            d as Parameters<typeof encodeKernelRecord>[0],
+            rec.event.attr,
+            rec.littleEndian,
+            rec.misc,
+          );
         } else if (rec.type >= 64 && !NOT_CANONICAL.has(rec.type)) {
           const d = rec.decode();
           if (d.kind === "UNKNOWN" || d.kind === "SAMPLE") continue;
-          again = encodeUserRecord(d as Parameters<typeof encodeUserRecord>[0], rec.littleEndian, rec.misc).subarray(0, rec.size);
+          again = encodeUserRecord(d as Parameters<typeof encodeUserRecord>[0], rec.littleEndian, rec.misc).subarray(
+            0,
+            rec.size,
+          );
         }
         if (!again) continue;
         expect({ index: rec.index, type: rec.typeName, bytes: Buffer.from(again).toString("hex") }).toEqual({

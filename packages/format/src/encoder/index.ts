@@ -2,5 +2,5 @@
 export * from "./byte-writer.ts";
 export * from "./record-encoder.ts";
 export * from "./sample-encoder.ts";
-export * from "./writer.ts";
 export * from "./transcode.ts";
+export * from "./writer.ts";

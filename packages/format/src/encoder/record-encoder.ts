@@ -26,7 +26,12 @@ function cpuMapBytes(w: ByteWriter, cpus: number[]): void {
  * `baseMisc` carries bits the typed object does not hold (cpumode, MMAP_DATA); bits implied by
  * the object (COMM_EXEC, SWITCH_OUT, MMAP_BUILD_ID) are added.
  */
-export function encodeKernelRecord(rec: KernelRecord, attr: EventAttr | undefined, le: boolean, baseMisc = 0): Uint8Array {
+export function encodeKernelRecord(
+  rec: KernelRecord,
+  attr: EventAttr | undefined,
+  le: boolean,
+  baseMisc = 0,
+): Uint8Array {
   const w = new ByteWriter(le);
   let misc = baseMisc;
   const types: Record<KernelRecord["kind"], number> = {
@@ -114,7 +119,10 @@ export function encodeKernelRecord(rec: KernelRecord, attr: EventAttr | undefine
       w.u64(rec.addr).u32(rec.len).u16(rec.ksymType).u16(rec.flags).cstr(rec.name);
       break;
     case "BPF_EVENT":
-      w.u16(rec.bpfType).u16(rec.flags).u32(rec.id).bytes(hexBytes(rec.tag.padEnd(16, "0")));
+      w.u16(rec.bpfType)
+        .u16(rec.flags)
+        .u32(rec.id)
+        .bytes(hexBytes(rec.tag.padEnd(16, "0")));
       break;
     case "CGROUP":
       w.u64(rec.id).cstr(rec.path);

@@ -118,8 +118,12 @@ export function encodeSample(attr: EventAttr, f: SampleFields, misc: number, le:
     const bs = f.branchStack ?? { entries: [] };
     w.u64(bs.entries.length);
     if (attr.branchSampleType & BranchSampleType.HW_INDEX) w.u64(bs.hwIdx ?? 0n);
-    for (const e of bs.entries) w.u64(e.from ?? 0n).u64(e.to ?? 0n).u64(encodeBranchFlags(e, le));
-    if (attr.branchSampleType & BranchSampleType.COUNTERS) for (let i = 0; i < bs.entries.length; i++) w.u64(bs.counters?.[i] ?? 0n);
+    for (const e of bs.entries)
+      w.u64(e.from ?? 0n)
+        .u64(e.to ?? 0n)
+        .u64(encodeBranchFlags(e, le));
+    if (attr.branchSampleType & BranchSampleType.COUNTERS)
+      for (let i = 0; i < bs.entries.length; i++) w.u64(bs.counters?.[i] ?? 0n);
   }
   if (t & S.REGS_USER) writeRegs(w, f.regsUser, attr.sampleRegsUser);
   if (t & S.STACK_USER) {

@@ -18,7 +18,14 @@ export interface TranscodeOptions {
   compress?: boolean;
 }
 
-const STRING_FEATURES = [Feature.HOSTNAME, Feature.OSRELEASE, Feature.VERSION, Feature.ARCH, Feature.CPUDESC, Feature.CPUID];
+const STRING_FEATURES = [
+  Feature.HOSTNAME,
+  Feature.OSRELEASE,
+  Feature.VERSION,
+  Feature.ARCH,
+  Feature.CPUDESC,
+  Feature.CPUID,
+];
 
 /** Writes `file` again with the given byte order/mode. Tracepoint raw payloads are copied as they are. */
 export function transcode(file: PerfDataFile, o: TranscodeOptions): Uint8Array {
@@ -36,7 +43,8 @@ export function transcode(file: PerfDataFile, o: TranscodeOptions): Uint8Array {
     }
     const d = rec.decode();
     if (d.kind === "UNKNOWN" || d.kind === "SAMPLE") continue;
-    if (rec.type < 64) records.push(encodeKernelRecord(d as Parameters<typeof encodeKernelRecord>[0], rec.event?.attr, le, rec.misc));
+    if (rec.type < 64)
+      records.push(encodeKernelRecord(d as Parameters<typeof encodeKernelRecord>[0], rec.event?.attr, le, rec.misc));
     else records.push(encodeUserRecord(d as Parameters<typeof encodeUserRecord>[0], le, rec.misc));
   }
   const events: WriterEvent[] = file.events.map((e) => ({ attr: e.attr, ids: e.ids, name: file.eventName(e) }));
@@ -51,7 +59,8 @@ export function transcode(file: PerfDataFile, o: TranscodeOptions): Uint8Array {
   const nr = file.featureBytes(Feature.NRCPUS);
   if (nr) {
     const v = decodeFeature(Feature.NRCPUS, nr, ctx);
-    if (v.feature === "NRCPUS") features.set(Feature.NRCPUS, new ByteWriter(le).u32(v.nrCpusAvail).u32(v.nrCpusOnline).finish());
+    if (v.feature === "NRCPUS")
+      features.set(Feature.NRCPUS, new ByteWriter(le).u32(v.nrCpusAvail).u32(v.nrCpusOnline).finish());
   }
   const bid = file.featureBytes(Feature.BUILD_ID);
   if (bid) {
@@ -59,7 +68,10 @@ export function transcode(file: PerfDataFile, o: TranscodeOptions): Uint8Array {
     if (v.feature === "BUILD_ID") {
       const w = new ByteWriter(le);
       for (const e of v.entries) {
-        const r = encodeUserRecord({ kind: "HEADER_BUILD_ID", pid: e.pid, buildId: e.hex, filename: e.filename, cpumode: e.cpumode }, le);
+        const r = encodeUserRecord(
+          { kind: "HEADER_BUILD_ID", pid: e.pid, buildId: e.hex, filename: e.filename, cpumode: e.cpumode },
+          le,
+        );
         // Feature-section entries carry header.type 0.
         new DataView(r.buffer).setUint32(0, 0, le);
         w.bytes(r);
@@ -68,5 +80,12 @@ export function transcode(file: PerfDataFile, o: TranscodeOptions): Uint8Array {
     }
   }
   if (file.tracingData) features.set(Feature.TRACING_DATA, file.tracingData);
-  return writePerfData({ littleEndian: le, mode: o.mode ?? file.mode, events, records, features, compress: o.compress });
+  return writePerfData({
+    littleEndian: le,
+    mode: o.mode ?? file.mode,
+    events,
+    records,
+    features,
+    compress: o.compress,
+  });
 }

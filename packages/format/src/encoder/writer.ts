@@ -4,7 +4,7 @@
  * feature table with its sections.
  */
 import { type EventAttr, encodeAttr } from "../attr.ts";
-import { FILE_HEADER_SIZE, Feature, MAGIC_BE, MAGIC_LE, PIPE_HEADER_SIZE } from "../constants.ts";
+import { Feature, FILE_HEADER_SIZE, MAGIC_BE, MAGIC_LE, PIPE_HEADER_SIZE } from "../constants.ts";
 import { encodeFeatureBits } from "../header.ts";
 import { ByteWriter } from "./byte-writer.ts";
 import { encodeUserRecord } from "./record-encoder.ts";
@@ -78,7 +78,8 @@ export function writePerfData(o: WriteOptions): Uint8Array {
   const mode = o.mode ?? "file";
   const records = o.compress ? compressRecords(o.records, le) : o.records;
   const features = new Map(o.features ?? []);
-  if (!features.has(Feature.EVENT_DESC)) features.set(Feature.EVENT_DESC, encodeEventDesc(o.events, le, o.attrSize ?? 136));
+  if (!features.has(Feature.EVENT_DESC))
+    features.set(Feature.EVENT_DESC, encodeEventDesc(o.events, le, o.attrSize ?? 136));
   if (o.compress && !features.has(Feature.COMPRESSED)) {
     const c = new ByteWriter(le);
     c.u32(0).u32(1).u32(1).u32(0).u32(528384);
@@ -90,7 +91,12 @@ export function writePerfData(o: WriteOptions): Uint8Array {
   if (mode === "pipe") {
     w.u64(PIPE_HEADER_SIZE);
     for (const e of o.events) {
-      w.bytes(encodeUserRecord({ kind: "HEADER_ATTR", attr: { ...e.attr, size: o.attrSize ?? (e.attr.size || 136) }, ids: e.ids }, le));
+      w.bytes(
+        encodeUserRecord(
+          { kind: "HEADER_ATTR", attr: { ...e.attr, size: o.attrSize ?? (e.attr.size || 136) }, ids: e.ids },
+          le,
+        ),
+      );
     }
     const ids = [...features.keys()].sort((a, b) => a - b);
     for (const id of ids) {
