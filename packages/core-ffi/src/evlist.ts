@@ -317,6 +317,24 @@ export class EvList implements Disposable, Iterable<Evsel> {
     return null;
   }
 
+  /**
+   * Up to `max` records of the buffer(s) of `cpu` in one copy, the space released at once;
+   * the cap keeps one busy CPU from starving the others. Views are valid until the next read
+   * of the same buffer. Same errors as readOnCpu().
+   */
+  readBatchOnCpu(cpu: number, max = 1000): Uint8Array[] {
+    checkArg(Number.isInteger(cpu) && cpu >= -1, "cpu", "an integer >= -1", cpu);
+    checkArg(Number.isInteger(max) && max > 0, "max", "a positive integer", max);
+    const list = this.#byCpu.get(cpu);
+    if (list === undefined) this.readOnCpu(cpu); // throws the "no ring buffer" error
+    const out: Uint8Array[] = [];
+    for (const ring of list ?? []) {
+      if (out.length >= max) break;
+      out.push(...ring.readBatch(max - out.length));
+    }
+    return out;
+  }
+
   /** Enables every evsel (group leaders enable their members). */
   enable(): void {
     if (!this.#open) throw new Error("enable() needs an open EvList");
