@@ -1,5 +1,5 @@
 /** Shared helpers for core-ffi tests: perf oracles and process-resource snapshots. */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 /** Number of open fds of this process. */
 export function fdCount(): number {
@@ -18,7 +18,7 @@ export function perfFds(): number {
   let n = 0;
   for (const fd of readdirSync("/proc/self/fd")) {
     try {
-      if (require("node:fs").readlinkSync(`/proc/self/fd/${fd}`).includes("perf_event")) n++;
+      if (readlinkSync(`/proc/self/fd/${fd}`).includes("perf_event")) n++;
     } catch {
       // raced with a close
     }

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { CpuMap, parseCpuList, parseEventSpecs, parseEvents, ThreadMap } from "@perfkit/core-ffi";
 import type { EventAttr } from "@perfkit/format";
 import { perfAttrs } from "./helpers.ts";
@@ -71,7 +72,7 @@ describe("parseEventSpecs syntax", () => {
   });
 
   test("tracepoints get their tracefs id, and globs expand", () => {
-    const id = Number(require("node:fs").readFileSync("/sys/kernel/tracing/events/sched/sched_switch/id", "utf8"));
+    const id = Number(readFileSync("/sys/kernel/tracing/events/sched/sched_switch/id", "utf8"));
     const [tp] = parseEventSpecs("sched:sched_switch");
     expect(tp!.attr.config).toBe(BigInt(id));
     expect(tp!.tracepoint?.formatPath).toEndWith("sched/sched_switch/format");
@@ -110,7 +111,7 @@ describe("parseEventSpecs syntax", () => {
 
 describe("CpuMap and ThreadMap", () => {
   test("online CPUs by default, list syntax round-trips", () => {
-    const online = require("node:fs").readFileSync("/sys/devices/system/cpu/online", "utf8").trim();
+    const online = readFileSync("/sys/devices/system/cpu/online", "utf8").trim();
     expect(new CpuMap().toString()).toBe(online);
     expect(parseCpuList("0-3,7")).toEqual([0, 1, 2, 3, 7]);
     expect(new CpuMap("7,0-3").toString()).toBe("0-3,7");
