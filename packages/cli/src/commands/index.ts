@@ -15,4 +15,5 @@ export const COMMANDS: Record<string, CommandEntry> = {
   report: { summary: "perf report --stats / --header-only equivalents", load: () => import("./report.ts") },
   dump: { summary: "every record, like perf report -D (--json: one object per line)", load: () => import("./dump.ts") },
   script: { summary: "perf script: samples and side-band events as text", load: () => import("./script.ts") },
+  stubs: { summary: "generate .d.ts typings for tracepoints (tracefs or -i perf.data)", load: () => import("./stubs.ts") },
 };
