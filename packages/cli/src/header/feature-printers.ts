@@ -13,6 +13,8 @@ export interface PrintContext {
   full: boolean;
   /** All decoded features (GROUP_DESC reads EVENT_DESC names). */
   features: ReadonlyMap<number, FeatureValue>;
+  /** The file's byte order differs from the reader's: perf then refuses the BPF sections. */
+  crossEndian: boolean;
 }
 
 type Printer = (v: FeatureValue, ctx: PrintContext) => string;
@@ -239,8 +241,8 @@ const printers: Record<string, Printer> = {
   DIR_FORMAT: (v) => (v.feature === "DIR_FORMAT" ? `# directory data version : ${v.version}\n` : ""),
   // Programs would need bpf_prog_info parsing (names from BTF); none of our recordings has any.
   BPF_PROG_INFO: () => "",
-  BPF_BTF: (v) =>
-    v.feature === "BPF_BTF"
+  BPF_BTF: (v, ctx) =>
+    v.feature === "BPF_BTF" && !ctx.crossEndian
       ? [...v.entries]
           .sort((a, b) => a.id - b.id)
           .map((e) => `# btf info of id ${e.id}\n`)

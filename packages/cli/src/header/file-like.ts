@@ -8,6 +8,8 @@ import type { FeatureValue } from "@perfkit/format";
 export interface PerfDataFileLike {
   /** True for a pipe-mode stream (header of 16 bytes, features as HEADER_FEATURE records). */
   readonly isPipe: boolean;
+  /** Byte order of the file; perf refuses BPF sections of a file whose order differs from the reader's. */
+  readonly littleEndian?: boolean;
   /** File-mode header fields (ignored for pipe mode, where perf prints zeros). */
   readonly header?: {
     readonly data: { readonly offset: number; readonly size: number };

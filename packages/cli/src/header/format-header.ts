@@ -3,6 +3,7 @@
  * perf_session__fprintf_info frame, perf_header__fprintf_info's fixed lines, every feature
  * in bit order (pipe mode: in stream order, up to perf's end marker) and the missing list.
  */
+import { endianness } from "node:os";
 import { checkArg } from "@perfkit/format";
 import { cCtime } from "./c-format.ts";
 import { featOp, PERF61_LAST_FEATURE, printFeature } from "./feature-printers.ts";
@@ -25,7 +26,8 @@ export function renderHeaderOnly(file: PerfDataFileLike, options: HeaderOnlyOpti
     "an object with a Date capturedOn",
     options,
   );
-  const ctx = { full: options.full === true, features: file.features };
+  const crossEndian = file.littleEndian !== undefined && file.littleEndian !== (endianness() === "LE");
+  const ctx = { full: options.full === true, features: file.features, crossEndian };
   const dataOffset = file.isPipe ? 0 : (file.header?.data.offset ?? 0);
   const dataSize = file.isPipe ? 0 : (file.header?.data.size ?? 0);
   let out = "# ========\n";

@@ -14,7 +14,8 @@ export function headerInputOf(file: PerfDataFile): PerfDataFileLike {
   checkArg(typeof file === "object" && file !== null && "mode" in file, "file", "a PerfDataFile", file);
   if (file.mode === "file") {
     const sections = [...file.featureSections.values()];
-    return { isPipe: false, header: file.header, features: decodeFeatures(sections, file.littleEndian).features };
+    const { features } = decodeFeatures(sections, file.littleEndian);
+    return { isPipe: false, littleEndian: file.littleEndian, header: file.header, features };
   }
   // Pipe: perf stops at the HEADER_FEATURE whose id is its HEADER_LAST_FEATURE. Zero-length
   // sections (BRANCH_STACK, STAT) are kept: their presence is what perf prints.
@@ -25,7 +26,11 @@ export function headerInputOf(file: PerfDataFile): PerfDataFileLike {
     if (id >= PERF61_LAST_FEATURE) break;
     sections.push({ id, bytes: rec.bytes.subarray(rec.pos + 16, rec.pos + rec.size), offset: rec.offset + 16 });
   }
-  return { isPipe: true, features: decodeFeatures(sections, file.littleEndian).features };
+  return {
+    isPipe: true,
+    littleEndian: file.littleEndian,
+    features: decodeFeatures(sections, file.littleEndian).features,
+  };
 }
 
 /** Options of {@link formatHeaderOnly}. */
