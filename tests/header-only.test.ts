@@ -192,12 +192,11 @@ function synthPerfData(le: boolean): Uint8Array {
     return at;
   });
   const attrsOffset = out.parts.length;
-  attrs.forEach((a, i) =>
+  for (const [i, a] of attrs.entries())
     out
       .raw(a)
       .u64(idOffsets[i])
-      .u64(ids[i].length * 8),
-  );
+      .u64(ids[i].length * 8);
   const dataOffset = out.parts.length;
   out.u32(68).int(0, 2).int(8, 2); // one FINISHED_ROUND
   const dataSize = out.parts.length - dataOffset;
