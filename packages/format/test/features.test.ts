@@ -512,3 +512,37 @@ describe("damaged sections", () => {
     expect(() => decodeFeatures([], "yes" as never)).toThrow(TypeError);
   });
 });
+
+describe("fuzzed sections never escape as anything but PerfDataError", () => {
+  test("truncations and byte flips of every fixture section, both byte orders", () => {
+    let seed = 12345;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    let decoded = 0;
+    let rejected = 0;
+    for (const name of ["plain.data", "tp.data", "stat.data"]) {
+      const sections = featureSections(new Uint8Array(readFileSync(join(FIXTURES, name))));
+      for (const s of sections) {
+        for (let k = 0; k < 40; k++) {
+          const b = s.bytes.slice(0, k < 10 ? rand(s.bytes.length + 1) : s.bytes.length);
+          for (let f = 0; f < 4 && b.length > 0; f++) b[rand(b.length)] = rand(256);
+          for (const littleEndian of [true, false]) {
+            try {
+              decodeFeature(s.id, b, { littleEndian, nrCpusAvail: 2, nrCpusOnline: 2 }, s.offset);
+              decoded++;
+            } catch (e) {
+              expect(e).toBeInstanceOf(PerfDataError);
+              expect((e as PerfDataError).offset).toBeGreaterThanOrEqual(s.offset);
+              expect((e as PerfDataError).offset).toBeLessThanOrEqual(s.offset + b.length);
+              rejected++;
+            }
+          }
+        }
+      }
+    }
+    expect(decoded).toBeGreaterThan(0);
+    expect(rejected).toBeGreaterThan(0);
+  });
+});

@@ -82,7 +82,8 @@ export function cpuListRanges(list: string): string {
     if (!m) continue;
     const lo = Number(m[1]);
     const hi = m[2] === undefined ? lo : Number(m[2]);
-    for (let c = lo; c <= hi && c - lo < 65536; c++) cpus.add(c);
+    // Bounded: a damaged list must not make the printer spin (perf caps CPUs far lower).
+    for (let c = lo; c <= hi && cpus.size < 1 << 16; c++) cpus.add(c);
   }
   return ranges([...cpus].sort((a, b) => a - b));
 }
