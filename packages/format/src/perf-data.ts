@@ -246,8 +246,9 @@ export class PerfDataFile {
     for (const rec of this.walk(options, firstPass)) {
       if (queue) {
         if (rec.type === RecordType.FINISHED_ROUND) {
-          yield* queue.round();
+          // perf handles the marker first, then flushes what the round released.
           yield rec;
+          yield* queue.round();
           continue;
         }
         if (rec.type < 64) {
