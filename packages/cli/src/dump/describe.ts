@@ -35,7 +35,7 @@ export function describeRecord(rec: PerfRecord, d: DecodedRecord): string {
     case "UNKNOWN":
       return `${name} type ${d.type}`;
     default: {
-      const { kind: _k, ...rest } = d as Record<string, unknown>;
+      const { kind: _k, ...rest } = d as unknown as Record<string, unknown>;
       return `${name} ${JSON.stringify(rest, jsonReplacer)}`;
     }
   }
