@@ -12,6 +12,7 @@ import { Feature, FILE_HEADER_SIZE, PIPE_HEADER_SIZE, RecordType } from "./const
 import { checkArg, PerfDataError } from "./errors.ts";
 import { applyEventDescNames, fallbackEventName } from "./event-names.ts";
 import { type EventEntry, EventIndex } from "./evlist.ts";
+import { decodeFeatures, type FeatureValue } from "./features/index.ts";
 import { type Frame, Framer } from "./framer.ts";
 import { detectEndianness, type FileHeader, headerSizeOf, parseFileHeader } from "./header.ts";
 import { OrderedQueue } from "./ordering.ts";
@@ -232,6 +233,25 @@ export class PerfDataFile {
     return this.index.byEventId(id);
   }
 
+  /**
+   * Every feature section decoded to its typed value (decoded once; pipe mode: those seen so
+   * far). Sections that fail to decode are left out and reported in `featureErrors`.
+   */
+  get features(): ReadonlyMap<number, FeatureValue> {
+    if (!this.decoded || this.decodedCount !== this.featureSections.size) {
+      const r = decodeFeatures([...this.featureSections.values()], this.littleEndian);
+      this.decoded = r.features;
+      this.featureErrors = r.errors;
+      this.decodedCount = this.featureSections.size;
+      return r.features;
+    }
+    return this.decoded;
+  }
+  /** Errors from decoding feature sections (see {@link features}). */
+  featureErrors: PerfDataError[] = [];
+  private decoded: Map<number, FeatureValue> | undefined;
+  private decodedCount = 0;
+
   /** The raw payload of a feature section, if present. */
   featureBytes(id: number): Uint8Array | undefined {
     return this.featureSections.get(id)?.bytes;
@@ -449,7 +469,8 @@ export class PerfDataFile {
       }
       case RecordType.HEADER_FEATURE: {
         const d = rec.decode();
-        if (d.kind === "HEADER_FEATURE" && d.data.length > 0) {
+        // Empty payloads are meaningful too (BRANCH_STACK, STAT flags); only the end marker is skipped.
+        if (d.kind === "HEADER_FEATURE" && (d.data.length > 0 || d.featId <= Feature.CPU_DOMAIN_INFO)) {
           this.featureSections.set(d.featId, {
             id: d.featId,
             offset: rec.offset + 16,

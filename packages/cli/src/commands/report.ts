@@ -1,7 +1,7 @@
 /** `perfkit report --stats | --header-only [-i FILE]`. */
 import { parseArgs } from "node:util";
-import { openInput } from "../_input.ts";
 import { UsageError } from "../_errors.ts";
+import { openInput } from "../_input.ts";
 import { formatStats } from "../report/stats.ts";
 
 export async function run(args: string[]): Promise<number> {
@@ -11,6 +11,7 @@ export async function run(args: string[]): Promise<number> {
       input: { type: "string", short: "i" },
       stats: { type: "boolean" },
       "header-only": { type: "boolean" },
+      "show-info": { type: "boolean", short: "I" },
     },
     strict: true,
   });
@@ -18,7 +19,7 @@ export async function run(args: string[]): Promise<number> {
   using file = openInput(values.input);
   if (values["header-only"]) {
     const { formatHeaderOnly } = await import("../header/index.ts");
-    process.stdout.write(formatHeaderOnly(file));
+    process.stdout.write(formatHeaderOnly(file, { full: values["show-info"] }));
     return 0;
   }
   process.stdout.write(formatStats(file));
