@@ -1,6 +1,7 @@
 import { readlinkSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { type ConfigOptions, configGet } from "../config/index.ts";
 import { ElfError } from "./elf/errors.ts";
 import { ElfFile } from "./elf/reader.ts";
 
@@ -37,13 +38,18 @@ export interface FoundBinary {
 }
 
 /**
- * perf's build-id cache root: `$PERF_BUILDID_DIR`, else `$HOME/.debug`. (perf's
- * `buildid.dir` config key, which wins over the env, is read by the caller if wanted.)
+ * perf's build-id cache root: the `buildid.dir` config key, else `$HOME/.debug`. perf 6.1
+ * only *exports* `$PERF_BUILDID_DIR` to the scripts it runs and ignores it as input
+ * (checked with `PERF_BUILDID_DIR=/x perf buildid-cache -l`), so it is honoured here only
+ * when `useEnv` is true (e.g. inside a script perf started).
  */
-export function buildIdDir(): string {
-  const env = process.env.PERF_BUILDID_DIR;
-  if (env) return env;
-  return join(process.env.HOME || homedir(), ".debug");
+export function buildIdDir(options: ConfigOptions & { useEnv?: boolean } = {}): string {
+  if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
+  const env = options.env ?? process.env;
+  if (options.useEnv && env.PERF_BUILDID_DIR) return env.PERF_BUILDID_DIR;
+  const fromConfig = configGet("buildid.dir", options);
+  if (fromConfig) return fromConfig;
+  return join(env.HOME || homedir(), ".debug");
 }
 
 /** True for pseudo-DSOs that live only in the build-id cache. */

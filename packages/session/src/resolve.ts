@@ -1,0 +1,67 @@
+/**
+ * Address resolution against a snapshot of an address space: perf's thread__find_map +
+ * map__find_symbol, with perf's rules for callchain context markers.
+ */
+import { CallchainContext, Misc } from "@perfkit/format";
+import type { ResolvedSym } from "./dso.ts";
+import { findMapIn, type MapEntry } from "./maps.ts";
+
+/** The kernel and user maps as they were when an event was seen. */
+export interface AddressSpace {
+  readonly kernel: readonly MapEntry[];
+  readonly user: readonly MapEntry[];
+}
+
+/** An address resolved to its map, dso-relative address and symbol. */
+export interface Resolved {
+  readonly ip: bigint;
+  readonly map: MapEntry | undefined;
+  /** map_ip(ip) when a map was found, else ip. */
+  readonly addr: bigint;
+  readonly sym: ResolvedSym | null;
+}
+
+/** Resolves `ip` seen in `cpumode` (header.misc & 7). */
+export function resolveIp(space: AddressSpace, cpumode: number, ip: bigint): Resolved {
+  let map: MapEntry | undefined;
+  if (cpumode === Misc.KERNEL) map = findMapIn(space.kernel, ip);
+  else if (cpumode === Misc.USER) map = findMapIn(space.user, ip);
+  if (!map) return { ip, map, addr: ip, sym: null };
+  const addr = map.mapIp(ip);
+  return { ip, map, addr, sym: map.dso.find(addr) };
+}
+
+/** perf's symbol offset (`+0x…`): from the symbol start, with its quirk for past-the-end hits. */
+export function symbolOffset(r: Resolved): bigint {
+  const s = r.sym;
+  if (!s) return 0n;
+  if (r.addr < s.end) return r.addr - s.start;
+  return r.addr - (r.map ? r.map.start : 0n) - s.start;
+}
+
+/** Default stack depth perf keeps (PERF_MAX_STACK_DEPTH). */
+export const MAX_STACK = 127;
+
+/**
+ * Walks raw callchain entries (leaf first), switching cpumode at context markers as perf's
+ * add_callchain_ip does, and returns the address entries with their cpumodes. An unknown
+ * marker ends the chain empty, as perf resets its cursor.
+ */
+export function callchainEntries(raw: ArrayLike<bigint>, maxStack = MAX_STACK): { ips: bigint[]; modes: number[] } {
+  const ips: bigint[] = [];
+  const modes: number[] = [];
+  let mode: number = Misc.USER;
+  for (let i = 0; i < raw.length && ips.length < maxStack; i++) {
+    const ip = raw[i]!;
+    if (ip >= CallchainContext.MAX) {
+      if (ip === CallchainContext.KERNEL) mode = Misc.KERNEL;
+      else if (ip === CallchainContext.USER) mode = Misc.USER;
+      else if (ip === CallchainContext.HV) mode = Misc.HYPERVISOR;
+      else return { ips: [], modes: [] };
+      continue;
+    }
+    ips.push(ip);
+    modes.push(mode);
+  }
+  return { ips, modes };
+}
