@@ -1,1 +1,17 @@
-export {};
+/**
+ * @perfkit/session: perf's scripting API for TypeScript (PerfData, Session, typed events,
+ * refcounted EvList/Evsel, machine state, symbols), plus syscall tables and perf config.
+ */
+export * from "./dso.ts";
+export * from "./events.ts";
+export * from "./evsel.ts";
+export * from "./machine.ts";
+export * from "./maps.ts";
+export * from "./perf-data.ts";
+export * from "./refcount.ts";
+export * from "./resolve.ts";
+export * from "./sample-event.ts";
+export * from "./sequences.ts";
+export * from "./session.ts";
+export * from "./thread.ts";
+export * from "./symbols/index.ts";

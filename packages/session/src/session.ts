@@ -1,0 +1,323 @@
+/**
+ * `Session`: reads a recording in timestamp order, keeps the machine state current through
+ * the default processors (threads, maps, dsos and build ids, cgroups, pipe-mode attrs and
+ * features, stat config) and hands events to callbacks or an iterator.
+ */
+import {
+  AttrType,
+  type DecodedRecord,
+  type EventEntry,
+  Feature,
+  type PerfRecord,
+  parseTracingData,
+  RecordType,
+  type TracingData,
+  decodeFeature,
+  viewOf,
+  Sample,
+} from "@perfkit/format";
+import { type PerfEvent, type StatEvent, type StatRoundEvent, sideBandEvent } from "./events.ts";
+import { EvList, Evsel } from "./evsel.ts";
+import { Machine, type MachineOptions } from "./machine.ts";
+import type { PerfData } from "./perf-data.ts";
+import type { AddressSpace } from "./resolve.ts";
+import { SampleEvent, type TracepointFormat } from "./sample-event.ts";
+import type { Thread } from "./thread.ts";
+
+/** Callbacks of a session (perf python's `sample=` and `stat=`), plus one for every other event. */
+export interface SessionHandlers {
+  /** Every sample, in timestamp order. */
+  sample?(ev: SampleEvent): void;
+  /** STAT records (with the counter's evsel name) and STAT_ROUND records (name null). */
+  stat?(ev: StatEvent | StatRoundEvent, name: string | null): void;
+  /** Every non-sample event after the default processors ran. */
+  event?(ev: Exclude<PerfEvent, SampleEvent>): void;
+}
+
+/** Options of {@link Session}. */
+export interface SessionOptions extends MachineOptions {
+  /** Deliver in timestamp order (default true), as perf does. */
+  ordered?: boolean;
+}
+
+/** A record after the default processors ran, for tools that format records themselves. */
+export interface ProcessedRecord {
+  readonly record: PerfRecord;
+  /** The record's evsel (kernel records), or null. */
+  readonly evsel: Evsel | null;
+  /** The decoded form of non-sample records (undefined for samples). */
+  readonly decoded: DecodedRecord | undefined;
+}
+
+/** Stat configuration and maps of a `perf stat record` file. */
+export interface StatState {
+  config: Extract<DecodedRecord, { kind: "STAT_CONFIG" }> | undefined;
+  threads: { pid: bigint; comm: string }[];
+  cpus: number[];
+}
+
+/** A reading session over a {@link PerfData}. Dispose it (or use `using`) when done. */
+export class Session {
+  /** The recorded machine: threads, maps, dsos (advanced use). */
+  readonly machine: Machine;
+  /** Stat config, thread map and cpu map records seen so far. */
+  readonly stat: StatState = { config: undefined, threads: [], cpus: [] };
+  readonly #data: PerfData;
+  readonly #handlers: SessionHandlers;
+  readonly #ordered: boolean;
+  readonly #evlist = new EvList();
+  readonly #byEntry = new Map<EventEntry, Evsel>();
+  #tracing: TracingData | null | undefined;
+  #tracingBytes: Uint8Array | undefined;
+  readonly #tpFormats = new Map<Evsel, TracepointFormat | null>();
+  #disposed = false;
+  #started = false;
+
+  constructor(data: PerfData, handlers: SessionHandlers = {}, options: SessionOptions = {}) {
+    if (typeof data !== "object" || data === null || typeof (data as PerfData).file !== "object")
+      throw new TypeError(`data must be a PerfData, got ${data === null ? "null" : typeof data}`);
+    if (typeof handlers !== "object" || handlers === null)
+      throw new TypeError(`handlers must be an object, got ${handlers === null ? "null" : typeof handlers}`);
+    for (const k of ["sample", "stat", "event"] as const) {
+      const h = handlers[k];
+      if (h !== undefined && typeof h !== "function") throw new TypeError(`handlers.${k} must be a function, got ${typeof h}`);
+    }
+    if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
+    if (options.kallsyms !== undefined && typeof options.kallsyms !== "string")
+      throw new TypeError(`options.kallsyms must be a string, got ${typeof options.kallsyms}`);
+    this.#data = data;
+    this.#handlers = handlers;
+    this.#ordered = options.ordered !== false;
+    this.machine = new Machine(options);
+    this.syncEvents();
+    const bid = data.file.featureBytes(Feature.BUILD_ID);
+    if (bid) this.absorbBuildIds(bid);
+  }
+
+  /** The recording. */
+  get data(): PerfData {
+    return this.#data;
+  }
+
+  /** The event list, with a new reference: dispose it when done. */
+  get evlist(): EvList {
+    this.syncEvents();
+    return this.#evlist.retain();
+  }
+
+  /** The evsel of a file event entry (borrowed). */
+  evselOf(entry: EventEntry): Evsel {
+    let e = this.#byEntry.get(entry);
+    if (!e) {
+      this.syncEvents();
+      e = this.#byEntry.get(entry)!;
+    }
+    if (entry.name !== undefined && e.name !== entry.name) e.name = entry.name;
+    return e;
+  }
+
+  /** Creates evsels for events the file announced since the last call (pipe mode grows). */
+  private syncEvents(): void {
+    const events = this.#data.file.events;
+    for (let i = this.#evlist.length; i < events.length; i++) {
+      const entry = events[i]!;
+      const ev = new Evsel(entry, this.eventName(entry));
+      this.#evlist.add(ev);
+      this.#byEntry.set(entry, ev);
+    }
+  }
+
+  private eventName(entry: EventEntry): string {
+    if (entry.name === undefined && entry.attr.type === AttrType.TRACEPOINT) {
+      const f = this.tracing()?.eventById(Number(entry.attr.config));
+      if (f) return `${f.system}:${f.name}`;
+    }
+    return this.#data.file.eventName(entry);
+  }
+
+  /** The recording's tracing data (tracepoint formats), parsed once; null when absent or damaged. */
+  tracing(): TracingData | null {
+    const bytes = this.#data.file.tracingData;
+    if (bytes !== this.#tracingBytes) {
+      this.#tracingBytes = bytes;
+      this.#tracing = undefined;
+      this.#tpFormats.clear();
+    }
+    if (this.#tracing === undefined) {
+      try {
+        this.#tracing = bytes ? parseTracingData(bytes) : null;
+      } catch {
+        this.#tracing = null;
+      }
+    }
+    return this.#tracing;
+  }
+
+  /** The tracepoint format of an evsel, or undefined for other events. */
+  tracepointFormat(evsel: Evsel): TracepointFormat | undefined {
+    if (evsel.attr.type !== AttrType.TRACEPOINT) return undefined;
+    const td = this.tracing();
+    let f = this.#tpFormats.get(evsel);
+    if (f === undefined) {
+      const format = td?.eventById(Number(evsel.attr.config));
+      f = td && format ? { format, littleEndian: td.littleEndian, longSize: td.longSize } : null;
+      this.#tpFormats.set(evsel, f);
+    }
+    return f ?? undefined;
+  }
+
+  /** The thread `pid` (looked up as a thread id, as perf does); throws when unknown. */
+  findThread(pid: number): Thread {
+    if (!Number.isInteger(pid)) throw new TypeError(`pid must be an integer, got ${typeof pid}`);
+    const t = this.machine.findThread(pid);
+    if (!t) throw new Error(`thread ${pid} not found`);
+    return t;
+  }
+
+  private absorbBuildIds(bytes: Uint8Array): void {
+    try {
+      const f = decodeFeature(Feature.BUILD_ID, bytes, { littleEndian: this.#data.file.littleEndian });
+      if (f.feature === "BUILD_ID") for (const e of f.entries) this.machine.setBuildId(e.filename, e.hex);
+    } catch {
+      // A damaged build-id table only costs symbol lookups by build id.
+    }
+  }
+
+  /**
+   * Every record in timestamp order after the default processors ran on it. Samples also
+   * update their thread's cpu. This is the low-level walk under {@link processEvents}.
+   */
+  *records(): Generator<ProcessedRecord, void, undefined> {
+    if (this.#disposed) throw new Error("session is disposed");
+    if (this.#started && this.#data.isPipe) throw new Error("a pipe-mode recording can only be read once");
+    this.#started = true;
+    const m = this.machine;
+    const file = this.#data.file;
+    for (const rec of file.records({ ordered: this.#ordered })) {
+      const entry = rec.event;
+      const evsel = entry ? this.evselOf(entry) : null;
+      if (rec.type === RecordType.SAMPLE) {
+        yield { record: rec, evsel, decoded: undefined };
+        continue;
+      }
+      const d = rec.decode();
+      switch (d.kind) {
+        case "COMM":
+          m.processComm(d);
+          break;
+        case "FORK":
+          m.processFork(d);
+          break;
+        case "MMAP":
+        case "MMAP2":
+          m.processMmap(d, rec.misc);
+          break;
+        case "KSYMBOL":
+          m.processKsymbol(d);
+          break;
+        case "NAMESPACES":
+          m.findnewThread(d.pid, d.tid).namespaces = d.namespaces;
+          break;
+        case "CGROUP":
+          m.cgroups.set(d.id, d.path);
+          break;
+        case "HEADER_BUILD_ID":
+          m.setBuildId(d.filename, d.buildId);
+          break;
+        case "HEADER_FEATURE":
+          if (d.featId === Feature.BUILD_ID) this.absorbBuildIds(d.data);
+          break;
+        case "HEADER_ATTR":
+          this.syncEvents();
+          break;
+        case "STAT_CONFIG":
+          this.stat.config = d;
+          break;
+        case "THREAD_MAP":
+          this.stat.threads = d.threads;
+          break;
+        case "CPU_MAP":
+          this.stat.cpus = d.cpus;
+          break;
+      }
+      yield { record: rec, evsel, decoded: d };
+      if (d.kind === "EXIT") m.processExit(d);
+    }
+  }
+
+  /** The address space of a thread right now (an immutable snapshot). */
+  spaceOf(thread: Thread | undefined): AddressSpace {
+    return { kernel: this.machine.kernelMaps.snapshot(), user: thread ? thread.maps.snapshot() : [] };
+  }
+
+  /** Builds the event object of a processed record. */
+  toEvent(p: ProcessedRecord): PerfEvent {
+    const rec = p.record;
+    if (rec.type === RecordType.SAMPLE) {
+      const s = rec.sample();
+      // Own the bytes: copy the record so the event outlives the reader's window.
+      const bytes = rec.recordBytes.slice();
+      const own = new Sample(viewOf(bytes), 0, rec.size, rec.misc, rec.littleEndian, s.event, rec.offset, rec.index);
+      const pid = own.pid ?? -1;
+      const tid = own.tid ?? -1;
+      const thread = this.machine.findnewThread(pid, tid);
+      const cpu = own.cpu;
+      if (cpu !== undefined) thread.cpu = cpu;
+      const evsel = p.evsel!;
+      return new SampleEvent(own, evsel, thread.comm(), this.spaceOf(thread), this.tracepointFormat(evsel));
+    }
+    const d = p.decoded ?? rec.decode();
+    let sid = rec.sampleId();
+    if (d.kind === "STAT") {
+      const e = this.#data.file.eventById(d.id);
+      const evsel = e ? this.evselOf(e) : null;
+      return sideBandEvent(rec.type, rec.misc, evsel, d, sid, undefined);
+    }
+    if (rec.type >= 64) sid = {};
+    return sideBandEvent(rec.type, rec.misc, p.evsel, d, sid, p.evsel?.attr.samplePeriod);
+  }
+
+  /** Every record as a typed event object, in timestamp order. */
+  *events(): Generator<PerfEvent, void, undefined> {
+    for (const p of this.records()) yield this.toEvent(p);
+  }
+
+  /** Reads the whole recording, calling the handlers. A handler's exception stops it and propagates unchanged. */
+  processEvents(): void {
+    const h = this.#handlers;
+    for (const p of this.records()) {
+      const t = p.record.type;
+      if (t === RecordType.SAMPLE) {
+        if (!h.sample) {
+          this.touchSampleThread(p.record);
+          continue;
+        }
+        h.sample(this.toEvent(p) as SampleEvent);
+        continue;
+      }
+      if (h.stat && (t === RecordType.STAT || t === RecordType.STAT_ROUND)) {
+        const ev = this.toEvent(p) as StatEvent | StatRoundEvent;
+        h.stat(ev, ev.kind === "STAT" ? (ev.evsel?.name ?? null) : null);
+      }
+      if (h.event) h.event(this.toEvent(p) as Exclude<PerfEvent, SampleEvent>);
+    }
+  }
+
+  private touchSampleThread(rec: PerfRecord): void {
+    const s = rec.sample();
+    const t = this.machine.findnewThread(s.pid ?? -1, s.tid ?? -1);
+    const cpu = s.cpu;
+    if (cpu !== undefined) t.cpu = cpu;
+  }
+
+  /** Releases the session's reference on its event list. Safe to call twice. */
+  close(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#evlist.release();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
