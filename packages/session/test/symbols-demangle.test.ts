@@ -26,18 +26,21 @@ test("plain C names and junk pass through", () => {
   expect(() => demangle(3 as unknown as string)).toThrow(TypeError);
 });
 
-const LIBSTDCXX = "/usr/lib/x86_64-linux-gnu/libstdc++.so.6";
-test.skipIf(!HAVE_PERF || !existsSync(LIBSTDCXX))("libstdc++ names match perf probe -F", () => {
-  // perf probe -F lists a DSO's symbols demangled, aliases kept, names "_*" and "*@plt" filtered.
-  const theirs = perf(["probe", "-x", LIBSTDCXX, "-F"]).split("\n").filter(Boolean).sort();
-  const table = loadDsoSymbols(LIBSTDCXX, { allowAliases: true });
-  expect(table).not.toBeNull();
-  const mine = table!
-    .symbols()
-    .map((s) => s.name)
-    .filter((n) => !n.startsWith("_") && !n.endsWith("@plt"))
-    .sort();
-  expect(mine.length).toBe(theirs.length);
-  const set = new Set(theirs);
-  expect(mine.filter((n) => !set.has(n))).toEqual([]);
-});
+// perf probe -F lists every symbol perf loaded for a DSO (aliases kept, --filter '*' hides
+// nothing): it checks selection, aliases, PLT synthesis and demangling at once.
+const DSOS = ["/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6", "/usr/bin/dd"];
+for (const dso of DSOS) {
+  test.skipIf(!HAVE_PERF || !existsSync(dso))(`symbol names of ${dso} match perf probe -F`, () => {
+    const theirs = perf(["probe", "-x", dso, "-F", "--filter", "*"]).split("\n").filter(Boolean).sort();
+    const table = loadDsoSymbols(dso, { allowAliases: true });
+    expect(table).not.toBeNull();
+    const mine = table!
+      .symbols()
+      .map((s) => s.name)
+      .sort();
+    expect(mine.length).toBe(theirs.length);
+    const set = new Set(theirs);
+    expect(mine.filter((n) => !set.has(n))).toEqual([]);
+    expect(mine).toEqual(theirs);
+  });
+}

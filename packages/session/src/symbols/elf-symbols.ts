@@ -2,6 +2,7 @@ import { demangle as demangleName } from "./demangle.ts";
 import {
   EM_AARCH64,
   EM_ARM,
+  SHF_ALLOC,
   SHN_ABS,
   SHN_UNDEF,
   SHT_NOBITS,
@@ -11,7 +12,8 @@ import {
   STT_OBJECT,
 } from "./elf/constants.ts";
 import type { ElfFile, ElfSymbol } from "./elf/reader.ts";
-import { type SymbolInput, SymbolTable } from "./symbol-table.ts";
+import { pltSymbols } from "./plt-symbols.ts";
+import { type Sym, type SymbolInput, SymbolTable } from "./symbol-table.ts";
 
 /** Options for {@link loadElfSymbols}. */
 export interface LoadElfSymbolsOptions {
@@ -29,13 +31,16 @@ export interface LoadElfSymbolsOptions {
   fileOffsets?: boolean;
   /** Keep aliases (several names at one address), as perf probe does. Default false (perf script). */
   allowAliases?: boolean;
+  /** Add perf's synthesized `name@plt` symbols from the runtime file (default true). */
+  plt?: boolean;
 }
 
 /**
  * Loads a DSO's symbols the way perf 6.1's dso__load_sym does: `.symtab` when present,
  * else `.dynsym`; functions (STT_FUNC, STT_GNU_IFUNC), objects, and labels in text/data
  * sections; ARM mapping symbols dropped; values rebased from virtual addresses to file
- * offsets through the PT_LOAD holding them; then perf's end and duplicate fix-ups.
+ * offsets through the PT_LOAD holding them; symbols of non-SHF_ALLOC sections and SHN_ABS
+ * skipped; then perf's end and duplicate fix-ups, and `name@plt` symbols for the PLT.
  */
 export function loadElfSymbols(syms: ElfFile, options: LoadElfSymbolsOptions = {}): SymbolTable {
   if (typeof syms !== "object" || syms === null || typeof syms.symbols !== "function") {
@@ -45,15 +50,18 @@ export function loadElfSymbols(syms: ElfFile, options: LoadElfSymbolsOptions = {
   const runtime = options.runtime ?? syms;
   const wantDemangle = options.demangle !== false;
   const toOffsets = options.fileOffsets !== false;
-  const table = syms.hasSymtab() ? syms.symbols(".symtab") : syms.symbols(".dynsym");
+  const elfSyms = syms.hasSymtab() ? syms.symbols(".symtab") : syms.symbols(".dynsym");
   const machine = syms.header.machine;
   const out: SymbolInput[] = [];
-  for (const sym of table) {
+  for (const sym of elfSyms) {
     const isLabel = isLabelSym(sym);
     if (!isLabel && !isFunction(sym) && !isObject(sym)) continue;
     if ((machine === EM_ARM || machine === EM_AARCH64) && isArmMappingSymbol(sym.name)) continue;
+    if (sym.shndx === SHN_ABS) continue;
     let sec = syms.sections[sym.shndx];
     if (!sec) continue; // perf gives up on the file; one bad index only loses this symbol here
+    // Not loaded at run time (e.g. .gnu.warning.* markers): perf skips them.
+    if ((sec.flags & SHF_ALLOC) === 0n) continue;
     // Debug files keep section headers but not contents (NOBITS): use the runtime file's.
     if (runtime !== syms && sec.type === SHT_NOBITS) sec = runtime.sections[sym.shndx] ?? sec;
     if (isLabel && !sec.name.includes("text") && !sec.name.includes("data")) continue;
@@ -70,7 +78,16 @@ export function loadElfSymbols(syms: ElfFile, options: LoadElfSymbolsOptions = {
       binding: sym.binding,
     });
   }
-  return SymbolTable.build(out, { allowAliases: options.allowAliases === true });
+  const table = SymbolTable.build(out, { allowAliases: options.allowAliases === true });
+  // perf adds PLT symbols after its fix-ups, only when the symbol table gave symbols.
+  const plt = toOffsets && out.length > 0 && options.plt !== false ? pltSymbols(runtime, wantDemangle) : [];
+  if (plt.length === 0) return table;
+  const merged: Sym[] = [
+    ...table.symbols(),
+    ...plt.map((p) => ({ name: p.name, start: p.start, end: p.start + p.size })),
+  ];
+  merged.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  return SymbolTable.fromSorted(merged);
 }
 
 function isFunction(s: ElfSymbol): boolean {

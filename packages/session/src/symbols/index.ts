@@ -22,4 +22,5 @@ export {
   parseKallsyms,
 } from "./kallsyms.ts";
 export { loadPerfMap, parsePerfMap } from "./perf-map.ts";
+export { pltSymbols } from "./plt-symbols.ts";
 export { type FixupOptions, type Sym, type SymbolInput, SymbolTable } from "./symbol-table.ts";

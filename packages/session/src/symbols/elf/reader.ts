@@ -36,6 +36,7 @@ export interface ElfSection {
   offset: number;
   size: number;
   link: number;
+  addralign: bigint;
   entsize: number;
 }
 
@@ -168,6 +169,7 @@ export class ElfFile {
           offset: r.offset,
           size: r.size,
           link: r.link,
+          addralign: r.addralign,
           entsize: r.entsize,
         });
       });
@@ -257,6 +259,31 @@ export class ElfFile {
         shndx = dv.getUint16(o + 14, le);
       }
       out.push({ name: cString(strs, nameOff), value, size, type: info & 0xf, binding: info >> 4, shndx });
+    }
+    return out;
+  }
+
+  /**
+   * Relocation entries of a `.rel*` / `.rela*` section: symbol index and type for each
+   * (what perf's PLT synthesis walks).
+   */
+  relocations(section: ElfSection): { offset: bigint; sym: number; type: number }[] {
+    const { is64, littleEndian: le } = this.header;
+    const rela = section.name.startsWith(".rela");
+    const entsize = section.entsize || (is64 ? (rela ? 24 : 16) : rela ? 12 : 8);
+    if (entsize < (is64 ? 16 : 8))
+      throw new ElfError("bad-table", `${section.name} entsize ${entsize}`, this.name, section.offset);
+    const raw = this.sectionData(section);
+    const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const out: { offset: bigint; sym: number; type: number }[] = [];
+    for (let o = 0; o + entsize <= raw.length; o += entsize) {
+      if (is64) {
+        const info = dv.getBigUint64(o + 8, le);
+        out.push({ offset: dv.getBigUint64(o, le), sym: Number(info >> 32n), type: Number(info & 0xffffffffn) });
+      } else {
+        const info = dv.getUint32(o + 4, le);
+        out.push({ offset: BigInt(dv.getUint32(o, le)), sym: info >>> 8, type: info & 0xff });
+      }
     }
     return out;
   }
@@ -354,6 +381,7 @@ export class ElfFile {
           size: toNum(v.getBigUint64(32, le), name, off),
           link: v.getUint32(40, le),
           info: v.getUint32(44, le),
+          addralign: v.getBigUint64(48, le),
           entsize: toNum(v.getBigUint64(56, le), name, off),
         }
       : {
@@ -365,6 +393,7 @@ export class ElfFile {
           size: v.getUint32(20, le),
           link: v.getUint32(24, le),
           info: v.getUint32(28, le),
+          addralign: BigInt(v.getUint32(32, le)),
           entsize: v.getUint32(36, le),
         };
   }
