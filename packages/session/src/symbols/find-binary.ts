@@ -2,6 +2,7 @@ import { readlinkSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { type ConfigOptions, configGet } from "../config/index.ts";
+import { tryBuildIdOf } from "./build-id.ts";
 import { ElfError } from "./elf/errors.ts";
 import { ElfFile } from "./elf/reader.ts";
 
@@ -116,18 +117,7 @@ export function binaryCandidates(path: string, options: FindBinaryOptions = {}):
 /** perf's dso__load reads the build id from the DSO itself when perf.data had none. */
 function expectedBuildId(path: string, options: FindBinaryOptions): string | null {
   if (options.buildId) return options.buildId.toLowerCase();
-  if (isVdso(path) || !isRegularFile(path)) return null;
-  try {
-    const elf = ElfFile.open(path);
-    try {
-      return elf.buildId();
-    } finally {
-      elf.close();
-    }
-  } catch (e) {
-    if (e instanceof ElfError) return null;
-    throw e;
-  }
+  return isVdso(path) || !isRegularFile(path) ? null : tryBuildIdOf(path);
 }
 
 function debugLinkOf(path: string): string | null {
