@@ -8,25 +8,6 @@ import { PerfDataError } from "./errors.ts";
 
 const EMPTY = new Uint8Array(0);
 
-/** The record found by {@link Framer.next}. */
-export interface Frame {
-  type: number;
-  misc: number;
-  /** Bytes of the record itself. */
-  size: number;
-  /** Bytes that follow it outside header.size. */
-  extra: number;
-  /** Offset in `bytes`. */
-  pos: number;
-  bytes: Uint8Array;
-  view: DataView;
-  /** Absolute offset of the record in its stream. */
-  offset: number;
-}
-
-/** Outcome of {@link Framer.next}: a frame, or how many more bytes are needed. */
-export type FrameResult = Frame | number;
-
 export class Framer {
   private bytes: Uint8Array = EMPTY;
   private view: DataView = new DataView(EMPTY.buffer);
@@ -75,18 +56,39 @@ export class Framer {
     this.pos = Math.min(this.bytes.length, this.pos + n);
   }
 
+  /** Fields of the record found by the last {@link next} that returned 0 (no object per record). */
+  type = 0;
+  misc = 0;
+  size = 0;
+  extra = 0;
+  /** Offset of that record in {@link bytes}. */
+  at = 0;
+
+  /** The buffer holding the record found by the last {@link next}. */
+  get buffer(): Uint8Array {
+    return this.bytes;
+  }
+  /** A DataView over {@link buffer}. */
+  get dataView(): DataView {
+    return this.view;
+  }
+  /** Absolute stream offset of the record found by the last {@link next}. */
+  get recordOffset(): number {
+    return this.base + this.at;
+  }
+
   /**
-   * The next complete record, or the number of bytes still missing for it. Throws a
-   * PerfDataError for a header that cannot be framed (size < 8, absurd payload size).
+   * Finds the next complete record: returns 0 and sets `type`, `misc`, `size`, `extra`, `at`,
+   * or returns the number of bytes still missing. Throws a PerfDataError for a header that
+   * cannot be framed (size < 8, absurd payload size).
    */
-  next(index: number): FrameResult {
+  next(index: number): number {
     const avail = this.bytes.length - this.pos;
     if (avail < 8) return 8 - avail;
     const v = this.view;
     const p = this.pos;
     const le = this.littleEndian;
     const type = v.getUint32(p, le);
-    const misc = v.getUint16(p + 4, le);
     let size = v.getUint16(p + 6, le);
     let extra = 0;
     if (type === 83) {
@@ -107,7 +109,12 @@ export class Framer {
     const total = size + extra;
     if (avail < total) return total - avail;
     this.pos += total;
-    return { type, misc, size, extra, pos: p, bytes: this.bytes, view: v, offset: this.base + p };
+    this.type = type;
+    this.misc = v.getUint16(p + 4, le);
+    this.size = size;
+    this.extra = extra;
+    this.at = p;
+    return 0;
   }
 
   private fail(msg: string, index: number, type: number): never {

@@ -13,7 +13,7 @@ import { checkArg, PerfDataError } from "./errors.ts";
 import { applyEventDescNames, fallbackEventName } from "./event-names.ts";
 import { type EventEntry, EventIndex } from "./evlist.ts";
 import { decodeFeatures, type FeatureValue } from "./features/index.ts";
-import { type Frame, Framer } from "./framer.ts";
+import { Framer } from "./framer.ts";
 import { detectEndianness, type FileHeader, headerSizeOf, parseFileHeader } from "./header.ts";
 import { OrderedQueue } from "./ordering.ts";
 import { PerfRecord } from "./record.ts";
@@ -258,30 +258,36 @@ export class PerfDataFile {
   }
 
   /** Records in file order (or time order with `ordered`). File mode may be iterated again; a pipe once. */
-  *records(options: RecordsOptions = {}): Generator<PerfRecord, void, undefined> {
+  records(options: RecordsOptions = {}): Generator<PerfRecord, void, undefined> {
     if (this.consumed) throw new Error("a pipe-mode stream can only be read once");
     if (this.pipeSource) this.consumed = true;
     const firstPass = this.passes++ === 0;
-    const queue = options.ordered ? new OrderedQueue() : undefined;
-    for (const rec of this.walk(options, firstPass)) {
-      if (queue) {
-        if (rec.type === RecordType.FINISHED_ROUND) {
-          // perf handles the marker first, then flushes what the round released.
-          yield rec;
-          yield* queue.round();
+    // One generator layer on the common path: every extra `yield*` costs per record.
+    const walk = this.members.length
+      ? this.walk(options, firstPass)
+      : this.walkStream(this.mainPull(), this.dataStart, options, firstPass, { index: 0 });
+    return options.ordered ? this.inTimeOrder(walk) : walk;
+  }
+
+  private *inTimeOrder(walk: Generator<PerfRecord, void, undefined>): Generator<PerfRecord, void, undefined> {
+    const queue = new OrderedQueue();
+    for (const rec of walk) {
+      if (rec.type === RecordType.FINISHED_ROUND) {
+        // perf handles the marker first, then flushes what the round released.
+        yield rec;
+        yield* queue.round();
+        continue;
+      }
+      if (rec.type < 64) {
+        const t = rec.time;
+        if (t !== undefined && t !== 0n && t !== 0xffffffffffffffffn) {
+          queue.push(rec, t);
           continue;
-        }
-        if (rec.type < 64) {
-          const t = rec.time;
-          if (t !== undefined && t !== 0n && t !== 0xffffffffffffffffn) {
-            queue.push(rec, t);
-            continue;
-          }
         }
       }
       yield rec;
     }
-    if (queue) yield* queue.drain();
+    yield* queue.drain();
   }
 
   /** The raw walk over every stream (main data, then directory members), with compressed chunks inflated. */
@@ -340,7 +346,7 @@ export class PerfDataFile {
     };
     try {
       for (;;) {
-        let r: ReturnType<Framer["next"]>;
+        let r: number;
         try {
           r = outer.next(state.index);
         } catch (e) {
@@ -349,7 +355,7 @@ export class PerfDataFile {
           outer.skip(8);
           continue;
         }
-        if (typeof r === "number") {
+        if (r > 0) {
           const chunk = pull(r);
           if (!chunk) {
             if (outer.pending > 0) {
@@ -366,16 +372,16 @@ export class PerfDataFile {
           outer.push(chunk);
           continue;
         }
-        const rec = this.makeRecord(r, r.offset, state.index++);
-        let failed = false;
-        try {
-          if (firstPass || rec.type === RecordType.COMPRESSED || rec.type === RecordType.COMPRESSED2) this.absorb(rec);
-        } catch (e) {
-          if (!(e instanceof PerfDataError)) throw e;
-          failed = true;
-          if (handle(e) === "stop") return;
+        const rec = this.makeRecord(outer, outer.recordOffset, state.index++);
+        if (firstPass && rec.type >= 64) {
+          try {
+            this.absorb(rec);
+          } catch (e) {
+            if (!(e instanceof PerfDataError)) throw e;
+            if (handle(e) === "stop") return;
+            continue;
+          }
         }
-        if (failed) continue;
         yield rec;
         if (rec.type === RecordType.COMPRESSED || rec.type === RecordType.COMPRESSED2) {
           zstd ??= new ZstdStream();
@@ -396,7 +402,7 @@ export class PerfDataFile {
           }
           for (const c of chunks) inner.push(c);
           for (;;) {
-            let f: ReturnType<Framer["next"]>;
+            let f: number;
             try {
               f = inner.next(state.index);
             } catch (e) {
@@ -405,10 +411,10 @@ export class PerfDataFile {
               inner = new Framer(0, le, MAX_PIPE_PAYLOAD);
               break;
             }
-            if (typeof f === "number") break;
-            const ir = this.makeRecord(f, rec.offset, state.index++);
+            if (f > 0) break;
+            const ir = this.makeRecord(inner, rec.offset, state.index++);
             try {
-              if (firstPass) this.absorb(ir);
+              if (firstPass && ir.type >= 64) this.absorb(ir);
             } catch (e) {
               if (!(e instanceof PerfDataError)) throw e;
               if (handle(e) === "stop") return;
@@ -433,22 +439,13 @@ export class PerfDataFile {
     }
   }
 
-  private makeRecord(f: Frame, offset: number, index: number): PerfRecord {
-    const event = f.type < 64 ? this.index.eventOf(f.view, f.pos, f.size, f.type === 9, this.littleEndian) : undefined;
-    const payload = f.extra ? f.bytes.subarray(f.pos + f.size, f.pos + f.size + f.extra) : undefined;
-    return new PerfRecord(
-      f.type,
-      f.misc,
-      f.size,
-      offset,
-      index,
-      f.view,
-      f.bytes,
-      f.pos,
-      this.littleEndian,
-      event,
-      payload,
-    );
+  private makeRecord(f: Framer, offset: number, index: number): PerfRecord {
+    const { type, size, at } = f;
+    const view = f.dataView;
+    const bytes = f.buffer;
+    const event = type < 64 ? this.index.eventOf(view, at, size, type === 9, this.littleEndian) : undefined;
+    const payload = f.extra ? bytes.subarray(at + size, at + size + f.extra) : undefined;
+    return new PerfRecord(type, f.misc, size, offset, index, view, bytes, at, this.littleEndian, event, payload);
   }
 
   /** Applies records that change the decoder's own state (new attrs, names, features, tracing data). */

@@ -19,7 +19,7 @@ export interface SampleFields {
   cpu?: number;
   period?: bigint;
   read?: ReadValues;
-  callchain?: bigint[];
+  callchain?: ArrayLike<bigint>;
   raw?: Uint8Array;
   branchStack?: { hwIdx?: bigint; entries: Partial<BranchEntry>[]; counters?: bigint[] };
   regsUser?: SampleRegs;
@@ -105,7 +105,7 @@ export function encodeSample(attr: EventAttr, f: SampleFields, misc: number, le:
   if (t & S.CALLCHAIN) {
     const cc = f.callchain ?? [];
     w.u64(cc.length);
-    for (const ip of cc) w.u64(ip);
+    for (let i = 0; i < cc.length; i++) w.u64(cc[i]);
   }
   if (t & S.RAW) {
     const raw = f.raw ?? new Uint8Array(4);

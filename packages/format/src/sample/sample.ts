@@ -45,7 +45,6 @@ const F_CGROUP = 11;
 const F_DATA_PAGE_SIZE = 12;
 const F_CODE_PAGE_SIZE = 13;
 const F_AUX = 14;
-const N_FIELDS = 15;
 
 function popcount64(v: bigint): number {
   let n = 0;
@@ -60,7 +59,7 @@ function popcount64(v: bigint): number {
 /** A sample record. Fields absent from the attr's sample_type read as undefined. */
 export class Sample {
   /** Offsets of the variable fields (from the record start) once located. */
-  private offs: Int32Array | null = null;
+  private offs: number[] | null = null;
 
   constructor(
     /** DataView over the buffer holding the record. */
@@ -138,93 +137,79 @@ export class Sample {
     return o < 0 ? this.event.attr.samplePeriod : this.u64(o);
   }
 
-  /** Locates every variable field, bounds-checking each against the record size. */
-  private locate(): Int32Array {
+  private tooLong(what: string, n: number, at: number): never {
+    this.fail(`${what} runs past the end of the record (needs ${n} at +${at}, size ${this.size})`, at);
+  }
+
+  /**
+   * Locates every variable field, bounds-checking each against the record size. Written
+   * without closures: it runs once per sample on the hot path.
+   */
+  private locate(): number[] {
     if (this.offs) return this.offs;
-    const offs = new Int32Array(N_FIELDS).fill(-1);
+    const offs = [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1];
     const { view, pos, size, littleEndian: le } = this;
+    const layout = this.layout;
+    const t = layout.sampleType;
+    if (layout.hasUnknownBits) this.fail(`sample_type 0x${t.toString(16)} has bits this decoder does not know`, 0);
     const attr = this.event.attr;
-    const t = this.layout.sampleType;
-    if (this.layout.hasUnknownBits) this.fail(`sample_type 0x${t.toString(16)} has bits this decoder does not know`, 0);
-    let at = this.layout.variableStart;
-    const need = (n: number, what: string) => {
-      if (n < 0 || at + n > size)
-        this.fail(`${what} runs past the end of the record (needs ${n} at +${at}, size ${size})`, at);
-    };
-    const count = (what: string, unit: number, extra = 0): number => {
-      need(8, what);
-      const nr = view.getBigUint64(pos + at, le);
-      if (nr > BigInt(Math.floor((size - at - 8 - extra) / unit)))
-        this.fail(`${what} count ${nr} does not fit the record`, at);
-      return Number(nr);
-    };
+    let at = layout.variableStart;
     if (t & S.READ) {
       const n = readFormatSize(view, pos + at, pos + size, attr.readFormat, le);
-      need(n, "read values");
+      if (n < 0) this.tooLong("read values", 8, at);
       offs[F_READ] = at;
       at += n;
     }
     if (t & S.CALLCHAIN) {
-      const nr = count("callchain", 8);
+      if (at + 8 > size) this.tooLong("callchain", 8, at);
+      // Read the count as two halves: no BigInt on the hot path.
+      const lo = view.getUint32(pos + at + (le ? 0 : 4), le);
+      const hi = view.getUint32(pos + at + (le ? 4 : 0), le);
+      if (hi !== 0 || lo > (size - at - 8) / 8)
+        this.fail(`callchain count ${hi ? ">2^32" : lo} does not fit the record`, at);
       offs[F_CALLCHAIN] = at;
-      at += 8 + nr * 8;
+      at += 8 + lo * 8;
     }
     if (t & S.RAW) {
-      need(4, "raw size");
+      if (at + 4 > size) this.tooLong("raw size", 4, at);
       const n = view.getUint32(pos + at, le);
-      need(4 + n, "raw data");
+      if (at + 4 + n > size) this.tooLong("raw data", 4 + n, at);
       offs[F_RAW] = at;
-      at += 4 + n;
       // The kernel pads raw data so the cursor is 8-aligned again; tolerate writers that did not.
-      at = (at + 7) & ~7;
-      if (at > size) at = size;
+      at = Math.min(size, (at + 4 + n + 7) & ~7);
     }
     if (t & S.BRANCH_STACK) {
       const hw = attr.branchSampleType & BranchSampleType.HW_INDEX ? 8 : 0;
-      const withCounters = attr.branchSampleType & BranchSampleType.COUNTERS ? 8 : 0;
-      const nr = count("branch stack", 24 + withCounters, hw);
+      const unit = 24 + (attr.branchSampleType & BranchSampleType.COUNTERS ? 8 : 0);
+      if (at + 8 > size) this.tooLong("branch stack", 8, at);
+      const nr = view.getBigUint64(pos + at, le);
+      if (nr > BigInt(Math.floor((size - at - 8 - hw) / unit)))
+        this.fail(`branch stack count ${nr} does not fit the record`, at);
       offs[F_BRANCH] = at;
-      at += 8 + hw + nr * (24 + withCounters);
+      at += 8 + hw + Number(nr) * unit;
     }
-    const regs = (mask: bigint, f: number, what: string) => {
-      need(8, what);
-      const abi = view.getBigUint64(pos + at, le);
-      offs[f] = at;
-      at += 8;
-      if (abi !== 0n) {
-        const n = popcount64(mask) * 8;
-        need(n, what);
-        at += n;
-      }
-    };
-    if (t & S.REGS_USER) regs(attr.sampleRegsUser, F_REGS_USER, "user registers");
+    if (t & S.REGS_USER) at = this.locateRegs(offs, F_REGS_USER, at, attr.sampleRegsUser, "user registers");
     if (t & S.STACK_USER) {
-      need(8, "user stack size");
+      if (at + 8 > size) this.tooLong("user stack size", 8, at);
       const sz = view.getBigUint64(pos + at, le);
       if (sz > BigInt(size)) this.fail(`user stack size ${sz} does not fit the record`, at);
       offs[F_STACK_USER] = at;
       at += 8 + Number(sz);
       if (sz !== 0n) {
-        need(8, "user stack dyn_size");
+        if (at + 8 > size) this.tooLong("user stack dyn_size", 8, at);
         at += 8;
       }
     }
-    const word = (bit: number, f: number, what: string) => {
-      if (!(t & bit)) return;
-      need(8, what);
-      offs[f] = at;
-      at += 8;
-    };
-    if (t & (S.WEIGHT | S.WEIGHT_STRUCT)) word(t & S.WEIGHT ? S.WEIGHT : S.WEIGHT_STRUCT, F_WEIGHT, "weight");
-    word(S.DATA_SRC, F_DATA_SRC, "data_src");
-    word(S.TRANSACTION, F_TRANSACTION, "transaction");
-    if (t & S.REGS_INTR) regs(attr.sampleRegsIntr, F_REGS_INTR, "interrupt registers");
-    word(S.PHYS_ADDR, F_PHYS_ADDR, "phys_addr");
-    word(S.CGROUP, F_CGROUP, "cgroup");
-    word(S.DATA_PAGE_SIZE, F_DATA_PAGE_SIZE, "data_page_size");
-    word(S.CODE_PAGE_SIZE, F_CODE_PAGE_SIZE, "code_page_size");
+    if (t & (S.WEIGHT | S.WEIGHT_STRUCT)) at = this.locateWord(offs, F_WEIGHT, at, "weight");
+    if (t & S.DATA_SRC) at = this.locateWord(offs, F_DATA_SRC, at, "data_src");
+    if (t & S.TRANSACTION) at = this.locateWord(offs, F_TRANSACTION, at, "transaction");
+    if (t & S.REGS_INTR) at = this.locateRegs(offs, F_REGS_INTR, at, attr.sampleRegsIntr, "interrupt registers");
+    if (t & S.PHYS_ADDR) at = this.locateWord(offs, F_PHYS_ADDR, at, "phys_addr");
+    if (t & S.CGROUP) at = this.locateWord(offs, F_CGROUP, at, "cgroup");
+    if (t & S.DATA_PAGE_SIZE) at = this.locateWord(offs, F_DATA_PAGE_SIZE, at, "data_page_size");
+    if (t & S.CODE_PAGE_SIZE) at = this.locateWord(offs, F_CODE_PAGE_SIZE, at, "code_page_size");
     if (t & S.AUX) {
-      need(8, "aux size");
+      if (at + 8 > size) this.tooLong("aux size", 8, at);
       const sz = view.getBigUint64(pos + at, le);
       if (sz > BigInt(size - at - 8)) this.fail(`aux size ${sz} does not fit the record`, at);
       offs[F_AUX] = at;
@@ -232,6 +217,25 @@ export class Sample {
     }
     this.offs = offs;
     return offs;
+  }
+
+  private locateWord(offs: number[], f: number, at: number, what: string): number {
+    if (at + 8 > this.size) this.tooLong(what, 8, at);
+    offs[f] = at;
+    return at + 8;
+  }
+
+  private locateRegs(offs: number[], f: number, at: number, mask: bigint, what: string): number {
+    if (at + 8 > this.size) this.tooLong(what, 8, at);
+    const abi = this.view.getBigUint64(this.pos + at, this.littleEndian);
+    offs[f] = at;
+    at += 8;
+    if (abi !== 0n) {
+      const n = popcount64(mask) * 8;
+      if (at + n > this.size) this.tooLong(what, n, at);
+      at += n;
+    }
+    return at;
   }
 
   private field(f: number): number {
@@ -246,7 +250,7 @@ export class Sample {
   /** Number of callchain entries (context markers included), 0 when absent. */
   get callchainLength(): number {
     const o = this.field(F_CALLCHAIN);
-    return o < 0 ? 0 : Number(this.u64(o));
+    return o < 0 ? 0 : this.view.getUint32(this.pos + o + (this.littleEndian ? 0 : 4), this.littleEndian);
   }
 
   /** The i-th raw callchain entry (a context marker or an address). */
@@ -256,13 +260,18 @@ export class Sample {
     return this.u64(o + 8 + 8 * i);
   }
 
-  /** Raw callchain entries including PERF_CONTEXT_* markers, leaf first. */
-  get callchain(): bigint[] | undefined {
+  /**
+   * Raw callchain entries including PERF_CONTEXT_* markers, leaf first. A zero-copy view of the
+   * record when its bytes are 8-aligned and little-endian (the usual case), else a copy.
+   */
+  get callchain(): BigUint64Array | undefined {
     const o = this.field(F_CALLCHAIN);
     if (o < 0) return undefined;
-    const n = Number(this.u64(o));
-    const out = new Array<bigint>(n);
     const { view, littleEndian: le } = this;
+    const n = view.getUint32(this.pos + o + (le ? 0 : 4), le);
+    const start = view.byteOffset + this.pos + o + 8;
+    if (le && start % 8 === 0) return new BigUint64Array(view.buffer, start, n);
+    const out = new BigUint64Array(n);
     let p = this.pos + o + 8;
     for (let i = 0; i < n; i++, p += 8) out[i] = view.getBigUint64(p, le);
     return out;
