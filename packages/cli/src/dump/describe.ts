@@ -21,7 +21,7 @@ export function describeRecord(rec: PerfRecord, d: DecodedRecord): string {
       const cc = s.callchain;
       let out = `${name}${parts.join(" ")}`;
       if (cc)
-        out += `\n... FP chain: nr:${cc.length}\n${cc.map((ip, i) => `.....  ${i}: ${ip.toString(16).padStart(16, "0")}`).join("\n")}`;
+        out += `\n... FP chain: nr:${cc.length}\n${Array.from(cc, (ip, i) => `.....  ${i}: ${ip.toString(16).padStart(16, "0")}`).join("\n")}`;
       return out;
     }
     case "MMAP":
