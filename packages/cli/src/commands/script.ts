@@ -1,5 +1,66 @@
-/** `perfkit script`: perf script's text output. */
-export async function run(_args: string[]): Promise<number> {
-  process.stderr.write("perfkit script: not implemented yet\n");
-  return 1;
+/**
+ * `perfkit script [-i FILE] [-F fields] [--ns] [--show-task-events] [--show-mmap-events]
+ * [--show-switch-events] [--header]`: what `perf script` prints, byte for byte.
+ */
+import { parseArgs } from "node:util";
+import { PerfData, Session } from "@perfkit/session";
+import { ChunkWriter, defaultOutputs, FieldError, parseFieldsOption, ScriptPrinter } from "../script/index.ts";
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      input: { type: "string", short: "i" },
+      fields: { type: "string", short: "F" },
+      ns: { type: "boolean" },
+      "show-task-events": { type: "boolean" },
+      "show-mmap-events": { type: "boolean" },
+      "show-switch-events": { type: "boolean" },
+      header: { type: "boolean" },
+    },
+    strict: true,
+  });
+  const outputs = defaultOutputs();
+  if (values.fields !== undefined) {
+    try {
+      for (const w of parseFieldsOption(values.fields, outputs)) process.stderr.write(`${w}\n`);
+    } catch (e) {
+      if (e instanceof FieldError) {
+        process.stderr.write(`${e.message}\n`);
+        return 255;
+      }
+      throw e;
+    }
+  }
+  using data = new PerfData({ path: values.input ?? "perf.data" });
+  using session = new Session(data);
+  const out = new ChunkWriter(1);
+  if (values.header && !data.isPipe) {
+    const { formatHeaderOnly } = await import("../header/index.ts");
+    out.write(formatHeaderOnly(data.file));
+  }
+  try {
+    const printer = new ScriptPrinter(
+      session,
+      outputs,
+      {
+        ns: values.ns === true,
+        showTask: values["show-task-events"] === true,
+        showMmap: values["show-mmap-events"] === true,
+        showSwitch: values["show-switch-events"] === true,
+      },
+      out,
+    );
+    printer.run();
+  } catch (e) {
+    out.flush();
+    if (e instanceof FieldError) {
+      process.stderr.write(`${e.message}\n`);
+      return 255;
+    }
+    throw e;
+  } finally {
+    out.flush();
+  }
+  return 0;
 }

@@ -1,0 +1,341 @@
+/**
+ * perf script's text output (builtin-script.c process_event, perf_sample__fprintf_start,
+ * sample__fprintf_callchain, perf_event__fprintf), driven by a @perfkit/session walk.
+ */
+import { AttrType, CallchainContext, formatTracepoint, type DecodedRecord, Misc, type PerfRecord, SampleType } from "@perfkit/format";
+import type { Evsel, MapEntry, Session, Thread } from "@perfkit/session";
+import { checkEvent, Field, type OutputType, outputType } from "./fields.ts";
+import { altHex, formatTime, hex16, padLeft, padRight } from "./text.ts";
+import type { ChunkWriter } from "./writer.ts";
+
+/** Which side-band records to print, and the time format. */
+export interface PrintOptions {
+  ns: boolean;
+  showTask: boolean;
+  showMmap: boolean;
+  showSwitch: boolean;
+}
+
+const MAX_STACK = 127;
+const UNKNOWN_FRAME = new Map<number, Map<bigint, string>>();
+
+interface StatCount {
+  val: bigint;
+  ena: bigint;
+  run: bigint;
+}
+
+/** Prints a session's records as perf script does. */
+export class ScriptPrinter {
+  private nameWidth = 0;
+  private useCallchain = true;
+  private readonly checked = new Set<Evsel>();
+  /** Frame text per output type, per map, per address: one symbol lookup per address at most. */
+  private readonly frameCache: WeakMap<MapEntry, Map<bigint, string>>[] = [];
+  private readonly stats = new Map<Evsel, Map<string, StatCount>>();
+  private statHeader = false;
+
+  constructor(
+    private readonly session: Session,
+    private readonly outputs: OutputType[],
+    private readonly opts: PrintOptions,
+    private readonly out: ChunkWriter,
+  ) {
+    using list = session.evlist;
+    if (list.length > 0) {
+      // perf_session__check_output_opt: callchains print only when some event recorded them.
+      this.useCallchain = false;
+      for (const e of list) if (e.attr.sampleType & SampleType.CALLCHAIN) this.useCallchain = true;
+      for (const e of list) this.check(e);
+    }
+  }
+
+  private check(e: Evsel): void {
+    if (this.checked.has(e)) return;
+    this.checked.add(e);
+    checkEvent(e.name, e.attr, this.outputs);
+  }
+
+  /** Prints every record of the session. */
+  run(): void {
+    for (const p of this.session.records()) {
+      const rec = p.record;
+      if (rec.type === 9) {
+        if (p.evsel) this.sample(rec, p.evsel);
+        continue;
+      }
+      const d = p.decoded!;
+      this.sideBand(rec, p.evsel, d);
+    }
+  }
+
+  private fields(e: Evsel): number {
+    return this.outputs[outputType(e.attr.type)]!.fields;
+  }
+
+  private widthOfNames(): number {
+    if (this.nameWidth === 0) {
+      using list = this.session.evlist;
+      for (const e of list) this.nameWidth = Math.max(this.nameWidth, e.name.length);
+    }
+    return this.nameWidth;
+  }
+
+  /** perf_sample__fprintf_start: comm, pid/tid, cpu, time. */
+  private start(
+    f: number,
+    e: Evsel,
+    comm: string,
+    pid: number,
+    tid: number,
+    cpu: number | undefined,
+    time: bigint | undefined,
+  ): string {
+    let s = "";
+    if (f & Field.COMM) {
+      if (f & Field.IP && e.attr.sampleType & SampleType.CALLCHAIN && this.useCallchain) s += `${comm} `;
+      else s += `${padLeft(comm, 16)} `;
+    }
+    if (f & Field.PID && f & Field.TID) s += `${padLeft(String(pid), 5)}/${padRight(String(tid), 5)} `;
+    else if (f & Field.PID) s += `${padLeft(String(pid), 5)} `;
+    else if (f & Field.TID) s += `${padLeft(String(tid), 5)} `;
+    if (f & Field.CPU) s += `[${String(cpu ?? -1).padStart(3, "0")}] `;
+    if (f & Field.TIME) s += formatTime(time ?? 0n, this.opts.ns);
+    return s;
+  }
+
+  private sample(rec: PerfRecord, e: Evsel): void {
+    this.check(e);
+    const f = this.fields(e);
+    const s = rec.sample();
+    const pid = s.pid ?? -1;
+    const tid = s.tid ?? -1;
+    const m = this.session.machine;
+    const thread = m.findnewThread(pid, tid);
+    if (f === 0) return;
+    let line = this.start(f, e, thread.comm(), pid, tid, s.cpu, s.time);
+    if (f & Field.PERIOD) line += `${padLeft(s.period.toString(), 10)} `;
+    if (f & Field.EVNAME) line += `${padLeft(e.name, this.widthOfNames())}: `;
+    if (f & Field.TRACE) {
+      const raw = s.raw;
+      const tp = raw ? this.session.tracepointFormat(e) : undefined;
+      if (raw && tp) line += this.trace(tp, raw);
+    }
+    if (f & Field.ADDR) line += hex16(s.addr ?? 0n);
+    if (f & Field.IP) {
+      const chain = this.useCallchain && e.attr.sampleType & SampleType.CALLCHAIN ? s.callchain : undefined;
+      if (chain) {
+        line += "\n";
+        line += this.callchain(f, e, thread, chain);
+      } else {
+        line += " ";
+        line += this.frame(f, e, thread, s.misc & 7, s.ip ?? 0n, false);
+      }
+    }
+    this.out.write(`${line}\n`);
+  }
+
+  private trace(tp: NonNullable<ReturnType<Session["tracepointFormat"]>>, raw: Uint8Array): string {
+    const td = this.session.tracing()!;
+    const m = this.session.machine;
+    return formatTracepoint(tp.format, raw, {
+      littleEndian: tp.littleEndian,
+      longSize: tp.longSize,
+      printk: td.printk,
+      resolveSymbol: (addr) => {
+        const map = m.findMap(undefined, Misc.KERNEL, addr);
+        const sym = map?.dso.find(map.mapIp(addr));
+        return sym ? { name: sym.name, offset: addr - sym.start } : undefined;
+      },
+    });
+  }
+
+  private callchain(f: number, e: Evsel, thread: Thread, chain: ArrayLike<bigint>): string {
+    let out = "";
+    let mode: number = Misc.USER;
+    let n = 0;
+    for (let i = 0; i < chain.length && n < MAX_STACK; i++) {
+      const ip = chain[i]!;
+      if (ip >= CallchainContext.MAX) {
+        if (ip === CallchainContext.KERNEL) mode = Misc.KERNEL;
+        else if (ip === CallchainContext.USER) mode = Misc.USER;
+        else if (ip === CallchainContext.HV) mode = Misc.HYPERVISOR;
+        else return "";
+        continue;
+      }
+      n++;
+      out += `\t${this.frame(f, e, thread, mode, ip, true)}\n`;
+    }
+    return out;
+  }
+
+  /** One resolved address: `ip sym+off (dso)` as the fields ask, cached per map and address. */
+  private frame(f: number, e: Evsel, thread: Thread, cpumode: number, ip: bigint, inChain: boolean): string {
+    const map = this.session.machine.findMap(thread, cpumode, ip);
+    const key = outputType(e.attr.type) * 2 + (inChain ? 1 : 0);
+    let byMap: Map<bigint, string> | undefined;
+    if (map) {
+      let c = this.frameCache[key];
+      if (!c) {
+        c = new WeakMap();
+        this.frameCache[key] = c;
+      }
+      byMap = c.get(map);
+      if (!byMap) {
+        byMap = new Map();
+        c.set(map, byMap);
+      }
+    } else {
+      byMap = UNKNOWN_FRAME.get(key);
+      if (!byMap) {
+        byMap = new Map();
+        UNKNOWN_FRAME.set(key, byMap);
+      }
+    }
+    const hit = byMap.get(ip);
+    if (hit !== undefined) return hit;
+    let s = "";
+    const addr = map ? map.mapIp(ip) : 0n;
+    const kernel = map ? map.dso.kind === "kernel" || map.dso.kind === "module" : false;
+    if (f & Field.IP) s += hex16(inChain && map && !kernel ? addr : ip);
+    if (f & Field.SYM) {
+      s += " ";
+      const sym = map ? map.dso.find(addr) : null;
+      if (sym) {
+        s += sym.name;
+        if (f & Field.SYMOFFSET) {
+          const off = addr < sym.end ? addr - sym.start : addr - map!.start - sym.start;
+          s += `+0x${BigInt.asUintN(64, off).toString(16)}`;
+        }
+      } else s += "[unknown]";
+    }
+    if (f & Field.DSO) s += ` (${map ? map.dso.name : "[unknown]"})`;
+    byMap.set(ip, s);
+    return s;
+  }
+
+  private sideBand(rec: PerfRecord, evsel: Evsel | null, d: DecodedRecord): void {
+    switch (d.kind) {
+      case "COMM":
+      case "FORK":
+        if (this.opts.showTask) this.printSideBand(rec, evsel, d.pid, d.tid, this.taskText(d));
+        return;
+      case "EXIT":
+        if (this.opts.showTask) this.printSideBand(rec, evsel, d.pid, d.tid, this.taskText(d));
+        return;
+      case "MMAP":
+      case "MMAP2":
+        if (this.opts.showMmap) this.printSideBand(rec, evsel, d.pid, d.tid, mmapText(d, rec.misc));
+        return;
+      case "SWITCH":
+      case "SWITCH_CPU_WIDE": {
+        if (!this.opts.showSwitch) return;
+        const out = (rec.misc & Misc.SWITCH_OUT) !== 0;
+        const inOut = !out ? "IN         " : rec.misc & Misc.SWITCH_OUT_PREEMPT ? "OUT preempt" : "OUT        ";
+        const text =
+          d.kind === "SWITCH"
+            ? `PERF_RECORD_SWITCH ${inOut}\n`
+            : `PERF_RECORD_SWITCH_CPU_WIDE ${inOut}  ${out ? "next" : "prev"} pid/tid: ${padLeft(String(d.nextPrevPid), 5)}/${padRight(String(d.nextPrevTid), 5)}\n`;
+        this.printSideBand(rec, evsel, undefined, undefined, text);
+        return;
+      }
+      case "STAT":
+        this.statValue(d);
+        return;
+      case "STAT_ROUND":
+        this.statRound(d.time);
+        return;
+    }
+  }
+
+  private taskText(d: Extract<DecodedRecord, { kind: "COMM" | "FORK" | "EXIT" }>): string {
+    if (d.kind === "COMM") return `PERF_RECORD_COMM${d.exec ? " exec" : ""}: ${d.comm}:${d.pid}/${d.tid}\n`;
+    return `PERF_RECORD_${d.kind}(${d.pid}:${d.tid}):(${d.ppid}:${d.ptid})\n`;
+  }
+
+  /** perf_sample__fprintf_start with the record's sample_id, then the event text. */
+  private printSideBand(
+    rec: PerfRecord,
+    evsel: Evsel | null,
+    pid: number | undefined,
+    tid: number | undefined,
+    text: string,
+  ): void {
+    let e = evsel;
+    if (!e) {
+      using list = this.session.evlist;
+      if (list.length === 0) return;
+      e = list.at(0);
+    }
+    this.check(e);
+    const f = this.fields(e);
+    const sid = rec.sampleId();
+    let spid = sid.pid ?? -1;
+    let stid = sid.tid ?? -1;
+    let cpu = sid.cpu;
+    let time = sid.time;
+    if (!e.attr.sampleIdAll) {
+      cpu = 0;
+      time = 0n;
+      spid = pid ?? spid;
+      stid = tid ?? stid;
+    }
+    const m = this.session.machine;
+    const thread = pid !== undefined && tid !== undefined ? m.findnewThread(pid, tid) : m.findnewThread(spid, stid);
+    this.out.write(this.start(f, e, thread.comm(), spid, stid, cpu, time) + text);
+  }
+
+  private statValue(d: Extract<DecodedRecord, { kind: "STAT" }>): void {
+    const entry = this.session.data.file.eventById(d.id);
+    if (!entry) return;
+    const e = this.session.evselOf(entry);
+    let m = this.stats.get(e);
+    if (!m) {
+      m = new Map();
+      this.stats.set(e, m);
+    }
+    m.set(`${d.cpu}/${d.thread}`, { val: d.val, ena: d.ena, run: d.run });
+  }
+
+  /** perf script's __process_stat: one line per (thread, cpu) of every counter. */
+  private statRound(time: bigint): void {
+    if (!this.statHeader) {
+      this.out.write(
+        `${padLeft("CPU", 3)} ${padLeft("THREAD", 8)} ${padLeft("VAL", 15)} ${padLeft("ENA", 15)} ${padLeft("RUN", 15)} ${padLeft("TIME", 15)} EVENT\n`,
+      );
+      this.statHeader = true;
+    }
+    const st = this.session.stat;
+    const threads = st.threads.length ? st.threads.map((t) => Number(BigInt.asIntN(32, t.pid))) : [-1];
+    const cpus = st.cpus.length ? st.cpus : [-1];
+    const scale = st.config?.scale ?? true;
+    using list = this.session.evlist;
+    for (const e of list) {
+      const counts = this.stats.get(e);
+      for (let t = 0; t < threads.length; t++) {
+        for (let c = 0; c < cpus.length; c++) {
+          const v = counts?.get(`${c}/${t}`) ?? { val: 0n, ena: 0n, run: 0n };
+          let val = v.val;
+          if (scale && v.run === 0n) val = 0n;
+          else if (scale && v.run < v.ena) val = BigInt(Math.round((Number(v.val) * Number(v.ena)) / Number(v.run)));
+          this.out.write(
+            `${padLeft(String(cpus[c]), 3)} ${padLeft(String(threads[t]), 8)} ${padLeft(val.toString(), 15)} ${padLeft(v.ena.toString(), 15)} ${padLeft(v.run.toString(), 15)} ${padLeft(time.toString(), 15)} ${e.name}\n`,
+          );
+        }
+      }
+    }
+  }
+}
+
+/** perf_event__fprintf_mmap / _mmap2. */
+function mmapText(d: Extract<DecodedRecord, { kind: "MMAP" | "MMAP2" }>, misc: number): string {
+  const head = `PERF_RECORD_${d.kind} ${d.pid}/${d.tid}: [${altHex(d.start)}(${altHex(d.len)}) @ ${altHex(d.pgoff)}`;
+  if (d.kind === "MMAP") return `${head}]: ${misc & Misc.MMAP_DATA ? "r" : "x"} ${d.filename}\n`;
+  const prot = `${d.prot & 1 ? "r" : "-"}${d.prot & 2 ? "w" : "-"}${d.prot & 4 ? "x" : "-"}${d.flags & 1 ? "s" : "p"}`;
+  if (d.buildId !== undefined) return `${head} <${d.buildId}>]: ${prot} ${d.filename}\n`;
+  const maj = (d.maj ?? 0).toString(16).padStart(2, "0");
+  const min = (d.min ?? 0).toString(16).padStart(2, "0");
+  return `${head} ${maj}:${min} ${d.ino ?? 0n} ${d.inoGeneration ?? 0n}]: ${prot} ${d.filename}\n`;
+}
+
+export { AttrType };
