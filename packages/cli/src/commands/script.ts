@@ -35,9 +35,14 @@ export async function run(args: string[]): Promise<number> {
   using data = new PerfData({ path: values.input ?? "perf.data" });
   using session = new Session(data);
   const out = new ChunkWriter(1);
-  if (values.header && !data.isPipe) {
+  if (values.header) {
     const { formatHeaderOnly } = await import("../header/index.ts");
-    out.write(formatHeaderOnly(data.file));
+    if (!data.isPipe) out.write(formatHeaderOnly(data.file));
+    else if (data.path !== "-") {
+      // A saved pipe-mode file: its features arrive in-band, so read them through a second handle.
+      using again = new PerfData({ path: data.path });
+      out.write(formatHeaderOnly(again.file));
+    }
   }
   try {
     const printer = new ScriptPrinter(

@@ -294,7 +294,8 @@ export class ScriptPrinter {
       m = new Map();
       this.stats.set(e, m);
     }
-    m.set(`${d.cpu}/${d.thread}`, { val: d.val, ena: d.ena, run: d.run });
+    // STAT carries the cpu number (mapped through the cpu map by perf) and the thread index.
+    m.set(`${d.cpu | 0}/${d.thread}`, { val: d.val, ena: d.ena, run: d.run });
   }
 
   /** perf script's __process_stat: one line per (thread, cpu) of every counter. */
@@ -314,7 +315,7 @@ export class ScriptPrinter {
       const counts = this.stats.get(e);
       for (let t = 0; t < threads.length; t++) {
         for (let c = 0; c < cpus.length; c++) {
-          const v = counts?.get(`${c}/${t}`) ?? { val: 0n, ena: 0n, run: 0n };
+          const v = counts?.get(`${cpus[c]}/${t}`) ?? { val: 0n, ena: 0n, run: 0n };
           let val = v.val;
           if (scale && v.run === 0n) val = 0n;
           else if (scale && v.run < v.ena) val = BigInt(Math.round((Number(v.val) * Number(v.ena)) / Number(v.run)));
