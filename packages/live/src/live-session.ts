@@ -237,11 +237,17 @@ export class LiveSession {
     );
     const cb = this.#callback;
     if (cb === null) throw new TypeError("run() needs a callback: pass one to the constructor, or use for await");
-    for await (const batch of this.#batches(options.signal)) {
-      for (const ev of batch) {
-        const r = cb(ev);
-        if (r instanceof Promise) await r;
+    try {
+      for await (const batch of this.#batches(options.signal)) {
+        for (const ev of batch) {
+          const r = cb(ev);
+          if (r instanceof Promise) await r;
+        }
       }
+    } catch (e) {
+      // The callback threw (the generator already closed everything): report it unchanged.
+      this.#stats.stopReason = "error";
+      throw e;
     }
     return this.#stats;
   }
