@@ -30,7 +30,8 @@ export class SectionReader {
 
   /** Moves the cursor to `off`, checking it lies within the section. */
   seek(off: number): void {
-    if (!Number.isInteger(off) || off < 0 || off > this.bytes.length) this.fail("bad-offset", `offset ${off} outside section`, 0);
+    if (!Number.isInteger(off) || off < 0 || off > this.bytes.length)
+      this.fail("bad-offset", `offset ${off} outside section`, 0);
     this.pos = off;
   }
 

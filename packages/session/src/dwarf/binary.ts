@@ -1,0 +1,153 @@
+/**
+ * One binary's unwind and debug data, loaded lazily and cached: CFI tables, raw bytes for
+ * memory reads and `insn`, and (through {@link DwarfBinary.debug}) lines and inline ranges.
+ * Damage in one table becomes an entry of {@link DwarfBinary.errors}; the binary degrades.
+ */
+import { closeSync, openSync, readSync } from "node:fs";
+import { ElfError, ElfFile } from "../symbols/index.ts";
+import { CfiTable, type Fde } from "./cfi.ts";
+import { DwarfError } from "./errors.ts";
+import { readSection } from "./sections.ts";
+
+const ET_DYN = 3;
+
+/** A frame description with the table it came from. */
+export interface CfiHit {
+  fde: Fde;
+  table: CfiTable;
+}
+
+/** The runtime ELF of one mapped file plus its separate debug file (if any). */
+export class DwarfBinary {
+  /** Problems met while reading this binary's tables (each disables only that table). */
+  readonly errors: Error[] = [];
+  readonly elf: ElfFile;
+  #debugElf: ElfFile | null | undefined;
+  #eh: CfiTable | null | undefined;
+  #debugFrame: CfiTable | null | undefined;
+  #debugFrameOfMain: CfiTable | null | undefined;
+  #fd: number | null = null;
+
+  private constructor(
+    readonly path: string,
+    elf: ElfFile,
+    /** Path of the separate debug file, or null (set by the debug-file finder). */
+    readonly debugPath: string | null,
+  ) {
+    this.elf = elf;
+  }
+
+  /** Opens `path` (and `debugPath` when given). Throws ElfError when `path` is not a readable ELF. */
+  static open(path: string, debugPath: string | null = null): DwarfBinary {
+    if (typeof path !== "string" || path === "") throw new TypeError("path must be a non-empty string");
+    if (debugPath !== null && typeof debugPath !== "string") throw new TypeError("debugPath must be a string or null");
+    return new DwarfBinary(path, ElfFile.open(path), debugPath);
+  }
+
+  /** True for position-independent objects (ET_DYN), which are relocated by their map. */
+  get isDyn(): boolean {
+    return this.elf.header.type === ET_DYN;
+  }
+
+  /** The ELF holding DWARF sections: the separate debug file when found, else the binary itself. */
+  get debugElf(): ElfFile {
+    if (this.#debugElf === undefined) {
+      this.#debugElf = null;
+      if (this.debugPath) {
+        try {
+          this.#debugElf = ElfFile.open(this.debugPath);
+        } catch (e) {
+          this.note(e);
+        }
+      }
+    }
+    return this.#debugElf ?? this.elf;
+  }
+
+  /** The FDE covering ELF virtual address `vaddr`: `.eh_frame` first, then `.debug_frame` (libdw's order). */
+  findCfi(vaddr: number): CfiHit | null {
+    for (const t of [this.ehFrame(), this.debugFrame()]) {
+      if (!t) continue;
+      try {
+        const fde = t.find(vaddr);
+        if (fde) return { fde, table: t };
+      } catch (e) {
+        this.note(e);
+      }
+    }
+    return null;
+  }
+
+  /** The `.eh_frame` table of the runtime binary, or null. */
+  ehFrame(): CfiTable | null {
+    if (this.#eh !== undefined) return this.#eh;
+    this.#eh = null;
+    this.#eh = this.guard(() => {
+      const sec = this.elf.section(".eh_frame");
+      if (!sec || sec.type === 8) return null;
+      const bytes = this.elf.sectionData(sec);
+      const hsec = this.elf.section(".eh_frame_hdr");
+      const hdr = hsec && hsec.type !== 8 ? { bytes: this.elf.sectionData(hsec), addr: Number(hsec.addr) } : null;
+      const { littleEndian, is64 } = this.elf.header;
+      return CfiTable.ehFrame(bytes, Number(sec.addr), hdr, littleEndian, is64 ? 8 : 4);
+    });
+    return this.#eh;
+  }
+
+  /** `.debug_frame` from the debug file, else from the binary. */
+  debugFrame(): CfiTable | null {
+    if (this.#debugFrame !== undefined) return this.#debugFrame;
+    this.#debugFrame = null;
+    const load = (elf: ElfFile) =>
+      this.guard(() => {
+        const b = readSection(elf, ".debug_frame");
+        return b ? CfiTable.debugFrame(b, elf.header.littleEndian, elf.header.is64 ? 8 : 4) : null;
+      });
+    this.#debugFrame = load(this.debugElf);
+    if (!this.#debugFrame && this.debugElf !== this.elf) {
+      this.#debugFrameOfMain ??= load(this.elf);
+      this.#debugFrame = this.#debugFrameOfMain;
+    }
+    return this.#debugFrame;
+  }
+
+  /** Reads `size` bytes at file offset `offset`, or null past the end / on I/O errors. */
+  readAt(offset: number, size: number): Uint8Array | null {
+    if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(size) || size < 0) return null;
+    try {
+      this.#fd ??= openSync(this.path, "r");
+      const out = new Uint8Array(size);
+      const n = readSync(this.#fd, out, 0, size, offset);
+      return n === size ? out : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Releases file descriptors. */
+  close(): void {
+    this.elf.close();
+    if (this.#debugElf) this.#debugElf.close();
+    if (this.#fd !== null) closeSync(this.#fd);
+    this.#fd = null;
+  }
+
+  /** Records an error of this binary (DwarfError/ElfError) and rethrows anything else. */
+  note(e: unknown): void {
+    if (e instanceof DwarfError || e instanceof ElfError) {
+      if (this.errors.length < 100) this.errors.push(e);
+      return;
+    }
+    throw e;
+  }
+
+  /** Runs `f`, turning a DwarfError/ElfError into a recorded error and null. */
+  guard<T>(f: () => T | null): T | null {
+    try {
+      return f();
+    } catch (e) {
+      this.note(e);
+      return null;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+/** In-process debug information: CFI unwinding, debug-file lookup, source lines, inline frames. */
+export { type CfiHit, DwarfBinary } from "./binary.ts";
+export { type BinaryStatus, DwarfCache } from "./cache.ts";
+export { type CfiKind, CfiTable, type Cie, type Fde } from "./cfi.ts";
+export {
+  type DebugFile,
+  type DebugSearchOptions,
+  type DebugSource,
+  debugFileCandidates,
+  debuginfodCacheDir,
+  findDebugFile,
+} from "./debug-file.ts";
+export { DwarfError, type DwarfErrorKind } from "./errors.ts";
+export { type ExprContext, evalExpression } from "./expression.ts";
+export { type CfaRule, type FrameRow, type RegRule, rowFor } from "./frame-rules.ts";
+export {
+  frameAddress,
+  kernelCallchain,
+  type RecordingModule,
+  type UnwindRecordingOptions,
+  type UnwoundSample,
+  unwindRecording,
+} from "./recording.ts";
+export { AARCH64, type ArchRegisters, archRegisters, perfRegValue, type UnwindArch, X86_64 } from "./registers.ts";
+export { readSection } from "./sections.ts";
+export {
+  type ModuleLookup,
+  type UnwindInput,
+  type UnwindModule,
+  type UnwindResult,
+  type UnwindStop,
+  type UnwoundFrame,
+  unwindUser,
+} from "./unwind.ts";

@@ -1,0 +1,220 @@
+/**
+ * DWARF unwinding of a sampled user stack (PERF_SAMPLE_REGS_USER + PERF_SAMPLE_STACK_USER),
+ * following libdw as perf's unwind-libdw.c drives it: CFI from `.eh_frame` then
+ * `.debug_frame`, the ABI's default rules, the x86_64 frame-pointer fallback when no CFI
+ * covers a pc, callers reported at pc-1, at most `maxFrames` frames.
+ */
+import type { SampleRegs, SampleStack } from "@perfkit/format";
+import type { DwarfBinary } from "./binary.ts";
+import { evalExpression } from "./expression.ts";
+import { rowFor } from "./frame-rules.ts";
+import { type ArchRegisters, archRegisters, perfRegValue, type UnwindArch } from "./registers.ts";
+
+/** A mapping of the sampled thread as the unwinder sees it. */
+export interface UnwindModule {
+  start: bigint;
+  /** Exclusive end. */
+  end: bigint;
+  pgoff: bigint;
+  /** The mapped file's unwind data, or null when it cannot be read (anon, deleted, missing). */
+  binary: DwarfBinary | null;
+}
+
+/** Finds the mapping that holds an absolute address. */
+export type ModuleLookup = (addr: bigint) => UnwindModule | undefined;
+
+/** What {@link unwindUser} needs from a sample. */
+export interface UnwindInput {
+  regs: SampleRegs;
+  stack: SampleStack;
+  /** Default x86_64. */
+  arch?: UnwindArch | ArchRegisters;
+  /** perf's max_stack (default 127, kernel.perf_event_max_stack). */
+  maxFrames?: number;
+}
+
+/** One user frame. */
+export interface UnwoundFrame {
+  /** The address perf reports: the pc of the first frame, return address - 1 for callers. */
+  ip: bigint;
+  module: UnwindModule | undefined;
+  /** Found by the frame-pointer fallback rather than CFI. */
+  viaFramePointer: boolean;
+}
+
+/**
+ * Why unwinding stopped: `end` (outermost frame: return address undefined or 0),
+ * `truncated` (a needed word lies past the saved stack), `max-frames`, `no-stack`
+ * (no registers or empty stack: perf shows no user frames), `no-info` (no CFI and no
+ * usable frame pointer), `error` (damaged CFI or unreadable memory elsewhere).
+ */
+export type UnwindStop = "end" | "truncated" | "max-frames" | "no-stack" | "no-info" | "error";
+
+/** Frames and the reason the walk ended. */
+export interface UnwindResult {
+  frames: UnwoundFrame[];
+  stop: UnwindStop;
+  /** Human-readable detail for `error`/`no-info`. */
+  detail?: string;
+}
+
+const MASK = 0xffffffffffffffffn;
+
+/** Unwinds one sample's user stack. Never throws for bad data; argument errors throw TypeError. */
+export function unwindUser(input: UnwindInput, lookup: ModuleLookup): UnwindResult {
+  if (typeof input !== "object" || input === null) throw new TypeError("input must be an object");
+  if (typeof lookup !== "function") throw new TypeError("lookup must be a function");
+  const arch = typeof input.arch === "object" ? input.arch : archRegisters(input.arch ?? "x86_64");
+  const maxFrames = input.maxFrames ?? 127;
+  if (!Number.isInteger(maxFrames) || maxFrames < 1) throw new TypeError("input.maxFrames must be a positive integer");
+  const { regs, stack } = input;
+  if (!regs || !stack || regs.abi === 0 || stack.dynSize === 0) return { frames: [], stop: "no-stack" };
+
+  const sp0 = perfRegValue(regs.mask, regs.values, arch.perfSp);
+  const pc0 = perfRegValue(regs.mask, regs.values, arch.perfPc);
+  if (sp0 === undefined || pc0 === undefined) return { frames: [], stop: "no-stack" };
+  const stackEnd = sp0 + BigInt(stack.dynSize);
+  const sv = new DataView(stack.data.buffer, stack.data.byteOffset, stack.data.byteLength);
+  let truncatedRead = false;
+
+  /** perf's memory_read: the saved stack, else the bytes of a mapped file. */
+  const read = (addr: bigint, size: number): bigint | undefined => {
+    if (addr >= sp0 && addr + BigInt(size) <= stackEnd) {
+      const off = Number(addr - sp0);
+      return size === 8 ? sv.getBigUint64(off, true) : readSmall(sv, off, size);
+    }
+    const m = lookup(addr);
+    const b = m?.binary?.readAt(Number(addr - m.start + m.pgoff), size);
+    if (b) return readSmall(new DataView(b.buffer, b.byteOffset, b.byteLength), 0, size);
+    if (addr >= stackEnd && addr < stackEnd + 0x100000n) truncatedRead = true;
+    return undefined;
+  };
+
+  let cur: (bigint | undefined)[] = new Array(arch.count);
+  for (let d = 0; d < arch.count; d++) cur[d] = perfRegValue(regs.mask, regs.values, arch.dwarfToPerf[d]!);
+  let pc = pc0;
+  let activation = true;
+  const frames: UnwoundFrame[] = [];
+  let viaFp = false;
+
+  for (;;) {
+    const ip = activation ? pc : pc - 1n;
+    const module = lookup(pc);
+    if (ip !== 0n) frames.push({ ip, module, viaFramePointer: viaFp });
+    if (frames.length >= maxFrames) return { frames, stop: "max-frames" };
+
+    const lookPc = activation ? pc : pc - 1n;
+    const mod = lookup(lookPc);
+    const bin = mod?.binary ?? null;
+    let next: (bigint | undefined)[] | null = null;
+    let nextPc: bigint | undefined;
+    let cfiFound = false;
+    if (bin) {
+      const bias = bin.isDyn ? mod!.start - mod!.pgoff : 0n;
+      const hit = bin.findCfi(Number(lookPc - bias));
+      if (hit) {
+        cfiFound = true;
+        let row: ReturnType<typeof rowFor> | null = null;
+        try {
+          row = rowFor(hit.fde, Number(lookPc - bias), hit.table.section);
+        } catch (e) {
+          bin.note(e);
+          return { frames, stop: "error", detail: (e as Error).message };
+        }
+        const ctx = { reg: (r: number) => cur[r], read };
+        let cfa: bigint | undefined;
+        try {
+          if (row.cfa.kind === "reg") {
+            const base = cur[row.cfa.reg];
+            cfa = base === undefined ? undefined : (base + BigInt(row.cfa.offset)) & MASK;
+          } else cfa = evalExpression(row.cfa.expr, ctx);
+          next = new Array(arch.count);
+          for (let d = 0; d < arch.count; d++) {
+            const rule = row.regs.get(d) ?? defaultRule(arch, d);
+            next[d] = applyRule(rule, d, cur, cfa, ctx);
+          }
+        } catch (e) {
+          bin.note(e);
+          return { frames, stop: "error", detail: (e as Error).message };
+        }
+        nextPc = next[row.raRegister] ?? (row.raRegister === arch.dwarfRa ? undefined : cur[row.raRegister]);
+        if (nextPc === undefined || nextPc === 0n) {
+          return { frames, stop: truncatedRead ? "truncated" : "end" };
+        }
+      }
+    }
+    if (!cfiFound) {
+      // libdw's x86_64 backend unwinds by frame pointer when no CFI covers the pc.
+      if (arch.arch !== "x86_64") return { frames, stop: "no-info", detail: "no CFI" };
+      const fp = cur[arch.dwarfFp];
+      if (fp === undefined || fp === 0n) return { frames, stop: "no-info", detail: "no CFI and no frame pointer" };
+      const prevFp = read(fp, 8) ?? 0n;
+      const ret = read((fp + 8n) & MASK, 8);
+      if (ret === undefined) return { frames, stop: truncatedRead ? "truncated" : "no-info" };
+      next = new Array(arch.count);
+      next[arch.dwarfFp] = prevFp;
+      next[arch.dwarfSp] = (fp + 16n) & MASK;
+      const oldSp = cur[arch.dwarfSp];
+      if (oldSp !== undefined && next[arch.dwarfSp]! <= oldSp)
+        return { frames, stop: "no-info", detail: "frame pointer does not move up the stack" };
+      nextPc = ret;
+      viaFp = true;
+    } else viaFp = false;
+    cur = next!;
+    pc = nextPc!;
+    activation = false;
+  }
+}
+
+type Rule = NonNullable<ReturnType<typeof rowFor>["regs"] extends Map<number, infer R> ? R : never>;
+
+function defaultRule(arch: ArchRegisters, d: number): Rule {
+  if (d === arch.dwarfSp) return { kind: "val_offset", n: 0 };
+  return arch.calleeSaved.includes(d) ? { kind: "same" } : { kind: "undefined" };
+}
+
+function applyRule(
+  rule: Rule,
+  d: number,
+  cur: (bigint | undefined)[],
+  cfa: bigint | undefined,
+  ctx: { reg: (r: number) => bigint | undefined; read: (a: bigint, n: number) => bigint | undefined },
+): bigint | undefined {
+  switch (rule.kind) {
+    case "undefined":
+      return undefined;
+    case "same":
+      return cur[d];
+    case "offset":
+      return cfa === undefined ? undefined : ctx.read((cfa + BigInt(rule.n)) & MASK, 8);
+    case "val_offset":
+      return cfa === undefined ? undefined : (cfa + BigInt(rule.n)) & MASK;
+    case "register":
+      return cur[rule.reg];
+    case "expr": {
+      if (cfa === undefined) return undefined;
+      const a = evalExpression(rule.expr, ctx, cfa);
+      return a === undefined ? undefined : ctx.read(a, 8);
+    }
+    case "val_expr":
+      return cfa === undefined ? undefined : evalExpression(rule.expr, ctx, cfa);
+  }
+}
+
+function readSmall(v: DataView, off: number, size: number): bigint {
+  switch (size) {
+    case 1:
+      return BigInt(v.getUint8(off));
+    case 2:
+      return BigInt(v.getUint16(off, true));
+    case 4:
+      return BigInt(v.getUint32(off, true));
+    case 8:
+      return v.getBigUint64(off, true);
+    default: {
+      let x = 0n;
+      for (let i = size - 1; i >= 0; i--) x = (x << 8n) | BigInt(v.getUint8(off + i));
+      return x;
+    }
+  }
+}
