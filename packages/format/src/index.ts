@@ -28,3 +28,4 @@ export * from "./source/memory-source.ts";
 export * from "./source/pipe-source.ts";
 export * from "./source/types.ts";
 export * from "./tracing/index.ts";
+export * from "./walker.ts";

@@ -7,21 +7,20 @@ import { openSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { decodeAttr } from "./attr.ts";
 import { viewOf } from "./bytes.ts";
-import { ZstdStream } from "./compression.ts";
 import { Feature, FILE_HEADER_SIZE, PIPE_HEADER_SIZE, RecordType } from "./constants.ts";
 import { checkArg, PerfDataError } from "./errors.ts";
 import { applyEventDescNames, fallbackEventName } from "./event-names.ts";
 import { type EventEntry, EventIndex } from "./evlist.ts";
 import { decodeFeatures, type FeatureValue } from "./features/index.ts";
-import { Framer } from "./framer.ts";
 import { detectEndianness, type FileHeader, headerSizeOf, parseFileHeader } from "./header.ts";
 import { OrderedQueue } from "./ordering.ts";
-import { PerfRecord } from "./record.ts";
+import type { PerfRecord } from "./record.ts";
 import { decodeUserRecord } from "./records/user.ts";
 import { FileSource } from "./source/file-source.ts";
 import { MemorySource } from "./source/memory-source.ts";
 import { PipeSource } from "./source/pipe-source.ts";
 import type { RandomAccessSource } from "./source/types.ts";
+import { RecordWalker, type StreamSpec } from "./walker.ts";
 
 /** What {@link openPerfData} accepts: a path (`"-"` for stdin), bytes, or an fd. */
 export type PerfDataInput = string | Uint8Array | { path: string } | { fd: number } | { bytes: Uint8Array };
@@ -257,58 +256,40 @@ export class PerfDataFile {
     return this.featureSections.get(id)?.bytes;
   }
 
-  /** Records in file order (or time order with `ordered`). File mode may be iterated again; a pipe once. */
-  records(options: RecordsOptions = {}): Generator<PerfRecord, void, undefined> {
+  /**
+   * A cursor over the records in file order that allocates nothing per record: read `type`,
+   * `misc`, `size`, `offset`, `event` after each `next()`, and call `record()` for an object.
+   * The fastest way to scan a file; `records()` is built on it.
+   */
+  cursor(options: Omit<RecordsOptions, "ordered"> = {}): RecordWalker {
     if (this.consumed) throw new Error("a pipe-mode stream can only be read once");
     if (this.pipeSource) this.consumed = true;
     const firstPass = this.passes++ === 0;
-    // One generator layer on the common path: every extra `yield*` costs per record.
-    const walk = this.members.length
-      ? this.walk(options, firstPass)
-      : this.walkStream(this.mainPull(), this.dataStart, options, firstPass, { index: 0 });
-    return options.ordered ? this.inTimeOrder(walk) : walk;
-  }
-
-  private *inTimeOrder(walk: Generator<PerfRecord, void, undefined>): Generator<PerfRecord, void, undefined> {
-    const queue = new OrderedQueue();
-    for (const rec of walk) {
-      if (rec.type === RecordType.FINISHED_ROUND) {
-        // perf handles the marker first, then flushes what the round released.
-        yield rec;
-        yield* queue.round();
-        continue;
-      }
-      if (rec.type < 64) {
-        const t = rec.time;
-        if (t !== undefined && t !== 0n && t !== 0xffffffffffffffffn) {
-          queue.push(rec, t);
-          continue;
-        }
-      }
-      yield rec;
-    }
-    yield* queue.drain();
-  }
-
-  /** The raw walk over every stream (main data, then directory members), with compressed chunks inflated. */
-  private *walk(options: RecordsOptions, firstPass: boolean): Generator<PerfRecord, void, undefined> {
-    const state = { index: 0 };
-    const streams: (() => Generator<PerfRecord, void, undefined>)[] = [
-      () => this.walkStream(this.mainPull(), this.dataStart, options, firstPass, state),
-    ];
+    const maxExtra = this.randomSource ? Math.max(0, this.dataEnd - this.dataStart) : MAX_PIPE_PAYLOAD;
+    const streams: StreamSpec[] = [{ pull: this.mainPull(), start: this.dataStart, maxExtra }];
     for (const m of this.members) {
-      streams.push(() => {
-        const src = new FileSource(m);
-        let at = 0;
-        const pull = (n: number) => {
+      let src: FileSource | undefined;
+      let at = 0;
+      streams.push({
+        start: 0,
+        maxExtra: MAX_PIPE_PAYLOAD,
+        pull: (n) => {
+          src ??= new FileSource(m);
           const c = src.read(at, Math.max(n, this.windowSize));
           at += c.length;
           return c.length ? c : null;
-        };
-        return this.walkStream(pull, 0, options, firstPass, state, () => src.close());
+        },
+        close: () => src?.close(),
       });
     }
-    for (const s of streams) yield* s();
+    const host = { littleEndian: this.littleEndian, eventIndex: this.index, absorb: (r: PerfRecord) => this.absorb(r) };
+    return new RecordWalker(host, streams, options.onError, firstPass);
+  }
+
+  /** Records in file order (or time order with `ordered`). File mode may be iterated again; a pipe once. */
+  records(options: RecordsOptions = {}): Generator<PerfRecord, void, undefined> {
+    const walk = recordsOf(this.cursor(options));
+    return options.ordered ? inTimeOrder(walk) : walk;
   }
 
   private mainPull(): (n: number) => Uint8Array | null {
@@ -325,127 +306,6 @@ export class PerfDataFile {
       at += c.length;
       return c.length ? c : null;
     };
-  }
-
-  private *walkStream(
-    pull: (n: number) => Uint8Array | null,
-    start: number,
-    options: RecordsOptions,
-    firstPass: boolean,
-    state: { index: number },
-    done?: () => void,
-  ): Generator<PerfRecord, void, undefined> {
-    const le = this.littleEndian;
-    const maxExtra = this.randomSource ? Math.max(0, this.dataEnd - this.dataStart) : MAX_PIPE_PAYLOAD;
-    const outer = new Framer(start, le, maxExtra);
-    let zstd: ZstdStream | undefined;
-    let inner: Framer | undefined;
-    const handle = (err: PerfDataError): "skip" | "stop" => {
-      if (!options.onError) throw err;
-      return options.onError(err);
-    };
-    try {
-      for (;;) {
-        let r: number;
-        try {
-          r = outer.next(state.index);
-        } catch (e) {
-          if (!(e instanceof PerfDataError)) throw e;
-          if (handle(e) === "stop") return;
-          outer.skip(8);
-          continue;
-        }
-        if (r > 0) {
-          const chunk = pull(r);
-          if (!chunk) {
-            if (outer.pending > 0) {
-              const err = new PerfDataError(
-                "truncated",
-                `stream ends inside a record (${outer.pending} bytes left, ${r} more needed)`,
-                outer.offset,
-                state.index,
-              );
-              handle(err);
-            }
-            break;
-          }
-          outer.push(chunk);
-          continue;
-        }
-        const rec = this.makeRecord(outer, outer.recordOffset, state.index++);
-        if (firstPass && rec.type >= 64) {
-          try {
-            this.absorb(rec);
-          } catch (e) {
-            if (!(e instanceof PerfDataError)) throw e;
-            if (handle(e) === "stop") return;
-            continue;
-          }
-        }
-        yield rec;
-        if (rec.type === RecordType.COMPRESSED || rec.type === RecordType.COMPRESSED2) {
-          zstd ??= new ZstdStream();
-          inner ??= new Framer(0, le, MAX_PIPE_PAYLOAD);
-          let chunks: Uint8Array[];
-          try {
-            const payload =
-              rec.type === RecordType.COMPRESSED
-                ? rec.bytes.subarray(rec.pos + 8, rec.pos + rec.size)
-                : rec.bytes.subarray(rec.pos + 16, rec.pos + rec.size);
-            const dataSize =
-              rec.type === RecordType.COMPRESSED2 ? Number(rec.view.getBigUint64(rec.pos + 8, le)) : payload.length;
-            chunks = zstd.push(payload.subarray(0, Math.min(dataSize, payload.length)), rec.offset, rec.index);
-          } catch (e) {
-            if (!(e instanceof PerfDataError)) throw e;
-            if (handle(e) === "stop") return;
-            continue;
-          }
-          for (const c of chunks) inner.push(c);
-          for (;;) {
-            let f: number;
-            try {
-              f = inner.next(state.index);
-            } catch (e) {
-              if (!(e instanceof PerfDataError)) throw e;
-              if (handle(e) === "stop") return;
-              inner = new Framer(0, le, MAX_PIPE_PAYLOAD);
-              break;
-            }
-            if (f > 0) break;
-            const ir = this.makeRecord(inner, rec.offset, state.index++);
-            try {
-              if (firstPass && ir.type >= 64) this.absorb(ir);
-            } catch (e) {
-              if (!(e instanceof PerfDataError)) throw e;
-              if (handle(e) === "stop") return;
-              continue;
-            }
-            yield ir;
-          }
-        }
-      }
-      if (inner && inner.pending > 0) {
-        handle(
-          new PerfDataError(
-            "truncated",
-            `compressed stream ends inside a record (${inner.pending} bytes left)`,
-            outer.offset,
-            state.index,
-          ),
-        );
-      }
-    } finally {
-      done?.();
-    }
-  }
-
-  private makeRecord(f: Framer, offset: number, index: number): PerfRecord {
-    const { type, size, at } = f;
-    const view = f.dataView;
-    const bytes = f.buffer;
-    const event = type < 64 ? this.index.eventOf(view, at, size, type === 9, this.littleEndian) : undefined;
-    const payload = f.extra ? bytes.subarray(at + size, at + size + f.extra) : undefined;
-    return new PerfRecord(type, f.misc, size, offset, index, view, bytes, at, this.littleEndian, event, payload);
   }
 
   /** Applies records that change the decoder's own state (new attrs, names, features, tracing data). */
@@ -522,6 +382,36 @@ export class PerfDataFile {
   [Symbol.dispose](): void {
     this.close();
   }
+}
+
+function* recordsOf(w: RecordWalker): Generator<PerfRecord, void, undefined> {
+  try {
+    while (w.next()) yield w.record();
+  } finally {
+    w.close();
+  }
+}
+
+/** perf's ordered delivery (§15) over a file-order walk. */
+function* inTimeOrder(walk: Generator<PerfRecord, void, undefined>): Generator<PerfRecord, void, undefined> {
+  const queue = new OrderedQueue();
+  for (const rec of walk) {
+    if (rec.type === RecordType.FINISHED_ROUND) {
+      // perf handles the marker first, then flushes what the round released.
+      yield rec;
+      yield* queue.round();
+      continue;
+    }
+    if (rec.type < 64) {
+      const t = rec.time;
+      if (t !== undefined && t !== 0n && t !== 0xffffffffffffffffn) {
+        queue.push(rec, t);
+        continue;
+      }
+    }
+    yield rec;
+  }
+  yield* queue.drain();
 }
 
 /**

@@ -7,6 +7,7 @@ const hex = (v: bigint | number) => `0x${v.toString(16)}`;
 export function jsonReplacer(_key: string, v: unknown): unknown {
   if (typeof v === "bigint") return v.toString();
   if (v instanceof Uint8Array) return Buffer.from(v).toString("hex");
+  if (v instanceof BigUint64Array || v instanceof BigInt64Array) return Array.from(v, String);
   return v;
 }
 

@@ -1,5 +1,5 @@
 /** `perf report --stats`: record counts by type, then sample counts per event (perf 6.1's layout). */
-import { type PerfDataFile, recordTypeName, RecordType } from "@perfkit/format";
+import { type PerfDataFile, RecordType, recordTypeName } from "@perfkit/format";
 
 /** perf's short names for its own record types where they differ from the constant names. */
 const PERF_NAMES: Record<number, string> = {
@@ -18,15 +18,20 @@ export function formatStats(file: PerfDataFile): string {
   const samples = new Map<number, number>();
   const lostSamples = new Map<number, number>();
   let total = 0;
-  for (const rec of file.records()) {
-    if (rec.type >= PERF_HEADER_MAX) continue;
-    counts[rec.type]++;
+  // The cursor allocates nothing per record: counting a million records stays cheap.
+  const w = file.cursor();
+  while (w.next()) {
+    const type = w.type;
+    if (type >= PERF_HEADER_MAX) continue;
+    counts[type]++;
     total++;
-    if (rec.type === RecordType.SAMPLE && rec.event) {
-      samples.set(rec.event.index, (samples.get(rec.event.index) ?? 0) + 1);
-    } else if (rec.type === RecordType.LOST_SAMPLES && rec.event) {
-      const d = rec.decode();
-      if (d.kind === "LOST_SAMPLES") lostSamples.set(rec.event.index, (lostSamples.get(rec.event.index) ?? 0) + Number(d.lost));
+    if (type === RecordType.SAMPLE) {
+      const e = w.event;
+      if (e) samples.set(e.index, (samples.get(e.index) ?? 0) + 1);
+    } else if (type === RecordType.LOST_SAMPLES) {
+      const e = w.event;
+      const d = w.record().decode();
+      if (e && d.kind === "LOST_SAMPLES") lostSamples.set(e.index, (lostSamples.get(e.index) ?? 0) + Number(d.lost));
     }
   }
   const line = (name: string, n: number) => `${name.padStart(16)} events: ${String(n).padStart(10)}`;
