@@ -10,9 +10,10 @@ let samples = 0;
 let frames = 0;
 let other = 0;
 let checksum = 0n;
-for (const rec of file.records()) {
-  if (rec.type === 9) {
-    const s = rec.sample();
+const w = file.cursor();
+while (w.next()) {
+  if (w.type === 9) {
+    const s = w.sample();
     samples++;
     checksum ^= s.ip ?? 0n;
     s.pid;
@@ -29,7 +30,7 @@ for (const rec of file.records()) {
     s.regsUser;
     s.stackUser;
   } else {
-    rec.decode();
+    w.record().decode();
     other++;
   }
 }

@@ -10,6 +10,7 @@ import { PerfDataError } from "./errors.ts";
 import type { EventEntry, EventIndex } from "./evlist.ts";
 import { Framer } from "./framer.ts";
 import { PerfRecord } from "./record.ts";
+import { Sample } from "./sample/sample.ts";
 
 /** One byte stream to walk: how to pull its bytes, where it starts, how to release it. */
 export interface StreamSpec {
@@ -94,6 +95,14 @@ export class RecordWalker {
       this.event,
       payload,
     );
+  }
+
+  /** The current SAMPLE as a lazy Sample, without building a PerfRecord first. */
+  sample(): Sample {
+    const e = this.event;
+    if (this.type !== RecordType.SAMPLE || !e) return this.record().sample();
+    const f = this.cur!;
+    return new Sample(f.dataView, f.at, this.size, this.misc, this.host.littleEndian, e, this.offset, this.index);
   }
 
   /** Releases the current stream. Safe to call twice; called automatically at the end. */
