@@ -16,4 +16,5 @@ export const COMMANDS: Record<string, CommandEntry> = {
   dump: { summary: "every record, like perf report -D (--json: one object per line)", load: () => import("./dump.ts") },
   script: { summary: "perf script: samples and side-band events as text", load: () => import("./script.ts") },
   stubs: { summary: "generate .d.ts typings for tracepoints (tracefs or -i perf.data)", load: () => import("./stubs.ts") },
+  record: { summary: "sample a command (or -a) into perf.data or a pipe (-o -)", load: () => import("./record.ts") },
 };
