@@ -31,6 +31,15 @@ export interface WriteOptions {
   attrSize?: number;
 }
 
+/**
+ * The attr size to write when the caller does not choose: the attr's own size, but VER7 (128)
+ * rather than VER8 unless config3 is used, because perf 6.1 refuses attrs larger than its own.
+ */
+export function fileAttrSize(attr: EventAttr): number {
+  const size = attr.size || 128;
+  return size > 128 && attr.config3 === 0n ? 128 : size;
+}
+
 /** Encodes a perf_header_string (u32 length incl. NUL padded to 64, then the bytes). */
 export function encodeHeaderString(w: ByteWriter, s: string): void {
   const b = new TextEncoder().encode(s);
@@ -79,7 +88,10 @@ export function writePerfData(o: WriteOptions): Uint8Array {
   const records = o.compress ? compressRecords(o.records, le) : o.records;
   const features = new Map(o.features ?? []);
   if (!features.has(Feature.EVENT_DESC))
-    features.set(Feature.EVENT_DESC, encodeEventDesc(o.events, le, o.attrSize ?? 136));
+    features.set(
+      Feature.EVENT_DESC,
+      encodeEventDesc(o.events, le, o.attrSize ?? Math.max(64, ...o.events.map((e) => fileAttrSize(e.attr)))),
+    );
   if (o.compress && !features.has(Feature.COMPRESSED)) {
     const c = new ByteWriter(le);
     c.u32(0).u32(1).u32(1).u32(0).u32(528384);
@@ -93,7 +105,7 @@ export function writePerfData(o: WriteOptions): Uint8Array {
     for (const e of o.events) {
       w.bytes(
         encodeUserRecord(
-          { kind: "HEADER_ATTR", attr: { ...e.attr, size: o.attrSize ?? (e.attr.size || 136) }, ids: e.ids },
+          { kind: "HEADER_ATTR", attr: { ...e.attr, size: o.attrSize ?? fileAttrSize(e.attr) }, ids: e.ids },
           le,
         ),
       );
@@ -110,7 +122,7 @@ export function writePerfData(o: WriteOptions): Uint8Array {
   }
   // File mode: header, ids arrays, attrs, data, feature table, feature sections.
   const attrSize = o.attrSize;
-  const sizes = o.events.map((e) => attrSize ?? (e.attr.size || 136));
+  const sizes = o.events.map((e) => attrSize ?? fileAttrSize(e.attr));
   const stride = Math.max(64, ...sizes) + 16;
   w.u64(FILE_HEADER_SIZE);
   const hdr = w.length;
