@@ -10,7 +10,9 @@ for (const rec of file.records({ ordered: true })) {
   counts.set(rec.typeName, (counts.get(rec.typeName) ?? 0) + 1);
   if (rec.type === RecordType.SAMPLE && shown++ < 3) {
     const s = rec.sample();
-    console.log(`sample pid ${s.pid} tid ${s.tid} time ${s.time} ip 0x${s.ip?.toString(16)} frames ${s.callchain?.length ?? 0}`);
+    console.log(
+      `sample pid ${s.pid} tid ${s.tid} time ${s.time} ip 0x${s.ip?.toString(16)} frames ${s.callchain?.length ?? 0}`,
+    );
   }
 }
 for (const [name, n] of counts) console.log(`${name.padStart(16)} ${n}`);
