@@ -6,7 +6,9 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { ElfError, ElfFile } from "../symbols/index.ts";
 import { CfiTable, type Fde } from "./cfi.ts";
+import { DebugInfo, type InlineFrame } from "./debug-info.ts";
 import { DwarfError } from "./errors.ts";
+import type { SourceLine } from "./line-table.ts";
 import { readSection } from "./sections.ts";
 
 const ET_DYN = 3;
@@ -27,6 +29,9 @@ export class DwarfBinary {
   #debugFrame: CfiTable | null | undefined;
   #debugFrameOfMain: CfiTable | null | undefined;
   #fd: number | null = null;
+  #info: DebugInfo | null | undefined;
+  readonly #lineCache = new Map<number, SourceLine | null>();
+  readonly #inlineCache = new Map<number, InlineFrame[]>();
 
   private constructor(
     readonly path: string,
@@ -109,6 +114,76 @@ export class DwarfBinary {
       this.#debugFrame = this.#debugFrameOfMain;
     }
     return this.#debugFrame;
+  }
+
+  /** The parsed `.debug_info` (null when the debug file has none or it is damaged: see {@link errors}). */
+  debugInfo(): DebugInfo | null {
+    if (this.#info !== undefined) return this.#info;
+    this.#info = null;
+    this.#info = this.guard(() => {
+      const elf = this.debugElf;
+      const info = readSection(elf, ".debug_info");
+      const abbrev = readSection(elf, ".debug_abbrev");
+      if (!info || !abbrev) return null;
+      const get = (n: string) => readSection(elf, n);
+      return new DebugInfo({
+        info,
+        abbrev,
+        line: get(".debug_line"),
+        str: get(".debug_str"),
+        lineStr: get(".debug_line_str"),
+        ranges: get(".debug_ranges"),
+        rnglists: get(".debug_rnglists"),
+        addr: get(".debug_addr"),
+        strOffsets: get(".debug_str_offsets"),
+        le: elf.header.littleEndian,
+      });
+    });
+    return this.#info;
+  }
+
+  /** File offset → ELF virtual address through the PT_LOAD holding it (perf's map__rip_2objdump). */
+  fileOffsetToVaddr(offset: bigint): bigint {
+    if (typeof offset !== "bigint") throw new TypeError("offset must be a bigint");
+    return this.elf.offsetToVaddr(offset) ?? offset;
+  }
+
+  /** Source position of ELF virtual address `vaddr` (cached), or null without line info. */
+  sourceLine(vaddr: bigint): SourceLine | null {
+    if (typeof vaddr !== "bigint") throw new TypeError("vaddr must be a bigint");
+    const key = Number(vaddr);
+    let v = this.#lineCache.get(key);
+    if (v === undefined) {
+      const info = this.debugInfo();
+      v = info ? this.guard(() => info.sourceLine(key)) : null;
+      this.#lineCache.set(key, v);
+    }
+    return v;
+  }
+
+  /** `addr2line -i -f` frames at ELF virtual address `vaddr`, innermost first (cached); empty without DWARF. */
+  inlineChain(vaddr: bigint): InlineFrame[] {
+    if (typeof vaddr !== "bigint") throw new TypeError("vaddr must be a bigint");
+    const key = Number(vaddr);
+    let v = this.#inlineCache.get(key);
+    if (v === undefined) {
+      const info = this.debugInfo();
+      v = (info ? this.guard(() => info.inlineChain(key)) : null) ?? [];
+      this.#inlineCache.set(key, v);
+    }
+    return v;
+  }
+
+  /** Instruction bytes at ELF virtual address `vaddr` (up to `size`, default 16), or null. */
+  insn(vaddr: bigint, size = 16): Uint8Array | null {
+    if (typeof vaddr !== "bigint") throw new TypeError("vaddr must be a bigint");
+    if (!Number.isInteger(size) || size < 1 || size > 4096) throw new TypeError("size must be an integer in 1..4096");
+    const seg = this.elf.loadSegmentFor(vaddr);
+    if (!seg) return null;
+    const off = vaddr - seg.vaddr + seg.offset;
+    const avail = Number(seg.offset + seg.filesz - off);
+    if (avail <= 0) return null;
+    return this.readAt(Number(off), Math.min(size, avail));
   }
 
   /** Reads `size` bytes at file offset `offset`, or null past the end / on I/O errors. */
