@@ -276,7 +276,7 @@ export class DebugInfo {
     const code = r.uleb();
     if (code === 0) return null;
     const ab = u.abbrevs.get(code);
-    if (!ab) r.fail("bad-value", `unknown abbrev code ${code}`, off);
+    if (!ab) return r.fail("bad-value", `unknown abbrev code ${code}`, off);
     const attrs = new Map<number, FormValue>();
     const a = ab.attrs;
     for (let i = 0; i < a.length; i += 3) attrs.set(a[i]!, readForm(r, a[i + 1]!, u.cx, a[i + 2]!));
@@ -303,7 +303,7 @@ export class DebugInfo {
         continue;
       }
       const ab = u.abbrevs.get(code);
-      if (!ab) r.fail("bad-value", `unknown abbrev code ${code}`, off);
+      if (!ab) return r.fail("bad-value", `unknown abbrev code ${code}`, off);
       const isFunc = ab.tag === DW_TAG_subprogram || ab.tag === DW_TAG_inlined_subroutine;
       const attrs = new Map<number, FormValue>();
       const a = ab.attrs;

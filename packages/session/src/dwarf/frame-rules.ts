@@ -128,10 +128,12 @@ function run(
         break;
       case 0x0b: {
         const s = stack.pop();
-        if (!s) return r.fail("bad-value", "restore_state without remember_state", r.pos - 1);
-        // DWARF: the CFA rule is not part of the remembered state in practice; GCC and libdw restore both.
-        row.cfa = s.cfa;
-        row.regs = s.regs;
+        if (!s) r.fail("bad-value", "restore_state without remember_state", r.pos - 1);
+        else {
+          // GCC and libdw restore the CFA rule together with the register rules.
+          row.cfa = s.cfa;
+          row.regs = s.regs;
+        }
         break;
       }
       case 0x0c: {

@@ -118,7 +118,7 @@ export function parseLineProgram(
       if (v.k === "str") return v.v;
       if (v.k === "strp") {
         const sec = v.sec === "line_str" ? strings.lineStr : strings.str;
-        if (!sec) r.fail("bad-offset", `${v.sec} string without its section`);
+        if (!sec) return r.fail("bad-offset", `${v.sec} string without its section`);
         return stringAt(sec, v.v, v.sec === "line_str" ? ".debug_line_str" : ".debug_str");
       }
       return undefined;

@@ -24,7 +24,7 @@ export class SectionReader {
   }
 
   /** Throws a {@link DwarfError} at `at` (default the cursor). */
-  fail(kind: "truncated" | "bad-offset" | "bad-value" | "unsupported", msg: string, at = this.pos): never {
+  fail(kind: "truncated" | "bad-offset" | "bad-value" | "unsupported" | "limit", msg: string, at = this.pos): never {
     throw new DwarfError(kind, msg, this.section, at);
   }
 
