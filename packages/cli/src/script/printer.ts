@@ -17,7 +17,8 @@ export interface PrintOptions {
 }
 
 const MAX_STACK = 127;
-const UNKNOWN_FRAME = new Map<number, Map<bigint, string>>();
+/** The (empty) address space of cpumodes perf does not resolve (hypervisor, guests). */
+const NO_MAPS: readonly MapEntry[] = [];
 
 interface StatCount {
   val: bigint;
@@ -31,7 +32,7 @@ export class ScriptPrinter {
   private useCallchain = true;
   private readonly checked = new Set<Evsel>();
   /** Frame text per output type, per map, per address: one symbol lookup per address at most. */
-  private readonly frameCache: WeakMap<MapEntry, Map<bigint, string>>[] = [];
+  private readonly frameCache: WeakMap<readonly MapEntry[], Map<bigint, string>>[] = [];
   private readonly stats = new Map<Evsel, Map<string, StatCount>>();
   private statHeader = false;
 
@@ -125,12 +126,14 @@ export class ScriptPrinter {
     if (f & Field.IP) {
       const chain = this.useCallchain && e.attr.sampleType & SampleType.CALLCHAIN ? s.callchain : undefined;
       if (chain) {
-        line += "\n";
-        line += this.callchain(f, e, thread, chain);
-      } else {
-        line += " ";
-        line += this.frame(f, e, thread, s.misc & 7, s.ip ?? 0n, false);
+        // Frames go out one by one: each is a cached flat string, so nothing is copied twice.
+        this.out.write(`${line}\n`);
+        this.callchain(f, e, thread, chain);
+        this.out.write("\n");
+        return;
       }
+      line += " ";
+      line += this.frame(f, e, thread, s.misc & 7, s.ip ?? 0n, false);
     }
     this.out.write(`${line}\n`);
   }
@@ -150,50 +153,51 @@ export class ScriptPrinter {
     });
   }
 
-  private callchain(f: number, e: Evsel, thread: Thread, chain: ArrayLike<bigint>): string {
-    let out = "";
+  private callchain(f: number, e: Evsel, thread: Thread, chain: ArrayLike<bigint>): void {
     let mode: number = Misc.USER;
     let n = 0;
+    // perf resets the cursor on an unknown context marker: nothing of such a chain is printed.
+    for (let i = 0; i < chain.length; i++) {
+      const ip = chain[i]!;
+      if (ip >= CallchainContext.MAX && ip !== CallchainContext.KERNEL && ip !== CallchainContext.USER && ip !== CallchainContext.HV)
+        return;
+    }
     for (let i = 0; i < chain.length && n < MAX_STACK; i++) {
       const ip = chain[i]!;
       if (ip >= CallchainContext.MAX) {
         if (ip === CallchainContext.KERNEL) mode = Misc.KERNEL;
         else if (ip === CallchainContext.USER) mode = Misc.USER;
         else if (ip === CallchainContext.HV) mode = Misc.HYPERVISOR;
-        else return "";
+        else mode = Misc.HYPERVISOR;
         continue;
       }
       n++;
-      out += `\t${this.frame(f, e, thread, mode, ip, true)}\n`;
+      this.out.write(this.frame(f, e, thread, mode, ip, true));
     }
-    return out;
   }
 
-  /** One resolved address: `ip sym+off (dso)` as the fields ask, cached per map and address. */
+  /**
+   * One resolved address: `ip sym+off (dso)` as the fields ask. Cached per address-space
+   * snapshot and address, so a repeated frame costs one Map lookup (no map search, no symbol
+   * lookup, no string building).
+   */
   private frame(f: number, e: Evsel, thread: Thread, cpumode: number, ip: bigint, inChain: boolean): string {
-    const map = this.session.machine.findMap(thread, cpumode, ip);
+    const m = this.session.machine;
+    const space = cpumode === Misc.KERNEL ? m.kernelMaps.snapshot() : cpumode === Misc.USER ? thread.maps.snapshot() : NO_MAPS;
     const key = outputType(e.attr.type) * 2 + (inChain ? 1 : 0);
-    let byMap: Map<bigint, string> | undefined;
-    if (map) {
-      let c = this.frameCache[key];
-      if (!c) {
-        c = new WeakMap();
-        this.frameCache[key] = c;
-      }
-      byMap = c.get(map);
-      if (!byMap) {
-        byMap = new Map();
-        c.set(map, byMap);
-      }
-    } else {
-      byMap = UNKNOWN_FRAME.get(key);
-      if (!byMap) {
-        byMap = new Map();
-        UNKNOWN_FRAME.set(key, byMap);
-      }
+    let bySpace = this.frameCache[key];
+    if (!bySpace) {
+      bySpace = new WeakMap();
+      this.frameCache[key] = bySpace;
     }
-    const hit = byMap.get(ip);
+    let byIp = bySpace.get(space);
+    if (!byIp) {
+      byIp = new Map();
+      bySpace.set(space, byIp);
+    }
+    const hit = byIp.get(ip);
     if (hit !== undefined) return hit;
+    const map = space === NO_MAPS ? undefined : m.findMap(thread, cpumode, ip);
     let s = "";
     const addr = map ? map.mapIp(ip) : 0n;
     const kernel = map ? map.dso.kind === "kernel" || map.dso.kind === "module" : false;
@@ -210,7 +214,8 @@ export class ScriptPrinter {
       } else s += "[unknown]";
     }
     if (f & Field.DSO) s += ` (${map ? map.dso.name : "[unknown]"})`;
-    byMap.set(ip, s);
+    if (inChain) s = `\t${s}\n`;
+    byIp.set(ip, s);
     return s;
   }
 
