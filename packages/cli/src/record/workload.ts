@@ -14,6 +14,8 @@ export interface Workload {
   readonly exited: Promise<number>;
   /** Kills the child (SIGTERM) if still running. */
   kill(): void;
+  /** User and system CPU time of the finished child in seconds (null before it exits). */
+  cpuTimes(): { user: number; sys: number } | null;
 }
 
 /** Spawns `argv` stopped. Its stdin is the go pipe, closed after release (the command reads EOF). */
@@ -32,6 +34,11 @@ export function spawnWorkload(argv: readonly string[], stdout: "inherit" | "igno
     exited: child.exited,
     kill() {
       child.kill();
+    },
+    cpuTimes() {
+      const r = child.resourceUsage();
+      // Bun reports microseconds.
+      return r ? { user: Number(r.cpuTime.user) / 1e6, sys: Number(r.cpuTime.system) / 1e6 } : null;
     },
   };
 }
