@@ -17,4 +17,5 @@ export const COMMANDS: Record<string, CommandEntry> = {
   script: { summary: "perf script: samples and side-band events as text", load: () => import("./script.ts") },
   stubs: { summary: "generate .d.ts typings for tracepoints (tracefs or -i perf.data)", load: () => import("./stubs.ts") },
   record: { summary: "sample a command (or -a) into perf.data or a pipe (-o -)", load: () => import("./record.ts") },
+  stat: { summary: "count events like perf stat; stat record writes a stat file", load: () => import("./stat.ts") },
 };
