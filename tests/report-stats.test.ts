@@ -30,3 +30,12 @@ describe("report --stats matches perf", () => {
     expect(got.stderr).toContain("/nonexistent/perf.data");
   });
 });
+
+describe("directory mode (perf record --threads)", () => {
+  test("threads.dir", () => {
+    const want = perf(["report", "--stats", "-i", fixture("threads.dir")]);
+    expect(want.code).toBe(0);
+    const got = perfkit(["report", "--stats", "-i", fixture("threads.dir")]);
+    expect(got.stdout).toBe(want.stdout);
+  });
+});
