@@ -50,8 +50,8 @@ interface Unit {
 interface Func {
   dieOffset: number;
   ranges: [number, number][];
-  /** Smallest range length (addr2line's "best fit"). */
-  size: number;
+  /** Nesting depth among functions (0 = outermost). */
+  depth: number;
   parent: number; // index of the enclosing function in the unit, -1 for none
   inlined: boolean;
   callFile: number;
@@ -108,14 +108,20 @@ export class DebugInfo {
     if (!u) return [];
     const pos = this.linesOf(u)?.lookup(addr) ?? null;
     const funcs = this.funcsOf(u);
+    // The innermost function is the deepest containing DIE (nested inlines lie inside their callers).
     let best = -1;
+    let bestLen = 0;
     for (let i = 0; i < funcs.length; i++) {
       const f = funcs[i]!;
-      for (const [lo, hi] of f.ranges)
-        if (addr >= lo && addr < hi && (best < 0 || hi - lo <= funcs[best]!.size)) {
+      for (const [lo, hi] of f.ranges) {
+        if (addr < lo || addr >= hi) continue;
+        const b = best >= 0 ? funcs[best]! : null;
+        if (!b || f.depth > b.depth || (f.depth === b.depth && hi - lo < bestLen)) {
           best = i;
-          break;
+          bestLen = hi - lo;
         }
+        break;
+      }
     }
     const out: InlineFrame[] = [];
     if (best < 0) {
@@ -316,12 +322,10 @@ export class DebugInfo {
         const low = this.addrOf(u, attrs.get(0x11));
         const ranges = this.rangesOf(u, attrs, low ?? u.lowPc);
         if (ranges.length > 0) {
-          let size = Number.POSITIVE_INFINITY;
-          for (const [lo, hi] of ranges) size = Math.min(size, hi - lo);
           funcs.push({
             dieOffset: off,
             ranges,
-            size,
+            depth: enclosing >= 0 ? funcs[enclosing]!.depth + 1 : 0,
             parent: enclosing,
             inlined: ab.tag === DW_TAG_inlined_subroutine,
             callFile: formInt(attrs.get(0x58)) ?? 0,

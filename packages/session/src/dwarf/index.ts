@@ -10,9 +10,12 @@ export {
   debuginfodCacheDir,
   findDebugFile,
 } from "./debug-file.ts";
+export { DebugInfo, type DwarfSections, type InlineFrame } from "./debug-info.ts";
 export { DwarfError, type DwarfErrorKind } from "./errors.ts";
 export { type ExprContext, evalExpression } from "./expression.ts";
 export { type CfaRule, type FrameRow, type RegRule, rowFor } from "./frame-rules.ts";
+export { LineTable, parseLineProgram, type SourceLine, type StringSections } from "./line-table.ts";
+export { type PerfChainEntry, type PerfChainOptions, perfChainEntries, perfSrcline } from "./perf-frames.ts";
 export {
   frameAddress,
   kernelCallchain,
