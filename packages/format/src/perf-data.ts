@@ -288,6 +288,11 @@ export class PerfDataFile {
 
   /** Records in file order (or time order with `ordered`). File mode may be iterated again; a pipe once. */
   records(options: RecordsOptions = {}): Generator<PerfRecord, void, undefined> {
+    if (options.ordered && this.members.length) {
+      // Directory mode: each member is time-ordered on its own; merge them by timestamp.
+      const c = this.cursor(options);
+      return mergeByTime(c.split().map((w) => inTimeOrder(recordsOf(w))));
+    }
     const walk = recordsOf(this.cursor(options));
     return options.ordered ? inTimeOrder(walk) : walk;
   }
@@ -412,6 +417,31 @@ function* inTimeOrder(walk: Generator<PerfRecord, void, undefined>): Generator<P
     yield rec;
   }
   yield* queue.drain();
+}
+
+/** K-way merge of time-ordered record streams; records without a timestamp go first, as they come. */
+function* mergeByTime(streams: Generator<PerfRecord, void, undefined>[]): Generator<PerfRecord, void, undefined> {
+  const heads: (PerfRecord | undefined)[] = streams.map((g) => g.next().value ?? undefined);
+  for (;;) {
+    let pick = -1;
+    let best: bigint | undefined;
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i];
+      if (!h) continue;
+      const t = h.time;
+      if (t === undefined || t === 0n) {
+        pick = i;
+        break;
+      }
+      if (best === undefined || t < best) {
+        best = t;
+        pick = i;
+      }
+    }
+    if (pick < 0) return;
+    yield heads[pick]!;
+    heads[pick] = streams[pick].next().value ?? undefined;
+  }
 }
 
 /**

@@ -105,6 +105,11 @@ export class RecordWalker {
     return new Sample(f.dataView, f.at, this.size, this.misc, this.host.littleEndian, e, this.offset, this.index);
   }
 
+  /** One walker per stream (directory members), sharing this walker's host and policy; record indices restart per stream. */
+  split(): RecordWalker[] {
+    return this.streams.map((s) => new RecordWalker(this.host, [s], this.onError, this.firstPass));
+  }
+
   /** Releases the current stream. Safe to call twice; called automatically at the end. */
   close(): void {
     this.done = true;
