@@ -17,6 +17,24 @@ export interface PrintOptions {
 }
 
 const MAX_STACK = 127;
+const CONTEXT_MAX_LO = Number(CallchainContext.MAX & 0xffffffffn);
+const CTX_KERNEL = Number(CallchainContext.KERNEL & 0xffffffffn);
+const CTX_USER = Number(CallchainContext.USER & 0xffffffffn);
+const CTX_HV = Number(CallchainContext.HV & 0xffffffffn);
+
+const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** A callchain's entries as little-endian 32-bit words (a view when aligned, else a copy). */
+function chainWords(chain: BigUint64Array): Uint32Array {
+  if (HOST_LE) return new Uint32Array(chain.buffer, chain.byteOffset, chain.length * 2);
+  const w = new Uint32Array(chain.length * 2);
+  for (let i = 0; i < chain.length; i++) {
+    w[2 * i] = Number(chain[i]! & 0xffffffffn);
+    w[2 * i + 1] = Number(chain[i]! >> 32n);
+  }
+  return w;
+}
+
 /** The (empty) address space of cpumodes perf does not resolve (hypervisor, guests). */
 const NO_MAPS: readonly MapEntry[] = [];
 
@@ -32,7 +50,7 @@ export class ScriptPrinter {
   private useCallchain = true;
   private readonly checked = new Set<Evsel>();
   /** Frame text per output type, per map, per address: one symbol lookup per address at most. */
-  private readonly frameCache: WeakMap<readonly MapEntry[], Map<bigint, string>>[] = [];
+  private readonly frameCache: WeakMap<readonly MapEntry[], Map<number, { hi: number; text: string }>>[] = [];
   private readonly stats = new Map<Evsel, Map<string, StatCount>>();
   private statHeader = false;
 
@@ -133,7 +151,8 @@ export class ScriptPrinter {
         return;
       }
       line += " ";
-      line += this.frame(f, e, thread, s.misc & 7, s.ip ?? 0n, false);
+      const ip = s.ip ?? 0n;
+      line += this.frame(f, e, thread, s.misc & 7, Number(ip >> 32n), Number(ip & 0xffffffffn), false);
     }
     this.out.write(`${line}\n`);
   }
@@ -153,37 +172,39 @@ export class ScriptPrinter {
     });
   }
 
-  private callchain(f: number, e: Evsel, thread: Thread, chain: ArrayLike<bigint>): void {
-    let mode: number = Misc.USER;
-    let n = 0;
+  private callchain(f: number, e: Evsel, thread: Thread, chain: BigUint64Array): void {
+    // Read entries as 32-bit halves: no BigInt per frame unless a frame is new to the cache.
+    const words = chainWords(chain);
+    const n = chain.length;
     // perf resets the cursor on an unknown context marker: nothing of such a chain is printed.
-    for (let i = 0; i < chain.length; i++) {
-      const ip = chain[i]!;
-      if (ip >= CallchainContext.MAX && ip !== CallchainContext.KERNEL && ip !== CallchainContext.USER && ip !== CallchainContext.HV)
-        return;
+    for (let i = 0; i < n; i++) {
+      const hi = words[2 * i + 1]!;
+      const lo = words[2 * i]!;
+      if (hi === 0xffffffff && lo >= CONTEXT_MAX_LO && lo !== CTX_KERNEL && lo !== CTX_USER && lo !== CTX_HV) return;
     }
-    for (let i = 0; i < chain.length && n < MAX_STACK; i++) {
-      const ip = chain[i]!;
-      if (ip >= CallchainContext.MAX) {
-        if (ip === CallchainContext.KERNEL) mode = Misc.KERNEL;
-        else if (ip === CallchainContext.USER) mode = Misc.USER;
-        else if (ip === CallchainContext.HV) mode = Misc.HYPERVISOR;
-        else mode = Misc.HYPERVISOR;
+    let mode: number = Misc.USER;
+    let printed = 0;
+    for (let i = 0; i < n && printed < MAX_STACK; i++) {
+      const hi = words[2 * i + 1]!;
+      const lo = words[2 * i]!;
+      if (hi === 0xffffffff && lo >= CONTEXT_MAX_LO) {
+        mode = lo === CTX_KERNEL ? Misc.KERNEL : lo === CTX_USER ? Misc.USER : Misc.HYPERVISOR;
         continue;
       }
-      n++;
-      this.out.write(this.frame(f, e, thread, mode, ip, true));
+      printed++;
+      this.out.write(this.frame(f, e, thread, mode, hi, lo, true));
     }
   }
 
   /**
-   * One resolved address: `ip sym+off (dso)` as the fields ask. Cached per address-space
-   * snapshot and address, so a repeated frame costs one Map lookup (no map search, no symbol
-   * lookup, no string building).
+   * One resolved address (given as 32-bit halves): `ip sym+off (dso)` as the fields ask.
+   * Cached per address-space snapshot and address, so a repeated frame costs one Map lookup
+   * (no map search, no symbol lookup, no string building).
    */
-  private frame(f: number, e: Evsel, thread: Thread, cpumode: number, ip: bigint, inChain: boolean): string {
+  private frame(f: number, e: Evsel, thread: Thread, cpumode: number, hi: number, lo: number, inChain: boolean): string {
     const m = this.session.machine;
-    const space = cpumode === Misc.KERNEL ? m.kernelMaps.snapshot() : cpumode === Misc.USER ? thread.maps.snapshot() : NO_MAPS;
+    const space =
+      cpumode === Misc.KERNEL ? m.kernelMaps.snapshot() : cpumode === Misc.USER ? thread.maps.snapshot() : NO_MAPS;
     const key = outputType(e.attr.type) * 2 + (inChain ? 1 : 0);
     let bySpace = this.frameCache[key];
     if (!bySpace) {
@@ -195,8 +216,12 @@ export class ScriptPrinter {
       byIp = new Map();
       bySpace.set(space, byIp);
     }
-    const hit = byIp.get(ip);
-    if (hit !== undefined) return hit;
+    // 53-bit key: canonical addresses of one space differ within the low 21 bits of `hi`; the
+    // stored `hi` guards against any collision.
+    const k = (hi & 0x1fffff) * 4294967296 + lo;
+    const hit = byIp.get(k);
+    if (hit !== undefined && hit.hi === hi) return hit.text;
+    const ip = (BigInt(hi) << 32n) | BigInt(lo);
     const map = space === NO_MAPS ? undefined : m.findMap(thread, cpumode, ip);
     let s = "";
     const addr = map ? map.mapIp(ip) : 0n;
@@ -215,7 +240,7 @@ export class ScriptPrinter {
     }
     if (f & Field.DSO) s += ` (${map ? map.dso.name : "[unknown]"})`;
     if (inChain) s = `\t${s}\n`;
-    byIp.set(ip, s);
+    if (hit === undefined) byIp.set(k, { hi, text: s });
     return s;
   }
 
