@@ -4,7 +4,7 @@
  * Damage in one table becomes an entry of {@link DwarfBinary.errors}; the binary degrades.
  */
 import { closeSync, openSync, readSync } from "node:fs";
-import { ElfError, ElfFile } from "../symbols/index.ts";
+import { ElfError, ElfFile, type ElfSymbol } from "../symbols/index.ts";
 import { CfiTable, type Fde } from "./cfi.ts";
 import { DebugInfo, type InlineFrame } from "./debug-info.ts";
 import { DwarfError } from "./errors.ts";
@@ -30,6 +30,7 @@ export class DwarfBinary {
   #debugFrameOfMain: CfiTable | null | undefined;
   #fd: number | null = null;
   #info: DebugInfo | null | undefined;
+  #elfSyms: ElfSymbol[] | undefined;
   readonly #lineCache = new Map<number, SourceLine | null>();
   readonly #inlineCache = new Map<number, InlineFrame[]>();
 
@@ -169,9 +170,42 @@ export class DwarfBinary {
     if (v === undefined) {
       const info = this.debugInfo();
       v = (info ? this.guard(() => info.inlineChain(key)) : null) ?? [];
+      // Like addr2line: no DWARF function there → the ELF symbol's name.
+      if (v.length === 1 && v[0]!.function === "??") {
+        const name = this.elfSymbolAt(vaddr, true);
+        if (name) v = [{ ...v[0]!, function: name }];
+      }
       this.#inlineCache.set(key, v);
     }
     return v;
+  }
+
+  /**
+   * Name of the `.symtab` (else `.dynsym`) function containing `vaddr`, or null. With
+   * `nearest`, the closest function at or below `vaddr` (binutils' fallback, padding included).
+   */
+  elfSymbolAt(vaddr: bigint, nearest = false): string | null {
+    if (this.#elfSyms === undefined) {
+      this.#elfSyms =
+        this.guard(() => {
+          let syms = this.debugElf.symbols(".symtab");
+          if (syms.length === 0) syms = this.elf.symbols(".symtab");
+          if (syms.length === 0) syms = this.elf.symbols(".dynsym");
+          return syms
+            .filter((x) => (x.type === 2 || x.type === 10) && x.size > 0n)
+            .sort((a, b) => (a.value < b.value ? -1 : 1));
+        }) ?? [];
+    }
+    const list = this.#elfSyms;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]!.value <= vaddr) lo = mid + 1;
+      else hi = mid;
+    }
+    const sym = list[lo - 1];
+    return sym && (nearest || vaddr < sym.value + sym.size) ? sym.name : null;
   }
 
   /** Instruction bytes at ELF virtual address `vaddr` (up to `size`, default 16), or null. */
