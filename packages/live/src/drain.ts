@@ -83,8 +83,12 @@ export async function* drainRounds(
       round.perCpu.push({ cpu, records });
       round.count += records.length;
     }
-    if (round.count > 0) yield round;
-    else if (ready > 0) {
+    if (round.count > 0) {
+      yield round;
+      // wait() resolves without a macrotask when data is ready; under a steady stream that
+      // would starve timers and signal handlers (the consumer's report timer, SIGINT).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    } else if (ready > 0) {
       if (list.hangups >= nRings) {
         end.reason = "target-exited";
         return;
