@@ -18,4 +18,6 @@ export const COMMANDS: Record<string, CommandEntry> = {
   stubs: { summary: "generate .d.ts typings for tracepoints (tracefs or -i perf.data)", load: () => import("./stubs.ts") },
   record: { summary: "sample a command (or -a) into perf.data or a pipe (-o -)", load: () => import("./record.ts") },
   stat: { summary: "count events like perf stat; stat record writes a stat file", load: () => import("./stat.ts") },
+  sctop: { summary: "live syscall totals every N seconds (perf's sctop.py)", load: () => import("./sctop.ts") },
+  rwtop: { summary: "live read/write totals per pid every N seconds (rwtop)", load: () => import("./rwtop.ts") },
 };
