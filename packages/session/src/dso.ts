@@ -108,5 +108,4 @@ export function findKernelSymbols(buildId: string | null, kallsymsPath?: string)
   } catch {
     return null;
   }
-  return null;
 }

@@ -13,5 +13,5 @@ export * from "./resolve.ts";
 export * from "./sample-event.ts";
 export * from "./sequences.ts";
 export * from "./session.ts";
-export * from "./thread.ts";
 export * from "./symbols/index.ts";
+export * from "./thread.ts";

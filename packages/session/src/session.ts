@@ -6,15 +6,15 @@
 import {
   AttrType,
   type DecodedRecord,
+  decodeFeature,
   type EventEntry,
   Feature,
   type PerfRecord,
   parseTracingData,
   RecordType,
-  type TracingData,
-  decodeFeature,
-  viewOf,
   Sample,
+  type TracingData,
+  viewOf,
 } from "@perfkit/format";
 import { type PerfEvent, type StatEvent, type StatRoundEvent, sideBandEvent } from "./events.ts";
 import { EvList, Evsel } from "./evsel.ts";
@@ -80,7 +80,8 @@ export class Session {
       throw new TypeError(`handlers must be an object, got ${handlers === null ? "null" : typeof handlers}`);
     for (const k of ["sample", "stat", "event"] as const) {
       const h = handlers[k];
-      if (h !== undefined && typeof h !== "function") throw new TypeError(`handlers.${k} must be a function, got ${typeof h}`);
+      if (h !== undefined && typeof h !== "function")
+        throw new TypeError(`handlers.${k} must be a function, got ${typeof h}`);
     }
     if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
     if (options.kallsyms !== undefined && typeof options.kallsyms !== "string")

@@ -65,7 +65,11 @@ const HW_DEFAULT =
 export function defaultOutputs(): OutputType[] {
   const t: OutputType[] = [];
   for (let i = 0; i < N_TYPES; i++) t.push({ fields: HW_DEFAULT, userSet: false, invalid: Field.TRACE });
-  t[AttrType.TRACEPOINT] = { fields: Field.COMM | Field.TID | Field.CPU | Field.TIME | Field.EVNAME | Field.TRACE, userSet: false, invalid: 0 };
+  t[AttrType.TRACEPOINT] = {
+    fields: Field.COMM | Field.TID | Field.CPU | Field.TIME | Field.EVNAME | Field.TRACE,
+    userSet: false,
+    invalid: 0,
+  };
   t[AttrType.RAW]!.fields |= Field.ADDR;
   t[6] = { fields: 0, userSet: false, invalid: Field.TRACE };
   return t;
@@ -73,7 +77,7 @@ export function defaultOutputs(): OutputType[] {
 
 /** perf's output_type(attr.type). */
 export function outputType(attrType: number): number {
-  return attrType < 6 ? attrType : 6;
+  return Math.min(attrType, 6);
 }
 
 /** A command-line problem perf reports before reading samples. */
@@ -96,7 +100,10 @@ export function parseFieldsOption(spec: string, out: OutputType[]): string[] {
     const name = tok.trim();
     if (name === "") continue;
     const f = NAMES.find(([n]) => n === name);
-    if (!f) throw new FieldError(`Invalid field requested: ${name} (perfkit script supports ${NAMES.map(([n]) => n).join(",")})`);
+    if (!f)
+      throw new FieldError(
+        `Invalid field requested: ${name} (perfkit script supports ${NAMES.map(([n]) => n).join(",")})`,
+      );
     bits.push(f[1]);
   }
   const targets = only === undefined ? [...Array(N_TYPES).keys()] : [only];
@@ -108,7 +115,8 @@ export function parseFieldsOption(spec: string, out: OutputType[]): string[] {
     for (const j of targets) {
       const o = out[j]!;
       if (only === undefined && o.invalid & b) {
-        if (j < 6) warnings.push(`'${NAMES.find(([, v]) => v === b)![0]}' not valid for ${TYPE_NAMES[j]} events. Ignoring.`);
+        if (j < 6)
+          warnings.push(`'${NAMES.find(([, v]) => v === b)![0]}' not valid for ${TYPE_NAMES[j]} events. Ignoring.`);
         continue;
       }
       o.fields |= b;
@@ -134,7 +142,9 @@ export function checkEvent(name: string, attr: EventAttr, out: OutputType[]): vo
     if (!(o.fields & field) || attr.sampleType & stype) continue;
     if (o.userSet) {
       const fname = NAMES.find(([, v]) => v === field)![0];
-      throw new FieldError(`Samples for '${name}' event do not have ${msg} attribute set. Cannot print '${fname}' field.`);
+      throw new FieldError(
+        `Samples for '${name}' event do not have ${msg} attribute set. Cannot print '${fname}' field.`,
+      );
     }
     o.fields &= ~field;
   }

@@ -2,7 +2,15 @@
  * perf script's text output (builtin-script.c process_event, perf_sample__fprintf_start,
  * sample__fprintf_callchain, perf_event__fprintf), driven by a @perfkit/session walk.
  */
-import { AttrType, CallchainContext, formatTracepoint, type DecodedRecord, Misc, type PerfRecord, SampleType } from "@perfkit/format";
+import {
+  AttrType,
+  CallchainContext,
+  type DecodedRecord,
+  formatTracepoint,
+  Misc,
+  type PerfRecord,
+  SampleType,
+} from "@perfkit/format";
 import type { Evsel, MapEntry, Session, Thread } from "@perfkit/session";
 import { checkEvent, Field, type OutputType, outputType } from "./fields.ts";
 import { altHex, formatTime, hex16, padLeft, padRight } from "./text.ts";
@@ -201,7 +209,15 @@ export class ScriptPrinter {
    * Cached per address-space snapshot and address, so a repeated frame costs one Map lookup
    * (no map search, no symbol lookup, no string building).
    */
-  private frame(f: number, e: Evsel, thread: Thread, cpumode: number, hi: number, lo: number, inChain: boolean): string {
+  private frame(
+    f: number,
+    e: Evsel,
+    thread: Thread,
+    cpumode: number,
+    hi: number,
+    lo: number,
+    inChain: boolean,
+  ): string {
     const m = this.session.machine;
     const space =
       cpumode === Misc.KERNEL ? m.kernelMaps.snapshot() : cpumode === Misc.USER ? thread.maps.snapshot() : NO_MAPS;

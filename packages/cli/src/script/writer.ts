@@ -30,7 +30,9 @@ export class ChunkWriter {
       }
     }
     // Most output is ASCII: latin1 encoding is several times faster than UTF-8 for it.
-    this.pos += NON_ASCII.test(s) ? this.buf.write(s, this.pos, "utf8") : (this.buf as unknown as LatinWritable).latin1Write(s, this.pos);
+    this.pos += NON_ASCII.test(s)
+      ? this.buf.write(s, this.pos, "utf8")
+      : (this.buf as unknown as LatinWritable).latin1Write(s, this.pos);
   }
 
   /** Writes everything pending. */
