@@ -2,6 +2,8 @@
  * @perfkit/session: perf's scripting API for TypeScript (PerfData, Session, typed events,
  * refcounted EvList/Evsel, machine state, symbols), plus syscall tables and perf config.
  */
+
+export * from "./config/index.ts";
 export * from "./dso.ts";
 export * from "./events.ts";
 export * from "./evsel.ts";
@@ -14,4 +16,5 @@ export * from "./sample-event.ts";
 export * from "./sequences.ts";
 export * from "./session.ts";
 export * from "./symbols/index.ts";
+export * from "./syscalls/index.ts";
 export * from "./thread.ts";
