@@ -20,7 +20,10 @@ export function rwtopView(): TopView {
   let writes = new Map<number, Writes>();
   const r = (pid: number, comm: string) => {
     let e = reads.get(pid);
-    if (!e) reads.set(pid, (e = { comm, reads: 0, bytesRequested: 0, bytesRead: 0 }));
+    if (!e) {
+      e = { comm, reads: 0, bytesRequested: 0, bytesRead: 0 };
+      reads.set(pid, e);
+    }
     return e;
   };
   return {
@@ -37,7 +40,10 @@ export function rwtopView(): TopView {
         if (ret > 0) r(pid, ev.comm).bytesRead += ret;
       } else {
         let e = writes.get(pid);
-        if (!e) writes.set(pid, (e = { comm: ev.comm, writes: 0, bytesWritten: 0 }));
+        if (!e) {
+          e = { comm: ev.comm, writes: 0, bytesWritten: 0 };
+          writes.set(pid, e);
+        }
         e.writes++;
         e.bytesWritten += Number(ev.field("count"));
       }
