@@ -1,10 +1,10 @@
 #!/usr/bin/env bun
+import { formatCliError } from "./_errors.ts";
 /**
  * `perfkit <command> [args]`: each command lives in its own file under commands/ and is
  * loaded only when asked for, so start-up stays cheap.
  */
 import { COMMANDS, type CommandModule } from "./commands/index.ts";
-import { formatCliError } from "./_errors.ts";
 
 const USAGE = `usage: perfkit <command> [options]
 

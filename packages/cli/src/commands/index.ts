@@ -15,7 +15,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
   report: { summary: "perf report --stats / --header-only equivalents", load: () => import("./report.ts") },
   dump: { summary: "every record, like perf report -D (--json: one object per line)", load: () => import("./dump.ts") },
   script: { summary: "perf script: samples and side-band events as text", load: () => import("./script.ts") },
-  stubs: { summary: "generate .d.ts typings for tracepoints (tracefs or -i perf.data)", load: () => import("./stubs.ts") },
+  stubs: {
+    summary: "generate .d.ts typings for tracepoints (tracefs or -i perf.data)",
+    load: () => import("./stubs.ts"),
+  },
   record: { summary: "sample a command (or -a) into perf.data or a pipe (-o -)", load: () => import("./record.ts") },
   stat: { summary: "count events like perf stat; stat record writes a stat file", load: () => import("./stat.ts") },
   sctop: { summary: "live syscall totals every N seconds (perf's sctop.py)", load: () => import("./sctop.ts") },
