@@ -26,6 +26,14 @@ export {
 } from "./recording.ts";
 export { AARCH64, type ArchRegisters, archRegisters, perfRegValue, type UnwindArch, X86_64 } from "./registers.ts";
 export { readSection } from "./sections.ts";
+export { type MappedModule, unwindSampleInMaps } from "./session-hook.ts";
+export {
+  type DsoStackQuality,
+  MAX_DWARF_STACK,
+  type StackQuality,
+  stackQuality,
+  suggestStackSize,
+} from "./stack-quality.ts";
 export {
   type ModuleLookup,
   type UnwindInput,
