@@ -23,4 +23,9 @@ export const COMMANDS: Record<string, CommandEntry> = {
   stat: { summary: "count events like perf stat; stat record writes a stat file", load: () => import("./stat.ts") },
   sctop: { summary: "live syscall totals every N seconds (perf's sctop.py)", load: () => import("./sctop.ts") },
   rwtop: { summary: "live read/write totals per pid every N seconds (rwtop)", load: () => import("./rwtop.ts") },
+  stackcollapse: { summary: "folded stacks, as perf's stackcollapse.py", load: () => import("./stackcollapse.ts") },
+  flamegraph: { summary: "offline HTML flame graph (or -f json, as perf's flamegraph.py)", load: () => import("./flamegraph.ts") },
+  gecko: { summary: "Firefox Profiler profile (served on 127.0.0.1, or --save-only FILE)", load: () => import("./gecko.ts") },
+  speedscope: { summary: "speedscope JSON profile (one per thread and event)", load: () => import("./speedscope.ts") },
+  pprof: { summary: "gzipped pprof profile.proto with mappings and build ids", load: () => import("./pprof.ts") },
 };

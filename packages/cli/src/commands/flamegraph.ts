@@ -1,0 +1,5 @@
+/** `perfkit flamegraph`: not written yet. */
+export async function run(_args: string[]): Promise<number> {
+  process.stderr.write("perfkit flamegraph: not implemented yet\n");
+  return 1;
+}

@@ -1,0 +1,5 @@
+/** `perfkit pprof`: not written yet. */
+export async function run(_args: string[]): Promise<number> {
+  process.stderr.write("perfkit pprof: not implemented yet\n");
+  return 1;
+}

@@ -1,0 +1,61 @@
+/** Opening the `-i` input of a profile command and checking its `-e` choice. */
+import { PerfData, Session } from "@perfkit/session";
+import { FrameTable } from "./_frames.ts";
+import { Progress } from "./_progress.ts";
+import { type WalkedSample, type WalkOptions, walkSamples } from "./_walk.ts";
+
+/** An input error worth one line on the terminal (status 1). */
+export class InputError extends Error {
+  override readonly name = "InputError";
+}
+
+/** What a profile command reads: the recording, its session and the frame table. */
+export interface ProfileSource {
+  readonly data: PerfData;
+  readonly session: Session;
+  readonly frames: FrameTable;
+  /** Event names of the recording known before reading (pipe mode: those of its header). */
+  readonly eventNames: string[];
+  [Symbol.dispose](): void;
+}
+
+/** Opens `path` (default perf.data, `-` stdin) and checks that `event` (when given) is recorded. */
+export function openSource(path: string | undefined, event: string | undefined): ProfileSource {
+  if (path !== undefined && typeof path !== "string") throw new TypeError(`path must be a string, got ${typeof path}`);
+  const data = new PerfData({ path: path ?? "perf.data" });
+  let session: Session;
+  try {
+    session = new Session(data);
+  } catch (e) {
+    data.close();
+    throw e;
+  }
+  const eventNames: string[] = [];
+  {
+    using list = session.evlist;
+    for (const e of list) eventNames.push(e.name);
+  }
+  if (event !== undefined && !data.isPipe && !eventNames.includes(event)) {
+    session.close();
+    data.close();
+    throw new InputError(`event '${event}' is not in ${data.path} (events: ${eventNames.join(", ")})`);
+  }
+  return {
+    data,
+    session,
+    frames: new FrameTable(),
+    eventNames,
+    [Symbol.dispose]() {
+      session.close();
+      data.close();
+    },
+  };
+}
+
+/** Walks the source's samples with a progress meter on a terminal; checks `-e` again for pipes. */
+export function walk(src: ProfileSource, label: string, options: WalkOptions, onSample: (s: WalkedSample) => void): void {
+  const seen = walkSamples(src.session, src.frames, options, onSample, Progress.forStderr(label, src.data.path));
+  if (options.event !== null && !seen.has(options.event) && !src.eventNames.includes(options.event)) {
+    throw new InputError(`event '${options.event}' is not in ${src.data.path} (events: ${[...seen].join(", ")})`);
+  }
+}
