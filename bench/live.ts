@@ -4,7 +4,7 @@
  * second delivered, and lost events. Run: `bun bench/live.ts [FREQ]`.
  */
 // bench/package.json does not list @perfkit/live yet (the lead owns it): import the source directly.
-import { LiveSession } from "../packages/live/src/index.ts";
+import { LiveSession } from "@perfkit/live";
 
 const FREQ = Number(process.argv[2] ?? 20000);
 const WORK = ["dd", "if=/dev/zero", "of=/dev/null", "bs=1k", "count=2000000"];

@@ -22,8 +22,19 @@ export function altHex(v: bigint): string {
 
 /** perf's timestamp column: `%12s` of `secs.usecs`, or `%5lu.%09llu` with --ns; then `: `. */
 export function formatTime(t: bigint, ns: boolean): string {
-  const secs = t / 1000000000n;
-  const rest = t - secs * 1000000000n;
-  if (ns) return `${padLeft(secs.toString(), 5)}.${rest.toString().padStart(9, "0")}: `;
-  return `${padLeft(`${secs}.${(rest / 1000n).toString().padStart(6, "0")}`, 12)}: `;
+  // Number arithmetic is exact below 2^53 ns (104 days of uptime) and much cheaper than BigInt.
+  let secsText: string;
+  let rest: number;
+  if (t < 9007199254740992n) {
+    const n = Number(t);
+    const secs = Math.floor(n / 1e9);
+    rest = n - secs * 1e9;
+    secsText = String(secs);
+  } else {
+    const secs = t / 1000000000n;
+    rest = Number(t - secs * 1000000000n);
+    secsText = secs.toString();
+  }
+  if (ns) return `${padLeft(secsText, 5)}.${String(rest).padStart(9, "0")}: `;
+  return `${padLeft(`${secsText}.${String(Math.floor(rest / 1000)).padStart(6, "0")}`, 12)}: `;
 }
