@@ -35,7 +35,9 @@ export class Progress {
     this.#last = now;
     this.#shown = true;
     const what =
-      this.#total > 0 ? `${Math.min(100, (100 * offset) / this.#total).toFixed(0)}%` : `${(offset / 1e6).toFixed(1)} MB`;
+      this.#total > 0
+        ? `${Math.min(100, (100 * offset) / this.#total).toFixed(0)}%`
+        : `${(offset / 1e6).toFixed(1)} MB`;
     process.stderr.write(`\r[ ${this.#label}: ${what} ]`);
   }
 

@@ -53,7 +53,12 @@ export function openSource(path: string | undefined, event: string | undefined):
 }
 
 /** Walks the source's samples with a progress meter on a terminal; checks `-e` again for pipes. */
-export function walk(src: ProfileSource, label: string, options: WalkOptions, onSample: (s: WalkedSample) => void): void {
+export function walk(
+  src: ProfileSource,
+  label: string,
+  options: WalkOptions,
+  onSample: (s: WalkedSample) => void,
+): void {
   const seen = walkSamples(src.session, src.frames, options, onSample, Progress.forStderr(label, src.data.path));
   if (options.event !== null && !seen.has(options.event) && !src.eventNames.includes(options.event)) {
     throw new InputError(`event '${options.event}' is not in ${src.data.path} (events: ${[...seen].join(", ")})`);

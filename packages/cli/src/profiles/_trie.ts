@@ -24,19 +24,16 @@ export class StringTable {
   }
 }
 
-/** Nodes 1..n under the root 0; each knows its parent, name and the samples ending in it. */
+/**
+ * Nodes 1..n under the root 0; each knows its parent, name and the samples ending in it. Ids
+ * grow in creation order, so a node's children in id order are in the order first seen.
+ */
 export class StackTrie {
   readonly parent: number[] = [-1];
   readonly name: number[] = [-1];
   /** Weight of samples whose stack ends exactly here (self weight). */
   readonly self: number[] = [0];
-  /** Children of each node in creation order (filled only when `keepChildren`). */
-  readonly children: number[][] | undefined;
   readonly #child = new Map<number, number>();
-
-  constructor(keepChildren = false) {
-    this.children = keepChildren ? [[]] : undefined;
-  }
 
   /** Number of nodes, root included. */
   get size(): number {
@@ -54,8 +51,6 @@ export class StackTrie {
       this.parent.push(node);
       this.name.push(name);
       this.self.push(0);
-      this.children?.[node]!.push(c);
-      this.children?.push([]);
       this.#child.set(key, c);
     }
     return c;

@@ -5,8 +5,8 @@
  * sample beyond the decoder's callchain view.
  */
 import { AttrType, CallchainContext, Misc, SampleType } from "@perfkit/format";
-import type { Evsel, Session, Thread } from "@perfkit/session";
-import { FrameTable } from "./_frames.ts";
+import type { Evsel, MapEntry, Session, Thread } from "@perfkit/session";
+import type { FrameTable } from "./_frames.ts";
 import type { Progress } from "./_progress.ts";
 
 /** perf's PERF_MAX_STACK_DEPTH: frames kept per callchain. */
@@ -48,12 +48,6 @@ export function walkSamples(
 ): Set<string> {
   const m = session.machine;
   const seen = new Set<string>();
-  // perf script resolves callchains only when some event of the file recorded them.
-  let useCallchain = false;
-  {
-    using list = session.evlist;
-    for (const e of list) if (e.attr.sampleType & SampleType.CALLCHAIN) useCallchain = true;
-  }
   const buf = new Int32Array(MAX_STACK + 1);
   const out: WalkedSample = {
     evsel: undefined as unknown as Evsel,
@@ -85,27 +79,11 @@ export function walkSamples(
     const kernelMaps = m.kernelMaps.snapshot();
     const userMaps = thread.maps.snapshot();
     let depth = 0;
-    const chain = useCallchain && e.attr.sampleType & SampleType.CALLCHAIN ? s.callchain : undefined;
-    if (chain) {
-      let mode: number = Misc.USER;
-      for (let i = 0; i < chain.length && depth < MAX_STACK; i++) {
-        const ip = chain[i]!;
-        if (ip >= CallchainContext.MAX) {
-          if (ip === CallchainContext.KERNEL) mode = Misc.KERNEL;
-          else if (ip === CallchainContext.USER) mode = Misc.USER;
-          else if (ip === CallchainContext.HV) mode = Misc.HYPERVISOR;
-          else {
-            // perf resets its cursor on an unknown context marker: the chain is empty.
-            depth = 0;
-            break;
-          }
-          continue;
-        }
-        buf[depth++] = frames.idOf(kernelMaps, userMaps, mode, ip);
-      }
-    } else if (options.leafWhenNoChain && s.ip !== undefined) {
-      buf[depth++] = frames.idOf(kernelMaps, userMaps, s.misc & 7, s.ip);
-    }
+    // perf script uses callchains when any event has them: always so when this one has one.
+    const chain = e.attr.sampleType & SampleType.CALLCHAIN ? s.callchain : undefined;
+    if (chain) depth = chainFrames(frames, kernelMaps, userMaps, chain, s.view, buf);
+    else if (options.leafWhenNoChain && s.ip !== undefined)
+      buf[depth++] = frames.idOfIp(kernelMaps, userMaps, s.misc & 7, s.ip);
     out.evsel = e;
     out.thread = thread;
     out.pid = pid;
@@ -118,4 +96,45 @@ export function walkSamples(
   }
   progress?.done();
   return seen;
+}
+
+/** Context markers (PERF_CONTEXT_*) as the low halves of 0xffffffff_xxxxxxxx. */
+const CTX_MAX_LO = Number(CallchainContext.MAX & 0xffffffffn);
+const CTX_KERNEL_LO = Number(CallchainContext.KERNEL & 0xffffffffn);
+const CTX_USER_LO = Number(CallchainContext.USER & 0xffffffffn);
+const CTX_HV_LO = Number(CallchainContext.HV & 0xffffffffn);
+
+/**
+ * Resolves a raw callchain into frame ids (leaf first), switching cpumode at context markers
+ * as perf's add_callchain_ip does; an unknown marker empties the chain as perf resets its
+ * cursor. Reads the entries as 32-bit halves straight from the record (no BigInt per entry).
+ */
+function chainFrames(
+  frames: FrameTable,
+  kernelMaps: readonly MapEntry[],
+  userMaps: readonly MapEntry[],
+  chain: BigUint64Array,
+  view: DataView,
+  out: Int32Array,
+): number {
+  let space = frames.spaceOf(kernelMaps, userMaps, Misc.USER);
+  let depth = 0;
+  const n = chain.length;
+  // Zero-copy chains share the record's buffer; copies (big-endian files) get their own view.
+  const dv = chain.buffer === view.buffer ? view : new DataView(chain.buffer, chain.byteOffset, chain.byteLength);
+  const base = chain.buffer === view.buffer ? chain.byteOffset - view.byteOffset : 0;
+  for (let i = 0; i < n && depth < MAX_STACK; i++) {
+    const at = base + 8 * i;
+    const lo = dv.getUint32(at, true);
+    const hi = dv.getUint32(at + 4, true);
+    if (hi === 0xffffffff && lo >= CTX_MAX_LO) {
+      if (lo === CTX_KERNEL_LO) space = frames.spaceOf(kernelMaps, userMaps, Misc.KERNEL);
+      else if (lo === CTX_USER_LO) space = frames.spaceOf(kernelMaps, userMaps, Misc.USER);
+      else if (lo === CTX_HV_LO) space = frames.spaceOf(kernelMaps, userMaps, Misc.HYPERVISOR);
+      else return 0;
+      continue;
+    }
+    out[depth++] = frames.idOf(space, hi, lo);
+  }
+  return depth;
 }

@@ -46,12 +46,41 @@ export class StackCollapser {
       throw new TypeError(`options: requesting ${this.#opts.includeTid ? "tid" : "pid"} but not comm is invalid`);
   }
 
+  /** The previous sample's stack (name ids, root first) and its trie path. */
+  readonly #prevKey = new Int32Array(130);
+  readonly #prevNode = new Int32Array(130);
+  #prevLen = 0;
+
   /** Counts one sample. */
   add(s: WalkedSample): void {
+    // Consecutive samples mostly share their outer frames: walk the trie only below the
+    // first difference from the previous stack.
+    const key = this.#prevKey;
+    const path = this.#prevNode;
+    const prevLen = this.#prevLen;
+    let len = 0;
+    let same = true;
     let node = 0;
-    if (this.#opts.includeComm) node = this.#trie.child(0, this.commId(s));
+    if (this.#opts.includeComm) {
+      const c = this.commId(s);
+      same = prevLen > 0 && key[0] === c;
+      node = same ? path[0]! : this.#trie.child(0, c);
+      key[0] = c;
+      path[0] = node;
+      len = 1;
+    }
     const f = s.frames;
-    for (let i = s.depth - 1; i >= 0; i--) node = this.#trie.child(node, this.nameOf(f[i]!));
+    for (let i = s.depth - 1; i >= 0; i--, len++) {
+      const name = this.nameOf(f[i]!);
+      if (same && len < prevLen && key[len] === name) node = path[len]!;
+      else {
+        same = false;
+        node = this.#trie.child(node, name);
+        key[len] = name;
+        path[len] = node;
+      }
+    }
+    this.#prevLen = len;
     this.#trie.self[node]!++;
   }
 
