@@ -30,21 +30,14 @@ const CTX_KERNEL = Number(CallchainContext.KERNEL & 0xffffffffn);
 const CTX_USER = Number(CallchainContext.USER & 0xffffffffn);
 const CTX_HV = Number(CallchainContext.HV & 0xffffffffn);
 
-const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/** A callchain's entries as little-endian 32-bit words (a view when aligned, else a copy). */
-function chainWords(chain: BigUint64Array): Uint32Array {
-  if (HOST_LE) return new Uint32Array(chain.buffer, chain.byteOffset, chain.length * 2);
-  const w = new Uint32Array(chain.length * 2);
-  for (let i = 0; i < chain.length; i++) {
-    w[2 * i] = Number(chain[i]! & 0xffffffffn);
-    w[2 * i + 1] = Number(chain[i]! >> 32n);
-  }
-  return w;
-}
-
 /** The (empty) address space of cpumodes perf does not resolve (hypervisor, guests). */
 const NO_MAPS: readonly MapEntry[] = [];
+
+/** Formatted frame text per address (53-bit key, `hi` kept to reject collisions) in one address space. */
+interface FrameCache {
+  space: readonly MapEntry[];
+  byIp: Map<number, { hi: number; text: string }>;
+}
 
 interface StatCount {
   val: bigint;
@@ -58,7 +51,7 @@ export class ScriptPrinter {
   private useCallchain = true;
   private readonly checked = new Set<Evsel>();
   /** Frame text per output type, per map, per address: one symbol lookup per address at most. */
-  private readonly frameCache: WeakMap<readonly MapEntry[], Map<number, { hi: number; text: string }>>[] = [];
+  private readonly frameCache: WeakMap<readonly MapEntry[], FrameCache>[] = [];
   private readonly stats = new Map<Evsel, Map<string, StatCount>>();
   private statHeader = false;
 
@@ -150,11 +143,11 @@ export class ScriptPrinter {
     }
     if (f & Field.ADDR) line += hex16(s.addr ?? 0n);
     if (f & Field.IP) {
-      const chain = this.useCallchain && e.attr.sampleType & SampleType.CALLCHAIN ? s.callchain : undefined;
-      if (chain) {
+      const at = this.useCallchain && e.attr.sampleType & SampleType.CALLCHAIN ? s.callchainOffset : -1;
+      if (at >= 0) {
         // Frames go out one by one: each is a cached flat string, so nothing is copied twice.
         this.out.write(`${line}\n`);
-        this.callchain(f, e, thread, chain);
+        this.callchain(f, e, thread, s.view, at, s.callchainLength, s.littleEndian);
         this.out.write("\n");
         return;
       }
@@ -180,28 +173,53 @@ export class ScriptPrinter {
     });
   }
 
-  private callchain(f: number, e: Evsel, thread: Thread, chain: BigUint64Array): void {
-    // Read entries as 32-bit halves: no BigInt per frame unless a frame is new to the cache.
-    const words = chainWords(chain);
-    const n = chain.length;
+  private callchain(f: number, e: Evsel, thread: Thread, view: DataView, at: number, n: number, le: boolean): void {
+    // Entries are read as 32-bit halves straight from the record: no BigInt, no array per sample.
+    const loAt = le ? 0 : 4;
+    const hiAt = le ? 4 : 0;
     // perf resets the cursor on an unknown context marker: nothing of such a chain is printed.
-    for (let i = 0; i < n; i++) {
-      const hi = words[2 * i + 1]!;
-      const lo = words[2 * i]!;
+    for (let i = 0, p = at; i < n; i++, p += 8) {
+      const hi = view.getUint32(p + hiAt, le);
+      const lo = view.getUint32(p + loAt, le);
       if (hi === 0xffffffff && lo >= CONTEXT_MAX_LO && lo !== CTX_KERNEL && lo !== CTX_USER && lo !== CTX_HV) return;
     }
     let mode: number = Misc.USER;
     let printed = 0;
-    for (let i = 0; i < n && printed < MAX_STACK; i++) {
-      const hi = words[2 * i + 1]!;
-      const lo = words[2 * i]!;
+    // The frame cache of the current context, looked up once per context switch in the chain.
+    let cache: FrameCache | undefined;
+    const out = this.out;
+    for (let i = 0, p = at; i < n && printed < MAX_STACK; i++, p += 8) {
+      const hi = view.getUint32(p + hiAt, le);
+      const lo = view.getUint32(p + loAt, le);
       if (hi === 0xffffffff && lo >= CONTEXT_MAX_LO) {
         mode = lo === CTX_KERNEL ? Misc.KERNEL : lo === CTX_USER ? Misc.USER : Misc.HYPERVISOR;
+        cache = undefined;
         continue;
       }
       printed++;
-      this.out.write(this.frame(f, e, thread, mode, hi, lo, true));
+      cache ??= this.cacheFor(e, thread, mode, true);
+      const hit = cache.byIp.get((hi & 0x1fffff) * 4294967296 + lo);
+      out.write(hit !== undefined && hit.hi === hi ? hit.text : this.resolve(f, thread, mode, hi, lo, true, cache));
     }
+  }
+
+  /** The frame-text cache for an output type, context and address-space snapshot. */
+  private cacheFor(e: Evsel, thread: Thread, cpumode: number, inChain: boolean): FrameCache {
+    const m = this.session.machine;
+    const space =
+      cpumode === Misc.KERNEL ? m.kernelMaps.snapshot() : cpumode === Misc.USER ? thread.maps.snapshot() : NO_MAPS;
+    const key = outputType(e.attr.type) * 2 + (inChain ? 1 : 0);
+    let bySpace = this.frameCache[key];
+    if (!bySpace) {
+      bySpace = new WeakMap();
+      this.frameCache[key] = bySpace;
+    }
+    let c = bySpace.get(space);
+    if (!c) {
+      c = { space, byIp: new Map() };
+      bySpace.set(space, c);
+    }
+    return c;
   }
 
   /**
@@ -218,27 +236,24 @@ export class ScriptPrinter {
     lo: number,
     inChain: boolean,
   ): string {
+    const cache = this.cacheFor(e, thread, cpumode, inChain);
+    const hit = cache.byIp.get((hi & 0x1fffff) * 4294967296 + lo);
+    return hit !== undefined && hit.hi === hi ? hit.text : this.resolve(f, thread, cpumode, hi, lo, inChain, cache);
+  }
+
+  /** Resolves and formats an address missing from its cache, and caches the text. */
+  private resolve(
+    f: number,
+    thread: Thread,
+    cpumode: number,
+    hi: number,
+    lo: number,
+    inChain: boolean,
+    cache: FrameCache,
+  ): string {
     const m = this.session.machine;
-    const space =
-      cpumode === Misc.KERNEL ? m.kernelMaps.snapshot() : cpumode === Misc.USER ? thread.maps.snapshot() : NO_MAPS;
-    const key = outputType(e.attr.type) * 2 + (inChain ? 1 : 0);
-    let bySpace = this.frameCache[key];
-    if (!bySpace) {
-      bySpace = new WeakMap();
-      this.frameCache[key] = bySpace;
-    }
-    let byIp = bySpace.get(space);
-    if (!byIp) {
-      byIp = new Map();
-      bySpace.set(space, byIp);
-    }
-    // 53-bit key: canonical addresses of one space differ within the low 21 bits of `hi`; the
-    // stored `hi` guards against any collision.
-    const k = (hi & 0x1fffff) * 4294967296 + lo;
-    const hit = byIp.get(k);
-    if (hit !== undefined && hit.hi === hi) return hit.text;
     const ip = (BigInt(hi) << 32n) | BigInt(lo);
-    const map = space === NO_MAPS ? undefined : m.findMap(thread, cpumode, ip);
+    const map = cache.space === NO_MAPS ? undefined : m.findMap(thread, cpumode, ip);
     let s = "";
     const addr = map ? map.mapIp(ip) : 0n;
     const kernel = map ? map.dso.kind === "kernel" || map.dso.kind === "module" : false;
@@ -256,7 +271,10 @@ export class ScriptPrinter {
     }
     if (f & Field.DSO) s += ` (${map ? map.dso.name : "[unknown]"})`;
     if (inChain) s = `\t${s}\n`;
-    if (hit === undefined) byIp.set(k, { hi, text: s });
+    // 53-bit key: canonical addresses of one space differ within the low 21 bits of `hi`; the
+    // stored `hi` guards against any collision (a colliding address is just not cached).
+    const k = (hi & 0x1fffff) * 4294967296 + lo;
+    if (!cache.byIp.has(k)) cache.byIp.set(k, { hi, text: s });
     return s;
   }
 

@@ -1,8 +1,12 @@
 /** printf-style helpers for perf script's fixed-width columns. */
 
 /** `%Ns`: right-justified, never truncated. */
+const SPACES = Array.from({ length: 33 }, (_, i) => " ".repeat(i));
+
 export function padLeft(s: string, n: number): string {
-  return s.length >= n ? s : " ".repeat(n - s.length) + s;
+  if (s.length >= n) return s;
+  const k = n - s.length;
+  return (k < SPACES.length ? SPACES[k] : " ".repeat(k)) + s;
 }
 
 /** `%-Ns`. */

@@ -6,12 +6,6 @@ import { writeSync } from "node:fs";
 
 const SIZE = 1 << 20;
 const FLUSH_CHARS = 1 << 18;
-const NON_ASCII = /[^\x00-\x7f]/;
-
-/** Bun's Buffer has Node's latin1Write, which @types omit. */
-interface LatinWritable {
-  latin1Write(s: string, offset: number): number;
-}
 
 /**
  * Collects text and writes it to a file descriptor in big chunks. Pieces are concatenated as
@@ -43,11 +37,7 @@ export class ChunkWriter {
       this.writeAll(Buffer.from(s, "utf8"));
       return;
     }
-    // Most output is ASCII: latin1 encoding is several times faster than UTF-8 for it.
-    const n = NON_ASCII.test(s)
-      ? this.buf.write(s, 0, "utf8")
-      : (this.buf as unknown as LatinWritable).latin1Write(s, 0);
-    this.writeAll(this.buf.subarray(0, n));
+    this.writeAll(this.buf.subarray(0, this.buf.write(s, 0, "utf8")));
   }
 
   private writeAll(b: Uint8Array): void {

@@ -253,6 +253,16 @@ export class Sample {
     return o < 0 ? 0 : this.view.getUint32(this.pos + o + (this.littleEndian ? 0 : 4), this.littleEndian);
   }
 
+  /**
+   * Offset in {@link view} of the first callchain entry, or -1 when the sample has none. With
+   * {@link callchainLength} it lets hot loops read entries (e.g. as 32-bit halves) without
+   * allocating anything.
+   */
+  get callchainOffset(): number {
+    const o = this.field(F_CALLCHAIN);
+    return o < 0 ? -1 : this.pos + o + 8;
+  }
+
   /** The i-th raw callchain entry (a context marker or an address). */
   callchainAt(i: number): bigint {
     const o = this.field(F_CALLCHAIN);
