@@ -18,6 +18,7 @@ import {
   resolveIp,
   type Session,
   type Thread,
+  tryBuildIdOf,
 } from "@perfkit/session";
 import { branchTypeRows } from "./_branch-types.ts";
 import { CallPaths } from "./_call-paths.ts";
@@ -229,7 +230,11 @@ class DbExporter {
       s = { id: this.#dsos.size + 1, symbols: new Map(), unknown: new Map() };
       this.#dsos.set(d, s);
       const short = d.name.startsWith("[") ? d.name : d.name.slice(d.name.lastIndexOf("/") + 1);
-      this.#sink.add("dsos", [s.id, this.#machineId, short, d.longName, d.buildId ?? ""]);
+      // perf's dso__load reads the build id of a regular file it loads symbols from when the
+      // recording carried none (pipe mode, -z): the export sees it.
+      let bid = d.buildId;
+      if (bid === null && d.kind === "user" && d.name.startsWith("/")) bid = fileBuildId(d.name);
+      this.#sink.add("dsos", [s.id, this.#machineId, short, d.longName, bid ?? ""]);
     }
     return s;
   }
@@ -431,6 +436,14 @@ class DbExporter {
     const idle = t.pid === 0 && t.tid === 0;
     const comm = this.exportThreads(t, this.mainThread(t));
     return { id: this.#comms.of(t).dbId, comm, idle };
+  }
+}
+
+function fileBuildId(path: string): string | null {
+  try {
+    return tryBuildIdOf(path);
+  } catch {
+    return null;
   }
 }
 
