@@ -24,7 +24,7 @@ perfkit_pg_start() {
   [ -n "$bin" ] && [ -x "$bin/pg_ctl" ] || { echo "postgres: no server binaries"; return 1; }
 
   # The oracle for the SQLite export: perf's script needs PySide2's QtSql with the sqlite driver.
-  if [ "$(id -u)" = 0 ] && ! python3 -c 'from PySide2.QtSql import QSqlDatabase as D; assert {"QSQLITE", "QPSQL"} <= set(D.drivers())' >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && ! /usr/bin/python3 -c 'from PySide2.QtSql import QSqlDatabase as D; assert {"QSQLITE", "QPSQL"} <= set(D.drivers())' >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y --no-install-recommends \
       python3-pyside2.qtsql libqt5sql5-sqlite libqt5sql5-psql >/tmp/perfkit-pyside-apt.log 2>&1 ||
       echo "postgres: PySide2 unavailable, perf's export-to-sqlite.py oracle will be skipped"
