@@ -16,6 +16,8 @@ const BATCH = 200_000;
  * file (as perf's script does) and deletes the partial database when anything fails.
  */
 export function exportToSqlite(session: Session, path: string, options: DbExportOptions = {}): DbExportCounts {
+  if (typeof session !== "object" || session === null || typeof (session as Session).records !== "function")
+    throw new TypeError("session must be a Session");
   if (typeof path !== "string" || path === "") throw new TypeError("path must be a non-empty string");
   if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
   if (existsSync(path)) throw new Error(`${path} already exists`);
