@@ -18,3 +18,4 @@ export * from "./session.ts";
 export * from "./symbols/index.ts";
 export * from "./syscalls/index.ts";
 export * from "./thread.ts";
+export * from "./tracepoint-listeners.ts";

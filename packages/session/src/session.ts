@@ -23,6 +23,13 @@ import type { PerfData } from "./perf-data.ts";
 import type { AddressSpace } from "./resolve.ts";
 import { SampleEvent, type TracepointFormat } from "./sample-event.ts";
 import type { Thread } from "./thread.ts";
+import {
+  type TracepointEvent,
+  type TracepointFieldsOf,
+  type TracepointKey,
+  type TracepointListener,
+  TracepointListeners,
+} from "./tracepoint-listeners.ts";
 
 /** Callbacks of a session (perf python's `sample=` and `stat=`), plus one for every other event. */
 export interface SessionHandlers {
@@ -70,6 +77,7 @@ export class Session {
   #tracing: TracingData | null | undefined;
   #tracingBytes: Uint8Array | undefined;
   readonly #tpFormats = new Map<Evsel, TracepointFormat | null>();
+  readonly #listeners = new TracepointListeners();
   #disposed = false;
   #started = false;
 
@@ -255,10 +263,13 @@ export class Session {
   toEvent(p: ProcessedRecord): PerfEvent {
     const rec = p.record;
     if (rec.type === RecordType.SAMPLE) {
-      const s = rec.sample();
-      // Own the bytes: copy the record so the event outlives the reader's window.
-      const bytes = rec.recordBytes.slice();
-      const own = new Sample(viewOf(bytes), 0, rec.size, rec.misc, rec.littleEndian, s.event, rec.offset, rec.index);
+      const entry = rec.event;
+      if (!entry) return rec.sample() as never; // throws the reader's "unknown id" error
+      // Own the bytes: copy the record so the event outlives the reader's window. An explicit
+      // ArrayBuffer: asking a small sliced typed array for its buffer is slow in JSC.
+      const ab = new ArrayBuffer(rec.size);
+      new Uint8Array(ab).set(rec.bytes.subarray(rec.pos, rec.pos + rec.size));
+      const own = new Sample(new DataView(ab), 0, rec.size, rec.misc, rec.littleEndian, entry, rec.offset, rec.index);
       const pid = own.pid ?? -1;
       const tid = own.tid ?? -1;
       const thread = this.machine.findnewThread(pid, tid);
@@ -278,9 +289,24 @@ export class Session {
     return sideBandEvent(rec.type, rec.misc, p.evsel, d, sid, p.evsel?.attr.samplePeriod);
   }
 
-  /** Every record as a typed event object, in timestamp order. */
+  /**
+   * Calls `cb` with every sample of tracepoint `name` (`"system:event"`) during
+   * {@link processEvents} or {@link events}, after the `sample` handler. `ev.fields` is typed by
+   * the generated `TracepointFieldMap` (import `@perfkit/stubs/tracepoints` to fill it).
+   */
+  on<K extends TracepointKey>(name: K, cb: (ev: TracepointEvent<TracepointFieldsOf<K>>) => void): this {
+    // The runtime object is a SampleEvent; the typed view only narrows `fields` and `field()`.
+    this.#listeners.add(name, cb as unknown as TracepointListener);
+    return this;
+  }
+
+  /** Every record as a typed event object, in timestamp order (tracepoint callbacks run as samples pass). */
   *events(): Generator<PerfEvent, void, undefined> {
-    for (const p of this.records()) yield this.toEvent(p);
+    for (const p of this.records()) {
+      const ev = this.toEvent(p);
+      if (ev.kind === "SAMPLE" && !this.#listeners.empty) this.#listeners.dispatch(ev);
+      yield ev;
+    }
   }
 
   /** Reads the whole recording, calling the handlers. A handler's exception stops it and propagates unchanged. */
@@ -289,11 +315,15 @@ export class Session {
     for (const p of this.records()) {
       const t = p.record.type;
       if (t === RecordType.SAMPLE) {
-        if (!h.sample) {
+        const listening =
+          this.#listeners.empty || !p.evsel ? undefined : this.#listeners.of(this.tracepointFormat(p.evsel));
+        if (!h.sample && !listening) {
           this.touchSampleThread(p.record);
           continue;
         }
-        h.sample(this.toEvent(p) as SampleEvent);
+        const ev = this.toEvent(p) as SampleEvent;
+        h.sample?.(ev);
+        if (listening) this.#listeners.dispatch(ev, listening);
         continue;
       }
       if (h.stat && (t === RecordType.STAT || t === RecordType.STAT_ROUND)) {
