@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util";
 import { AttrType } from "@perfkit/format";
 import { headerText } from "../flamegraph/_header.ts";
-import { type ColorScheme, type FlameTrack, renderFlamePage } from "../flamegraph/html.ts";
+import { type FlameTrack, renderFlamePage } from "../flamegraph/html.ts";
 import { FlameTree } from "../flamegraph/tree.ts";
 import { InputError, openSource, walk } from "../profiles/_source.ts";
 
