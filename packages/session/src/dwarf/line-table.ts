@@ -169,7 +169,10 @@ export function parseLineProgram(
   const seqs: number[] = [];
   let seqFirst = 0;
   let address = 0;
-  let file = 1;
+  // binutils (2.40, which perf's srcline runs) starts DWARF 5 sequences at file entry 0, not the
+  // spec's 1: it only shows where entries 0 and 1 differ (glibc's libc-start.c:58 quirk).
+  const firstFile = version >= 5 ? 0 : 1;
+  let file = firstFile;
   let line = 1;
   const emit = () => {
     const n = addrs.length;
@@ -188,7 +191,7 @@ export function parseLineProgram(
     if (n > seqFirst) seqs.push(addrs[seqFirst]!, address, seqFirst, n);
     seqFirst = n;
     address = 0;
-    file = 1;
+    file = firstFile;
     line = 1;
   };
   while (r.pos < end) {
