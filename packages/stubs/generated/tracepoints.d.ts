@@ -2,8 +2,20 @@
 // Source: tracefs of a Linux 6.18 x86_64 machine (see tracefs-formats.json.gz)
 // Tracepoints: 2323
 
+/** The `common_*` fields every tracepoint record starts with (`ev.fields` includes them). */
+export interface TracepointCommonFields {
+  /** `unsigned short common_type` (offset 0, size 2) */
+  readonly common_type: number;
+  /** `unsigned char common_flags` (offset 2, size 1) */
+  readonly common_flags: number;
+  /** `unsigned char common_preempt_count` (offset 3, size 1) */
+  readonly common_preempt_count: number;
+  /** `int common_pid` (offset 4, size 4, signed) */
+  readonly common_pid: number;
+}
+
 /** Fields of the `alarmtimer:alarmtimer_cancel` tracepoint (id 470 on the generating machine). */
-export interface AlarmtimerAlarmtimerCancel {
+export interface AlarmtimerAlarmtimerCancel extends TracepointCommonFields {
   /** `void * alarm` (offset 8, size 8) */
   readonly alarm: bigint;
   /** `unsigned char alarm_type` (offset 16, size 1) */
@@ -15,7 +27,7 @@ export interface AlarmtimerAlarmtimerCancel {
 }
 
 /** Fields of the `alarmtimer:alarmtimer_fired` tracepoint (id 472 on the generating machine). */
-export interface AlarmtimerAlarmtimerFired {
+export interface AlarmtimerAlarmtimerFired extends TracepointCommonFields {
   /** `void * alarm` (offset 8, size 8) */
   readonly alarm: bigint;
   /** `unsigned char alarm_type` (offset 16, size 1) */
@@ -27,7 +39,7 @@ export interface AlarmtimerAlarmtimerFired {
 }
 
 /** Fields of the `alarmtimer:alarmtimer_start` tracepoint (id 471 on the generating machine). */
-export interface AlarmtimerAlarmtimerStart {
+export interface AlarmtimerAlarmtimerStart extends TracepointCommonFields {
   /** `void * alarm` (offset 8, size 8) */
   readonly alarm: bigint;
   /** `unsigned char alarm_type` (offset 16, size 1) */
@@ -39,7 +51,7 @@ export interface AlarmtimerAlarmtimerStart {
 }
 
 /** Fields of the `amd_cpu:amd_pstate_epp_perf` tracepoint (id 2202 on the generating machine). */
-export interface AmdCpuAmdPstateEppPerf {
+export interface AmdCpuAmdPstateEppPerf extends TracepointCommonFields {
   /** `unsigned int cpu_id` (offset 8, size 4) */
   readonly cpu_id: number;
   /** `u8 highest_perf` (offset 12, size 1) */
@@ -57,7 +69,7 @@ export interface AmdCpuAmdPstateEppPerf {
 }
 
 /** Fields of the `amd_cpu:amd_pstate_perf` tracepoint (id 2203 on the generating machine). */
-export interface AmdCpuAmdPstatePerf {
+export interface AmdCpuAmdPstatePerf extends TracepointCommonFields {
   /** `u8 min_perf` (offset 8, size 1) */
   readonly min_perf: number;
   /** `u8 target_perf` (offset 9, size 1) */
@@ -79,7 +91,7 @@ export interface AmdCpuAmdPstatePerf {
 }
 
 /** Fields of the `avc:selinux_audited` tracepoint (id 2080 on the generating machine). */
-export interface AvcSelinuxAudited {
+export interface AvcSelinuxAudited extends TracepointCommonFields {
   /** `u32 requested` (offset 8, size 4) */
   readonly requested: number;
   /** `u32 denied` (offset 12, size 4) */
@@ -97,7 +109,7 @@ export interface AvcSelinuxAudited {
 }
 
 /** Fields of the `block:blk_zone_append_update_request_bio` tracepoint (id 2095 on the generating machine). */
-export interface BlockBlkZoneAppendUpdateRequestBio {
+export interface BlockBlkZoneAppendUpdateRequestBio extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `sector_t sector` (offset 16, size 8) */
@@ -117,7 +129,7 @@ export interface BlockBlkZoneAppendUpdateRequestBio {
 }
 
 /** Fields of the `block:blk_zone_wplug_bio` tracepoint (id 2087 on the generating machine). */
-export interface BlockBlkZoneWplugBio {
+export interface BlockBlkZoneWplugBio extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned int zno` (offset 12, size 4) */
@@ -129,7 +141,7 @@ export interface BlockBlkZoneWplugBio {
 }
 
 /** Fields of the `block:blkdev_zone_mgmt` tracepoint (id 2089 on the generating machine). */
-export interface BlockBlkdevZoneMgmt {
+export interface BlockBlkdevZoneMgmt extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `sector_t sector` (offset 16, size 8) */
@@ -141,7 +153,7 @@ export interface BlockBlkdevZoneMgmt {
 }
 
 /** Fields of the `block:block_bio_backmerge` tracepoint (id 2099 on the generating machine). */
-export interface BlockBlockBioBackmerge {
+export interface BlockBlockBioBackmerge extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `sector_t sector` (offset 16, size 8) */
@@ -155,7 +167,7 @@ export interface BlockBlockBioBackmerge {
 }
 
 /** Fields of the `block:block_bio_complete` tracepoint (id 2100 on the generating machine). */
-export interface BlockBlockBioComplete {
+export interface BlockBlockBioComplete extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `sector_t sector` (offset 16, size 8) */
@@ -169,7 +181,7 @@ export interface BlockBlockBioComplete {
 }
 
 /** Fields of the `block:block_bio_frontmerge` tracepoint (id 2098 on the generating machine). */
-export interface BlockBlockBioFrontmerge {
+export interface BlockBlockBioFrontmerge extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `sector_t sector` (offset 16, size 8) */
@@ -183,7 +195,7 @@ export interface BlockBlockBioFrontmerge {
 }
 
 /** Fields of the `block:block_bio_queue` tracepoint (id 2097 on the generating machine). */
-export interface BlockBlockBioQueue {
+export interface BlockBlockBioQueue extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `sector_t sector` (offset 16, size 8) */
@@ -197,7 +209,7 @@ export interface BlockBlockBioQueue {
 }
 
 /** Fields of the `block:block_bio_remap` tracepoint (id 2091 on the generating machine). */
-export interface BlockBlockBioRemap {
+export interface BlockBlockBioRemap extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `sector_t sector` (offset 16, size 8) */
@@ -213,7 +225,7 @@ export interface BlockBlockBioRemap {
 }
 
 /** Fields of the `block:block_dirty_buffer` tracepoint (id 2109 on the generating machine). */
-export interface BlockBlockDirtyBuffer {
+export interface BlockBlockDirtyBuffer extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `sector_t sector` (offset 16, size 8) */
@@ -223,7 +235,7 @@ export interface BlockBlockDirtyBuffer {
 }
 
 /** Fields of the `block:block_getrq` tracepoint (id 2096 on the generating machine). */
-export interface BlockBlockGetrq {
+export interface BlockBlockGetrq extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `sector_t sector` (offset 16, size 8) */
@@ -237,7 +249,7 @@ export interface BlockBlockGetrq {
 }
 
 /** Fields of the `block:block_io_done` tracepoint (id 2101 on the generating machine). */
-export interface BlockBlockIoDone {
+export interface BlockBlockIoDone extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `sector_t sector` (offset 16, size 8) */
@@ -257,7 +269,7 @@ export interface BlockBlockIoDone {
 }
 
 /** Fields of the `block:block_io_start` tracepoint (id 2102 on the generating machine). */
-export interface BlockBlockIoStart {
+export interface BlockBlockIoStart extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `sector_t sector` (offset 16, size 8) */
@@ -277,13 +289,13 @@ export interface BlockBlockIoStart {
 }
 
 /** Fields of the `block:block_plug` tracepoint (id 2094 on the generating machine). */
-export interface BlockBlockPlug {
+export interface BlockBlockPlug extends TracepointCommonFields {
   /** `char comm[16]` (offset 8, size 16) */
   readonly comm: string;
 }
 
 /** Fields of the `block:block_rq_complete` tracepoint (id 2107 on the generating machine). */
-export interface BlockBlockRqComplete {
+export interface BlockBlockRqComplete extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `sector_t sector` (offset 16, size 8) */
@@ -301,7 +313,7 @@ export interface BlockBlockRqComplete {
 }
 
 /** Fields of the `block:block_rq_error` tracepoint (id 2106 on the generating machine). */
-export interface BlockBlockRqError {
+export interface BlockBlockRqError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `sector_t sector` (offset 16, size 8) */
@@ -319,7 +331,7 @@ export interface BlockBlockRqError {
 }
 
 /** Fields of the `block:block_rq_insert` tracepoint (id 2105 on the generating machine). */
-export interface BlockBlockRqInsert {
+export interface BlockBlockRqInsert extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `sector_t sector` (offset 16, size 8) */
@@ -339,7 +351,7 @@ export interface BlockBlockRqInsert {
 }
 
 /** Fields of the `block:block_rq_issue` tracepoint (id 2104 on the generating machine). */
-export interface BlockBlockRqIssue {
+export interface BlockBlockRqIssue extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `sector_t sector` (offset 16, size 8) */
@@ -359,7 +371,7 @@ export interface BlockBlockRqIssue {
 }
 
 /** Fields of the `block:block_rq_merge` tracepoint (id 2103 on the generating machine). */
-export interface BlockBlockRqMerge {
+export interface BlockBlockRqMerge extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `sector_t sector` (offset 16, size 8) */
@@ -379,7 +391,7 @@ export interface BlockBlockRqMerge {
 }
 
 /** Fields of the `block:block_rq_remap` tracepoint (id 2090 on the generating machine). */
-export interface BlockBlockRqRemap {
+export interface BlockBlockRqRemap extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `sector_t sector` (offset 16, size 8) */
@@ -397,7 +409,7 @@ export interface BlockBlockRqRemap {
 }
 
 /** Fields of the `block:block_rq_requeue` tracepoint (id 2108 on the generating machine). */
-export interface BlockBlockRqRequeue {
+export interface BlockBlockRqRequeue extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `sector_t sector` (offset 16, size 8) */
@@ -413,7 +425,7 @@ export interface BlockBlockRqRequeue {
 }
 
 /** Fields of the `block:block_split` tracepoint (id 2092 on the generating machine). */
-export interface BlockBlockSplit {
+export interface BlockBlockSplit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `sector_t sector` (offset 16, size 8) */
@@ -427,7 +439,7 @@ export interface BlockBlockSplit {
 }
 
 /** Fields of the `block:block_touch_buffer` tracepoint (id 2110 on the generating machine). */
-export interface BlockBlockTouchBuffer {
+export interface BlockBlockTouchBuffer extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `sector_t sector` (offset 16, size 8) */
@@ -437,7 +449,7 @@ export interface BlockBlockTouchBuffer {
 }
 
 /** Fields of the `block:block_unplug` tracepoint (id 2093 on the generating machine). */
-export interface BlockBlockUnplug {
+export interface BlockBlockUnplug extends TracepointCommonFields {
   /** `int nr_rq` (offset 8, size 4, signed) */
   readonly nr_rq: number;
   /** `char comm[16]` (offset 12, size 16) */
@@ -445,7 +457,7 @@ export interface BlockBlockUnplug {
 }
 
 /** Fields of the `block:disk_zone_wplug_add_bio` tracepoint (id 2088 on the generating machine). */
-export interface BlockDiskZoneWplugAddBio {
+export interface BlockDiskZoneWplugAddBio extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned int zno` (offset 12, size 4) */
@@ -457,25 +469,25 @@ export interface BlockDiskZoneWplugAddBio {
 }
 
 /** Fields of the `bpf_test_run:bpf_test_finish` tracepoint (id 2312 on the generating machine). */
-export interface BpfTestRunBpfTestFinish {
+export interface BpfTestRunBpfTestFinish extends TracepointCommonFields {
   /** `int err` (offset 8, size 4, signed) */
   readonly err: number;
 }
 
 /** Fields of the `bpf_test_run:bpf_trigger_tp` tracepoint (id 2313 on the generating machine). */
-export interface BpfTestRunBpfTriggerTp {
+export interface BpfTestRunBpfTriggerTp extends TracepointCommonFields {
   /** `int nonce` (offset 8, size 4, signed) */
   readonly nonce: number;
 }
 
 /** Fields of the `bpf_trace:bpf_trace_printk` tracepoint (id 550 on the generating machine). */
-export interface BpfTraceBpfTracePrintk {
+export interface BpfTraceBpfTracePrintk extends TracepointCommonFields {
   /** `__data_loc char[] bpf_string` (offset 8, size 4) */
   readonly bpf_string: string;
 }
 
 /** Fields of the `bridge:br_fdb_add` tracepoint (id 2258 on the generating machine). */
-export interface BridgeBrFdbAdd {
+export interface BridgeBrFdbAdd extends TracepointCommonFields {
   /** `u8 ndm_flags` (offset 8, size 1) */
   readonly ndm_flags: number;
   /** `__data_loc char[] dev` (offset 12, size 4) */
@@ -489,7 +501,7 @@ export interface BridgeBrFdbAdd {
 }
 
 /** Fields of the `bridge:br_fdb_external_learn_add` tracepoint (id 2257 on the generating machine). */
-export interface BridgeBrFdbExternalLearnAdd {
+export interface BridgeBrFdbExternalLearnAdd extends TracepointCommonFields {
   /** `__data_loc char[] br_dev` (offset 8, size 4) */
   readonly br_dev: string;
   /** `__data_loc char[] dev` (offset 12, size 4) */
@@ -501,7 +513,7 @@ export interface BridgeBrFdbExternalLearnAdd {
 }
 
 /** Fields of the `bridge:br_fdb_update` tracepoint (id 2255 on the generating machine). */
-export interface BridgeBrFdbUpdate {
+export interface BridgeBrFdbUpdate extends TracepointCommonFields {
   /** `__data_loc char[] br_dev` (offset 8, size 4) */
   readonly br_dev: string;
   /** `__data_loc char[] dev` (offset 12, size 4) */
@@ -515,7 +527,7 @@ export interface BridgeBrFdbUpdate {
 }
 
 /** Fields of the `bridge:br_mdb_full` tracepoint (id 2254 on the generating machine). */
-export interface BridgeBrMdbFull {
+export interface BridgeBrMdbFull extends TracepointCommonFields {
   /** `__data_loc char[] dev` (offset 8, size 4) */
   readonly dev: string;
   /** `int af` (offset 12, size 4, signed) */
@@ -531,7 +543,7 @@ export interface BridgeBrMdbFull {
 }
 
 /** Fields of the `bridge:fdb_delete` tracepoint (id 2256 on the generating machine). */
-export interface BridgeFdbDelete {
+export interface BridgeFdbDelete extends TracepointCommonFields {
   /** `__data_loc char[] br_dev` (offset 8, size 4) */
   readonly br_dev: string;
   /** `__data_loc char[] dev` (offset 12, size 4) */
@@ -543,7 +555,7 @@ export interface BridgeFdbDelete {
 }
 
 /** Fields of the `btrfs:add_delayed_data_ref` tracepoint (id 1994 on the generating machine). */
-export interface BtrfsAddDelayedDataRef {
+export interface BtrfsAddDelayedDataRef extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 bytenr` (offset 24, size 8) */
@@ -567,7 +579,7 @@ export interface BtrfsAddDelayedDataRef {
 }
 
 /** Fields of the `btrfs:add_delayed_ref_head` tracepoint (id 1992 on the generating machine). */
-export interface BtrfsAddDelayedRefHead {
+export interface BtrfsAddDelayedRefHead extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 bytenr` (offset 24, size 8) */
@@ -581,7 +593,7 @@ export interface BtrfsAddDelayedRefHead {
 }
 
 /** Fields of the `btrfs:add_delayed_tree_ref` tracepoint (id 1996 on the generating machine). */
-export interface BtrfsAddDelayedTreeRef {
+export interface BtrfsAddDelayedTreeRef extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 bytenr` (offset 24, size 8) */
@@ -603,7 +615,7 @@ export interface BtrfsAddDelayedTreeRef {
 }
 
 /** Fields of the `btrfs:btrfs_add_block_group` tracepoint (id 1997 on the generating machine). */
-export interface BtrfsBtrfsAddBlockGroup {
+export interface BtrfsBtrfsAddBlockGroup extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 offset` (offset 24, size 8) */
@@ -621,7 +633,7 @@ export interface BtrfsBtrfsAddBlockGroup {
 }
 
 /** Fields of the `btrfs:btrfs_add_reclaim_block_group` tracepoint (id 1950 on the generating machine). */
-export interface BtrfsBtrfsAddReclaimBlockGroup {
+export interface BtrfsBtrfsAddReclaimBlockGroup extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 bytenr` (offset 24, size 8) */
@@ -635,7 +647,7 @@ export interface BtrfsBtrfsAddReclaimBlockGroup {
 }
 
 /** Fields of the `btrfs:btrfs_add_unused_block_group` tracepoint (id 1951 on the generating machine). */
-export interface BtrfsBtrfsAddUnusedBlockGroup {
+export interface BtrfsBtrfsAddUnusedBlockGroup extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 bytenr` (offset 24, size 8) */
@@ -649,7 +661,7 @@ export interface BtrfsBtrfsAddUnusedBlockGroup {
 }
 
 /** Fields of the `btrfs:btrfs_all_work_done` tracepoint (id 1970 on the generating machine). */
-export interface BtrfsBtrfsAllWorkDone {
+export interface BtrfsBtrfsAllWorkDone extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `const void * wtag` (offset 24, size 8) */
@@ -657,7 +669,7 @@ export interface BtrfsBtrfsAllWorkDone {
 }
 
 /** Fields of the `btrfs:btrfs_alloc_extent_state` tracepoint (id 1974 on the generating machine). */
-export interface BtrfsBtrfsAllocExtentState {
+export interface BtrfsBtrfsAllocExtentState extends TracepointCommonFields {
   /** `const struct extent_state * state` (offset 8, size 8) */
   readonly state: bigint;
   /** `unsigned long mask` (offset 16, size 8) */
@@ -667,7 +679,7 @@ export interface BtrfsBtrfsAllocExtentState {
 }
 
 /** Fields of the `btrfs:btrfs_chunk_alloc` tracepoint (id 1990 on the generating machine). */
-export interface BtrfsBtrfsChunkAlloc {
+export interface BtrfsBtrfsChunkAlloc extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `int num_stripes` (offset 24, size 4, signed) */
@@ -685,7 +697,7 @@ export interface BtrfsBtrfsChunkAlloc {
 }
 
 /** Fields of the `btrfs:btrfs_chunk_free` tracepoint (id 1989 on the generating machine). */
-export interface BtrfsBtrfsChunkFree {
+export interface BtrfsBtrfsChunkFree extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `int num_stripes` (offset 24, size 4, signed) */
@@ -703,7 +715,7 @@ export interface BtrfsBtrfsChunkFree {
 }
 
 /** Fields of the `btrfs:btrfs_clear_extent_bit` tracepoint (id 1946 on the generating machine). */
-export interface BtrfsBtrfsClearExtentBit {
+export interface BtrfsBtrfsClearExtentBit extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `unsigned owner` (offset 24, size 4) */
@@ -721,7 +733,7 @@ export interface BtrfsBtrfsClearExtentBit {
 }
 
 /** Fields of the `btrfs:btrfs_convert_extent_bit` tracepoint (id 1945 on the generating machine). */
-export interface BtrfsBtrfsConvertExtentBit {
+export interface BtrfsBtrfsConvertExtentBit extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `unsigned owner` (offset 24, size 4) */
@@ -741,7 +753,7 @@ export interface BtrfsBtrfsConvertExtentBit {
 }
 
 /** Fields of the `btrfs:btrfs_cow_block` tracepoint (id 1988 on the generating machine). */
-export interface BtrfsBtrfsCowBlock {
+export interface BtrfsBtrfsCowBlock extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 root_objectid` (offset 24, size 8) */
@@ -759,7 +771,7 @@ export interface BtrfsBtrfsCowBlock {
 }
 
 /** Fields of the `btrfs:btrfs_done_preemptive_reclaim` tracepoint (id 1944 on the generating machine). */
-export interface BtrfsBtrfsDonePreemptiveReclaim {
+export interface BtrfsBtrfsDonePreemptiveReclaim extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 flags` (offset 24, size 8) */
@@ -797,7 +809,7 @@ export interface BtrfsBtrfsDonePreemptiveReclaim {
 }
 
 /** Fields of the `btrfs:btrfs_extent_map_shrinker_count` tracepoint (id 1928 on the generating machine). */
-export interface BtrfsBtrfsExtentMapShrinkerCount {
+export interface BtrfsBtrfsExtentMapShrinkerCount extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `long nr` (offset 24, size 8, signed) */
@@ -805,7 +817,7 @@ export interface BtrfsBtrfsExtentMapShrinkerCount {
 }
 
 /** Fields of the `btrfs:btrfs_extent_map_shrinker_remove_em` tracepoint (id 1925 on the generating machine). */
-export interface BtrfsBtrfsExtentMapShrinkerRemoveEm {
+export interface BtrfsBtrfsExtentMapShrinkerRemoveEm extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 ino` (offset 24, size 8) */
@@ -821,7 +833,7 @@ export interface BtrfsBtrfsExtentMapShrinkerRemoveEm {
 }
 
 /** Fields of the `btrfs:btrfs_extent_map_shrinker_scan_enter` tracepoint (id 1927 on the generating machine). */
-export interface BtrfsBtrfsExtentMapShrinkerScanEnter {
+export interface BtrfsBtrfsExtentMapShrinkerScanEnter extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `long nr_to_scan` (offset 24, size 8, signed) */
@@ -835,7 +847,7 @@ export interface BtrfsBtrfsExtentMapShrinkerScanEnter {
 }
 
 /** Fields of the `btrfs:btrfs_extent_map_shrinker_scan_exit` tracepoint (id 1926 on the generating machine). */
-export interface BtrfsBtrfsExtentMapShrinkerScanExit {
+export interface BtrfsBtrfsExtentMapShrinkerScanExit extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `long nr_dropped` (offset 24, size 8, signed) */
@@ -849,7 +861,7 @@ export interface BtrfsBtrfsExtentMapShrinkerScanExit {
 }
 
 /** Fields of the `btrfs:btrfs_fail_all_tickets` tracepoint (id 1943 on the generating machine). */
-export interface BtrfsBtrfsFailAllTickets {
+export interface BtrfsBtrfsFailAllTickets extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 flags` (offset 24, size 8) */
@@ -887,7 +899,7 @@ export interface BtrfsBtrfsFailAllTickets {
 }
 
 /** Fields of the `btrfs:btrfs_failed_cluster_setup` tracepoint (id 1976 on the generating machine). */
-export interface BtrfsBtrfsFailedClusterSetup {
+export interface BtrfsBtrfsFailedClusterSetup extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 bg_objectid` (offset 24, size 8) */
@@ -895,7 +907,7 @@ export interface BtrfsBtrfsFailedClusterSetup {
 }
 
 /** Fields of the `btrfs:btrfs_find_cluster` tracepoint (id 1977 on the generating machine). */
-export interface BtrfsBtrfsFindCluster {
+export interface BtrfsBtrfsFindCluster extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 bg_objectid` (offset 24, size 8) */
@@ -913,7 +925,7 @@ export interface BtrfsBtrfsFindCluster {
 }
 
 /** Fields of the `btrfs:btrfs_find_free_extent` tracepoint (id 1982 on the generating machine). */
-export interface BtrfsBtrfsFindFreeExtent {
+export interface BtrfsBtrfsFindFreeExtent extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 root_objectid` (offset 24, size 8) */
@@ -927,7 +939,7 @@ export interface BtrfsBtrfsFindFreeExtent {
 }
 
 /** Fields of the `btrfs:btrfs_find_free_extent_have_block_group` tracepoint (id 1980 on the generating machine). */
-export interface BtrfsBtrfsFindFreeExtentHaveBlockGroup {
+export interface BtrfsBtrfsFindFreeExtentHaveBlockGroup extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 root_objectid` (offset 24, size 8) */
@@ -949,7 +961,7 @@ export interface BtrfsBtrfsFindFreeExtentHaveBlockGroup {
 }
 
 /** Fields of the `btrfs:btrfs_find_free_extent_search_loop` tracepoint (id 1981 on the generating machine). */
-export interface BtrfsBtrfsFindFreeExtentSearchLoop {
+export interface BtrfsBtrfsFindFreeExtentSearchLoop extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 root_objectid` (offset 24, size 8) */
@@ -965,7 +977,7 @@ export interface BtrfsBtrfsFindFreeExtentSearchLoop {
 }
 
 /** Fields of the `btrfs:btrfs_finish_ordered_extent` tracepoint (id 2002 on the generating machine). */
-export interface BtrfsBtrfsFinishOrderedExtent {
+export interface BtrfsBtrfsFinishOrderedExtent extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 ino` (offset 24, size 8) */
@@ -981,7 +993,7 @@ export interface BtrfsBtrfsFinishOrderedExtent {
 }
 
 /** Fields of the `btrfs:btrfs_flush_space` tracepoint (id 1985 on the generating machine). */
-export interface BtrfsBtrfsFlushSpace {
+export interface BtrfsBtrfsFlushSpace extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 flags` (offset 24, size 8) */
@@ -997,7 +1009,7 @@ export interface BtrfsBtrfsFlushSpace {
 }
 
 /** Fields of the `btrfs:btrfs_free_extent_state` tracepoint (id 1973 on the generating machine). */
-export interface BtrfsBtrfsFreeExtentState {
+export interface BtrfsBtrfsFreeExtentState extends TracepointCommonFields {
   /** `const struct extent_state * state` (offset 8, size 8) */
   readonly state: bigint;
   /** `const void* ip` (offset 16, size 8) */
@@ -1005,7 +1017,7 @@ export interface BtrfsBtrfsFreeExtentState {
 }
 
 /** Fields of the `btrfs:btrfs_get_extent` tracepoint (id 2020 on the generating machine). */
-export interface BtrfsBtrfsGetExtent {
+export interface BtrfsBtrfsGetExtent extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 root_objectid` (offset 24, size 8) */
@@ -1023,7 +1035,7 @@ export interface BtrfsBtrfsGetExtent {
 }
 
 /** Fields of the `btrfs:btrfs_get_extent_show_fi_inline` tracepoint (id 2016 on the generating machine). */
-export interface BtrfsBtrfsGetExtentShowFiInline {
+export interface BtrfsBtrfsGetExtentShowFiInline extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 root_obj` (offset 24, size 8) */
@@ -1045,7 +1057,7 @@ export interface BtrfsBtrfsGetExtentShowFiInline {
 }
 
 /** Fields of the `btrfs:btrfs_get_extent_show_fi_regular` tracepoint (id 2018 on the generating machine). */
-export interface BtrfsBtrfsGetExtentShowFiRegular {
+export interface BtrfsBtrfsGetExtentShowFiRegular extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 root_obj` (offset 24, size 8) */
@@ -1077,7 +1089,7 @@ export interface BtrfsBtrfsGetExtentShowFiRegular {
 }
 
 /** Fields of the `btrfs:btrfs_get_raid_extent_offset` tracepoint (id 1929 on the generating machine). */
-export interface BtrfsBtrfsGetRaidExtentOffset {
+export interface BtrfsBtrfsGetRaidExtentOffset extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 logical` (offset 24, size 8) */
@@ -1091,7 +1103,7 @@ export interface BtrfsBtrfsGetRaidExtentOffset {
 }
 
 /** Fields of the `btrfs:btrfs_handle_em_exist` tracepoint (id 2019 on the generating machine). */
-export interface BtrfsBtrfsHandleEmExist {
+export interface BtrfsBtrfsHandleEmExist extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 e_start` (offset 24, size 8) */
@@ -1109,7 +1121,7 @@ export interface BtrfsBtrfsHandleEmExist {
 }
 
 /** Fields of the `btrfs:btrfs_inode_evict` tracepoint (id 2021 on the generating machine). */
-export interface BtrfsBtrfsInodeEvict {
+export interface BtrfsBtrfsInodeEvict extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 ino` (offset 24, size 8) */
@@ -1129,7 +1141,7 @@ export interface BtrfsBtrfsInodeEvict {
 }
 
 /** Fields of the `btrfs:btrfs_inode_mod_outstanding_extents` tracepoint (id 1953 on the generating machine). */
-export interface BtrfsBtrfsInodeModOutstandingExtents {
+export interface BtrfsBtrfsInodeModOutstandingExtents extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 root_objectid` (offset 24, size 8) */
@@ -1143,7 +1155,7 @@ export interface BtrfsBtrfsInodeModOutstandingExtents {
 }
 
 /** Fields of the `btrfs:btrfs_inode_new` tracepoint (id 2023 on the generating machine). */
-export interface BtrfsBtrfsInodeNew {
+export interface BtrfsBtrfsInodeNew extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 ino` (offset 24, size 8) */
@@ -1163,7 +1175,7 @@ export interface BtrfsBtrfsInodeNew {
 }
 
 /** Fields of the `btrfs:btrfs_inode_request` tracepoint (id 2022 on the generating machine). */
-export interface BtrfsBtrfsInodeRequest {
+export interface BtrfsBtrfsInodeRequest extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 ino` (offset 24, size 8) */
@@ -1183,7 +1195,7 @@ export interface BtrfsBtrfsInodeRequest {
 }
 
 /** Fields of the `btrfs:btrfs_insert_one_raid_extent` tracepoint (id 1931 on the generating machine). */
-export interface BtrfsBtrfsInsertOneRaidExtent {
+export interface BtrfsBtrfsInsertOneRaidExtent extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 logical` (offset 24, size 8) */
@@ -1195,7 +1207,7 @@ export interface BtrfsBtrfsInsertOneRaidExtent {
 }
 
 /** Fields of the `btrfs:btrfs_ordered_extent_add` tracepoint (id 2014 on the generating machine). */
-export interface BtrfsBtrfsOrderedExtentAdd {
+export interface BtrfsBtrfsOrderedExtentAdd extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 ino` (offset 24, size 8) */
@@ -1223,7 +1235,7 @@ export interface BtrfsBtrfsOrderedExtentAdd {
 }
 
 /** Fields of the `btrfs:btrfs_ordered_extent_dec_test_pending` tracepoint (id 2004 on the generating machine). */
-export interface BtrfsBtrfsOrderedExtentDecTestPending {
+export interface BtrfsBtrfsOrderedExtentDecTestPending extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 ino` (offset 24, size 8) */
@@ -1251,7 +1263,7 @@ export interface BtrfsBtrfsOrderedExtentDecTestPending {
 }
 
 /** Fields of the `btrfs:btrfs_ordered_extent_lookup` tracepoint (id 2010 on the generating machine). */
-export interface BtrfsBtrfsOrderedExtentLookup {
+export interface BtrfsBtrfsOrderedExtentLookup extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 ino` (offset 24, size 8) */
@@ -1279,7 +1291,7 @@ export interface BtrfsBtrfsOrderedExtentLookup {
 }
 
 /** Fields of the `btrfs:btrfs_ordered_extent_lookup_first` tracepoint (id 2006 on the generating machine). */
-export interface BtrfsBtrfsOrderedExtentLookupFirst {
+export interface BtrfsBtrfsOrderedExtentLookupFirst extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 ino` (offset 24, size 8) */
@@ -1307,7 +1319,7 @@ export interface BtrfsBtrfsOrderedExtentLookupFirst {
 }
 
 /** Fields of the `btrfs:btrfs_ordered_extent_lookup_first_range` tracepoint (id 2008 on the generating machine). */
-export interface BtrfsBtrfsOrderedExtentLookupFirstRange {
+export interface BtrfsBtrfsOrderedExtentLookupFirstRange extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 ino` (offset 24, size 8) */
@@ -1335,7 +1347,7 @@ export interface BtrfsBtrfsOrderedExtentLookupFirstRange {
 }
 
 /** Fields of the `btrfs:btrfs_ordered_extent_lookup_for_logging` tracepoint (id 2007 on the generating machine). */
-export interface BtrfsBtrfsOrderedExtentLookupForLogging {
+export interface BtrfsBtrfsOrderedExtentLookupForLogging extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 ino` (offset 24, size 8) */
@@ -1363,7 +1375,7 @@ export interface BtrfsBtrfsOrderedExtentLookupForLogging {
 }
 
 /** Fields of the `btrfs:btrfs_ordered_extent_lookup_range` tracepoint (id 2009 on the generating machine). */
-export interface BtrfsBtrfsOrderedExtentLookupRange {
+export interface BtrfsBtrfsOrderedExtentLookupRange extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 ino` (offset 24, size 8) */
@@ -1391,7 +1403,7 @@ export interface BtrfsBtrfsOrderedExtentLookupRange {
 }
 
 /** Fields of the `btrfs:btrfs_ordered_extent_mark_finished` tracepoint (id 2003 on the generating machine). */
-export interface BtrfsBtrfsOrderedExtentMarkFinished {
+export interface BtrfsBtrfsOrderedExtentMarkFinished extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 ino` (offset 24, size 8) */
@@ -1419,7 +1431,7 @@ export interface BtrfsBtrfsOrderedExtentMarkFinished {
 }
 
 /** Fields of the `btrfs:btrfs_ordered_extent_put` tracepoint (id 2011 on the generating machine). */
-export interface BtrfsBtrfsOrderedExtentPut {
+export interface BtrfsBtrfsOrderedExtentPut extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 ino` (offset 24, size 8) */
@@ -1447,7 +1459,7 @@ export interface BtrfsBtrfsOrderedExtentPut {
 }
 
 /** Fields of the `btrfs:btrfs_ordered_extent_remove` tracepoint (id 2013 on the generating machine). */
-export interface BtrfsBtrfsOrderedExtentRemove {
+export interface BtrfsBtrfsOrderedExtentRemove extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 ino` (offset 24, size 8) */
@@ -1475,7 +1487,7 @@ export interface BtrfsBtrfsOrderedExtentRemove {
 }
 
 /** Fields of the `btrfs:btrfs_ordered_extent_split` tracepoint (id 2005 on the generating machine). */
-export interface BtrfsBtrfsOrderedExtentSplit {
+export interface BtrfsBtrfsOrderedExtentSplit extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 ino` (offset 24, size 8) */
@@ -1503,7 +1515,7 @@ export interface BtrfsBtrfsOrderedExtentSplit {
 }
 
 /** Fields of the `btrfs:btrfs_ordered_extent_start` tracepoint (id 2012 on the generating machine). */
-export interface BtrfsBtrfsOrderedExtentStart {
+export interface BtrfsBtrfsOrderedExtentStart extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 ino` (offset 24, size 8) */
@@ -1531,7 +1543,7 @@ export interface BtrfsBtrfsOrderedExtentStart {
 }
 
 /** Fields of the `btrfs:btrfs_ordered_sched` tracepoint (id 1969 on the generating machine). */
-export interface BtrfsBtrfsOrderedSched {
+export interface BtrfsBtrfsOrderedSched extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `const void * work` (offset 24, size 8) */
@@ -1547,7 +1559,7 @@ export interface BtrfsBtrfsOrderedSched {
 }
 
 /** Fields of the `btrfs:btrfs_prelim_ref_insert` tracepoint (id 1954 on the generating machine). */
-export interface BtrfsBtrfsPrelimRefInsert {
+export interface BtrfsBtrfsPrelimRefInsert extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 root_id` (offset 24, size 8) */
@@ -1573,7 +1585,7 @@ export interface BtrfsBtrfsPrelimRefInsert {
 }
 
 /** Fields of the `btrfs:btrfs_prelim_ref_merge` tracepoint (id 1955 on the generating machine). */
-export interface BtrfsBtrfsPrelimRefMerge {
+export interface BtrfsBtrfsPrelimRefMerge extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 root_id` (offset 24, size 8) */
@@ -1599,7 +1611,7 @@ export interface BtrfsBtrfsPrelimRefMerge {
 }
 
 /** Fields of the `btrfs:btrfs_qgroup_account_extent` tracepoint (id 1961 on the generating machine). */
-export interface BtrfsBtrfsQgroupAccountExtent {
+export interface BtrfsBtrfsQgroupAccountExtent extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 transid` (offset 24, size 8) */
@@ -1615,7 +1627,7 @@ export interface BtrfsBtrfsQgroupAccountExtent {
 }
 
 /** Fields of the `btrfs:btrfs_qgroup_account_extents` tracepoint (id 1964 on the generating machine). */
-export interface BtrfsBtrfsQgroupAccountExtents {
+export interface BtrfsBtrfsQgroupAccountExtents extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 bytenr` (offset 24, size 8) */
@@ -1625,7 +1637,7 @@ export interface BtrfsBtrfsQgroupAccountExtents {
 }
 
 /** Fields of the `btrfs:btrfs_qgroup_meta_convert` tracepoint (id 1957 on the generating machine). */
-export interface BtrfsBtrfsQgroupMetaConvert {
+export interface BtrfsBtrfsQgroupMetaConvert extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 refroot` (offset 24, size 8) */
@@ -1635,7 +1647,7 @@ export interface BtrfsBtrfsQgroupMetaConvert {
 }
 
 /** Fields of the `btrfs:btrfs_qgroup_meta_free_all_pertrans` tracepoint (id 1956 on the generating machine). */
-export interface BtrfsBtrfsQgroupMetaFreeAllPertrans {
+export interface BtrfsBtrfsQgroupMetaFreeAllPertrans extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 refroot` (offset 24, size 8) */
@@ -1647,7 +1659,7 @@ export interface BtrfsBtrfsQgroupMetaFreeAllPertrans {
 }
 
 /** Fields of the `btrfs:btrfs_qgroup_meta_reserve` tracepoint (id 1958 on the generating machine). */
-export interface BtrfsBtrfsQgroupMetaReserve {
+export interface BtrfsBtrfsQgroupMetaReserve extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 refroot` (offset 24, size 8) */
@@ -1659,7 +1671,7 @@ export interface BtrfsBtrfsQgroupMetaReserve {
 }
 
 /** Fields of the `btrfs:btrfs_qgroup_num_dirty_extents` tracepoint (id 1962 on the generating machine). */
-export interface BtrfsBtrfsQgroupNumDirtyExtents {
+export interface BtrfsBtrfsQgroupNumDirtyExtents extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 transid` (offset 24, size 8) */
@@ -1669,7 +1681,7 @@ export interface BtrfsBtrfsQgroupNumDirtyExtents {
 }
 
 /** Fields of the `btrfs:btrfs_qgroup_release_data` tracepoint (id 1965 on the generating machine). */
-export interface BtrfsBtrfsQgroupReleaseData {
+export interface BtrfsBtrfsQgroupReleaseData extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 rootid` (offset 24, size 8) */
@@ -1687,7 +1699,7 @@ export interface BtrfsBtrfsQgroupReleaseData {
 }
 
 /** Fields of the `btrfs:btrfs_qgroup_reserve_data` tracepoint (id 1966 on the generating machine). */
-export interface BtrfsBtrfsQgroupReserveData {
+export interface BtrfsBtrfsQgroupReserveData extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 rootid` (offset 24, size 8) */
@@ -1705,7 +1717,7 @@ export interface BtrfsBtrfsQgroupReserveData {
 }
 
 /** Fields of the `btrfs:btrfs_qgroup_trace_extent` tracepoint (id 1963 on the generating machine). */
-export interface BtrfsBtrfsQgroupTraceExtent {
+export interface BtrfsBtrfsQgroupTraceExtent extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 bytenr` (offset 24, size 8) */
@@ -1715,7 +1727,7 @@ export interface BtrfsBtrfsQgroupTraceExtent {
 }
 
 /** Fields of the `btrfs:btrfs_qgroup_update_counters` tracepoint (id 1960 on the generating machine). */
-export interface BtrfsBtrfsQgroupUpdateCounters {
+export interface BtrfsBtrfsQgroupUpdateCounters extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 qgid` (offset 24, size 8) */
@@ -1731,7 +1743,7 @@ export interface BtrfsBtrfsQgroupUpdateCounters {
 }
 
 /** Fields of the `btrfs:btrfs_qgroup_update_reserve` tracepoint (id 1959 on the generating machine). */
-export interface BtrfsBtrfsQgroupUpdateReserve {
+export interface BtrfsBtrfsQgroupUpdateReserve extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 qgid` (offset 24, size 8) */
@@ -1745,7 +1757,7 @@ export interface BtrfsBtrfsQgroupUpdateReserve {
 }
 
 /** Fields of the `btrfs:btrfs_raid_extent_delete` tracepoint (id 1930 on the generating machine). */
-export interface BtrfsBtrfsRaidExtentDelete {
+export interface BtrfsBtrfsRaidExtentDelete extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 start` (offset 24, size 8) */
@@ -1759,7 +1771,7 @@ export interface BtrfsBtrfsRaidExtentDelete {
 }
 
 /** Fields of the `btrfs:btrfs_reclaim_block_group` tracepoint (id 1949 on the generating machine). */
-export interface BtrfsBtrfsReclaimBlockGroup {
+export interface BtrfsBtrfsReclaimBlockGroup extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 bytenr` (offset 24, size 8) */
@@ -1773,7 +1785,7 @@ export interface BtrfsBtrfsReclaimBlockGroup {
 }
 
 /** Fields of the `btrfs:btrfs_remove_block_group` tracepoint (id 1952 on the generating machine). */
-export interface BtrfsBtrfsRemoveBlockGroup {
+export interface BtrfsBtrfsRemoveBlockGroup extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 bytenr` (offset 24, size 8) */
@@ -1787,7 +1799,7 @@ export interface BtrfsBtrfsRemoveBlockGroup {
 }
 
 /** Fields of the `btrfs:btrfs_reserve_extent` tracepoint (id 1979 on the generating machine). */
-export interface BtrfsBtrfsReserveExtent {
+export interface BtrfsBtrfsReserveExtent extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 bg_objectid` (offset 24, size 8) */
@@ -1809,7 +1821,7 @@ export interface BtrfsBtrfsReserveExtent {
 }
 
 /** Fields of the `btrfs:btrfs_reserve_extent_cluster` tracepoint (id 1978 on the generating machine). */
-export interface BtrfsBtrfsReserveExtentCluster {
+export interface BtrfsBtrfsReserveExtentCluster extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 bg_objectid` (offset 24, size 8) */
@@ -1831,7 +1843,7 @@ export interface BtrfsBtrfsReserveExtentCluster {
 }
 
 /** Fields of the `btrfs:btrfs_reserve_ticket` tracepoint (id 1942 on the generating machine). */
-export interface BtrfsBtrfsReserveTicket {
+export interface BtrfsBtrfsReserveTicket extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 flags` (offset 24, size 8) */
@@ -1847,7 +1859,7 @@ export interface BtrfsBtrfsReserveTicket {
 }
 
 /** Fields of the `btrfs:btrfs_reserved_extent_alloc` tracepoint (id 1984 on the generating machine). */
-export interface BtrfsBtrfsReservedExtentAlloc {
+export interface BtrfsBtrfsReservedExtentAlloc extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 start` (offset 24, size 8) */
@@ -1857,7 +1869,7 @@ export interface BtrfsBtrfsReservedExtentAlloc {
 }
 
 /** Fields of the `btrfs:btrfs_reserved_extent_free` tracepoint (id 1983 on the generating machine). */
-export interface BtrfsBtrfsReservedExtentFree {
+export interface BtrfsBtrfsReservedExtentFree extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 start` (offset 24, size 8) */
@@ -1867,7 +1879,7 @@ export interface BtrfsBtrfsReservedExtentFree {
 }
 
 /** Fields of the `btrfs:btrfs_set_extent_bit` tracepoint (id 1947 on the generating machine). */
-export interface BtrfsBtrfsSetExtentBit {
+export interface BtrfsBtrfsSetExtentBit extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `unsigned owner` (offset 24, size 4) */
@@ -1885,7 +1897,7 @@ export interface BtrfsBtrfsSetExtentBit {
 }
 
 /** Fields of the `btrfs:btrfs_setup_cluster` tracepoint (id 1975 on the generating machine). */
-export interface BtrfsBtrfsSetupCluster {
+export interface BtrfsBtrfsSetupCluster extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 bg_objectid` (offset 24, size 8) */
@@ -1903,7 +1915,7 @@ export interface BtrfsBtrfsSetupCluster {
 }
 
 /** Fields of the `btrfs:btrfs_skip_unused_block_group` tracepoint (id 1948 on the generating machine). */
-export interface BtrfsBtrfsSkipUnusedBlockGroup {
+export interface BtrfsBtrfsSkipUnusedBlockGroup extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 bytenr` (offset 24, size 8) */
@@ -1917,7 +1929,7 @@ export interface BtrfsBtrfsSkipUnusedBlockGroup {
 }
 
 /** Fields of the `btrfs:btrfs_space_reservation` tracepoint (id 1987 on the generating machine). */
-export interface BtrfsBtrfsSpaceReservation {
+export interface BtrfsBtrfsSpaceReservation extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `__data_loc char[] type` (offset 24, size 4) */
@@ -1931,7 +1943,7 @@ export interface BtrfsBtrfsSpaceReservation {
 }
 
 /** Fields of the `btrfs:btrfs_sync_file` tracepoint (id 1999 on the generating machine). */
-export interface BtrfsBtrfsSyncFile {
+export interface BtrfsBtrfsSyncFile extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 ino` (offset 24, size 8) */
@@ -1945,7 +1957,7 @@ export interface BtrfsBtrfsSyncFile {
 }
 
 /** Fields of the `btrfs:btrfs_sync_fs` tracepoint (id 1998 on the generating machine). */
-export interface BtrfsBtrfsSyncFs {
+export interface BtrfsBtrfsSyncFs extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `int wait` (offset 24, size 4, signed) */
@@ -1953,7 +1965,7 @@ export interface BtrfsBtrfsSyncFs {
 }
 
 /** Fields of the `btrfs:btrfs_transaction_commit` tracepoint (id 2024 on the generating machine). */
-export interface BtrfsBtrfsTransactionCommit {
+export interface BtrfsBtrfsTransactionCommit extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 generation` (offset 24, size 8) */
@@ -1963,7 +1975,7 @@ export interface BtrfsBtrfsTransactionCommit {
 }
 
 /** Fields of the `btrfs:btrfs_tree_lock` tracepoint (id 1940 on the generating machine). */
-export interface BtrfsBtrfsTreeLock {
+export interface BtrfsBtrfsTreeLock extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 block` (offset 24, size 8) */
@@ -1983,7 +1995,7 @@ export interface BtrfsBtrfsTreeLock {
 }
 
 /** Fields of the `btrfs:btrfs_tree_read_lock` tracepoint (id 1941 on the generating machine). */
-export interface BtrfsBtrfsTreeReadLock {
+export interface BtrfsBtrfsTreeReadLock extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 block` (offset 24, size 8) */
@@ -2003,7 +2015,7 @@ export interface BtrfsBtrfsTreeReadLock {
 }
 
 /** Fields of the `btrfs:btrfs_tree_read_unlock` tracepoint (id 1938 on the generating machine). */
-export interface BtrfsBtrfsTreeReadUnlock {
+export interface BtrfsBtrfsTreeReadUnlock extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 block` (offset 24, size 8) */
@@ -2017,7 +2029,7 @@ export interface BtrfsBtrfsTreeReadUnlock {
 }
 
 /** Fields of the `btrfs:btrfs_tree_unlock` tracepoint (id 1939 on the generating machine). */
-export interface BtrfsBtrfsTreeUnlock {
+export interface BtrfsBtrfsTreeUnlock extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 block` (offset 24, size 8) */
@@ -2031,7 +2043,7 @@ export interface BtrfsBtrfsTreeUnlock {
 }
 
 /** Fields of the `btrfs:btrfs_trigger_flush` tracepoint (id 1986 on the generating machine). */
-export interface BtrfsBtrfsTriggerFlush {
+export interface BtrfsBtrfsTriggerFlush extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 flags` (offset 24, size 8) */
@@ -2045,7 +2057,7 @@ export interface BtrfsBtrfsTriggerFlush {
 }
 
 /** Fields of the `btrfs:btrfs_truncate_show_fi_inline` tracepoint (id 2015 on the generating machine). */
-export interface BtrfsBtrfsTruncateShowFiInline {
+export interface BtrfsBtrfsTruncateShowFiInline extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 root_obj` (offset 24, size 8) */
@@ -2067,7 +2079,7 @@ export interface BtrfsBtrfsTruncateShowFiInline {
 }
 
 /** Fields of the `btrfs:btrfs_truncate_show_fi_regular` tracepoint (id 2017 on the generating machine). */
-export interface BtrfsBtrfsTruncateShowFiRegular {
+export interface BtrfsBtrfsTruncateShowFiRegular extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 root_obj` (offset 24, size 8) */
@@ -2099,7 +2111,7 @@ export interface BtrfsBtrfsTruncateShowFiRegular {
 }
 
 /** Fields of the `btrfs:btrfs_try_tree_read_lock` tracepoint (id 1937 on the generating machine). */
-export interface BtrfsBtrfsTryTreeReadLock {
+export interface BtrfsBtrfsTryTreeReadLock extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 block` (offset 24, size 8) */
@@ -2113,7 +2125,7 @@ export interface BtrfsBtrfsTryTreeReadLock {
 }
 
 /** Fields of the `btrfs:btrfs_work_queued` tracepoint (id 1972 on the generating machine). */
-export interface BtrfsBtrfsWorkQueued {
+export interface BtrfsBtrfsWorkQueued extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `const void * work` (offset 24, size 8) */
@@ -2129,7 +2141,7 @@ export interface BtrfsBtrfsWorkQueued {
 }
 
 /** Fields of the `btrfs:btrfs_work_sched` tracepoint (id 1971 on the generating machine). */
-export interface BtrfsBtrfsWorkSched {
+export interface BtrfsBtrfsWorkSched extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `const void * work` (offset 24, size 8) */
@@ -2145,7 +2157,7 @@ export interface BtrfsBtrfsWorkSched {
 }
 
 /** Fields of the `btrfs:btrfs_workqueue_alloc` tracepoint (id 1968 on the generating machine). */
-export interface BtrfsBtrfsWorkqueueAlloc {
+export interface BtrfsBtrfsWorkqueueAlloc extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `const void * wq` (offset 24, size 8) */
@@ -2155,7 +2167,7 @@ export interface BtrfsBtrfsWorkqueueAlloc {
 }
 
 /** Fields of the `btrfs:btrfs_workqueue_destroy` tracepoint (id 1967 on the generating machine). */
-export interface BtrfsBtrfsWorkqueueDestroy {
+export interface BtrfsBtrfsWorkqueueDestroy extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `const void * wq` (offset 24, size 8) */
@@ -2163,7 +2175,7 @@ export interface BtrfsBtrfsWorkqueueDestroy {
 }
 
 /** Fields of the `btrfs:btrfs_writepage_end_io_hook` tracepoint (id 2000 on the generating machine). */
-export interface BtrfsBtrfsWritepageEndIoHook {
+export interface BtrfsBtrfsWritepageEndIoHook extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 ino` (offset 24, size 8) */
@@ -2179,7 +2191,7 @@ export interface BtrfsBtrfsWritepageEndIoHook {
 }
 
 /** Fields of the `btrfs:extent_writepage` tracepoint (id 2001 on the generating machine). */
-export interface BtrfsExtentWritepage {
+export interface BtrfsExtentWritepage extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 ino` (offset 24, size 8) */
@@ -2205,7 +2217,7 @@ export interface BtrfsExtentWritepage {
 }
 
 /** Fields of the `btrfs:raid56_read` tracepoint (id 1933 on the generating machine). */
-export interface BtrfsRaid56Read {
+export interface BtrfsRaid56Read extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 full_stripe` (offset 24, size 8) */
@@ -2231,7 +2243,7 @@ export interface BtrfsRaid56Read {
 }
 
 /** Fields of the `btrfs:raid56_write` tracepoint (id 1932 on the generating machine). */
-export interface BtrfsRaid56Write {
+export interface BtrfsRaid56Write extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 full_stripe` (offset 24, size 8) */
@@ -2257,7 +2269,7 @@ export interface BtrfsRaid56Write {
 }
 
 /** Fields of the `btrfs:run_delayed_data_ref` tracepoint (id 1993 on the generating machine). */
-export interface BtrfsRunDelayedDataRef {
+export interface BtrfsRunDelayedDataRef extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 bytenr` (offset 24, size 8) */
@@ -2281,7 +2293,7 @@ export interface BtrfsRunDelayedDataRef {
 }
 
 /** Fields of the `btrfs:run_delayed_ref_head` tracepoint (id 1991 on the generating machine). */
-export interface BtrfsRunDelayedRefHead {
+export interface BtrfsRunDelayedRefHead extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 bytenr` (offset 24, size 8) */
@@ -2295,7 +2307,7 @@ export interface BtrfsRunDelayedRefHead {
 }
 
 /** Fields of the `btrfs:run_delayed_tree_ref` tracepoint (id 1995 on the generating machine). */
-export interface BtrfsRunDelayedTreeRef {
+export interface BtrfsRunDelayedTreeRef extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 bytenr` (offset 24, size 8) */
@@ -2317,7 +2329,7 @@ export interface BtrfsRunDelayedTreeRef {
 }
 
 /** Fields of the `btrfs:update_bytes_may_use` tracepoint (id 1936 on the generating machine). */
-export interface BtrfsUpdateBytesMayUse {
+export interface BtrfsUpdateBytesMayUse extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 type` (offset 24, size 8) */
@@ -2329,7 +2341,7 @@ export interface BtrfsUpdateBytesMayUse {
 }
 
 /** Fields of the `btrfs:update_bytes_pinned` tracepoint (id 1935 on the generating machine). */
-export interface BtrfsUpdateBytesPinned {
+export interface BtrfsUpdateBytesPinned extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 type` (offset 24, size 8) */
@@ -2341,7 +2353,7 @@ export interface BtrfsUpdateBytesPinned {
 }
 
 /** Fields of the `btrfs:update_bytes_zone_unusable` tracepoint (id 1934 on the generating machine). */
-export interface BtrfsUpdateBytesZoneUnusable {
+export interface BtrfsUpdateBytesZoneUnusable extends TracepointCommonFields {
   /** `u8 fsid[16]` (offset 8, size 16) */
   readonly fsid: Uint8Array;
   /** `u64 type` (offset 24, size 8) */
@@ -2353,7 +2365,7 @@ export interface BtrfsUpdateBytesZoneUnusable {
 }
 
 /** Fields of the `capability:cap_capable` tracepoint (id 2073 on the generating machine). */
-export interface CapabilityCapCapable {
+export interface CapabilityCapCapable extends TracepointCommonFields {
   /** `const struct cred * cred` (offset 8, size 8) */
   readonly cred: bigint;
   /** `struct user_namespace * target_ns` (offset 16, size 8) */
@@ -2367,7 +2379,7 @@ export interface CapabilityCapCapable {
 }
 
 /** Fields of the `cgroup:cgroup_attach_task` tracepoint (id 538 on the generating machine). */
-export interface CgroupCgroupAttachTask {
+export interface CgroupCgroupAttachTask extends TracepointCommonFields {
   /** `int dst_root` (offset 8, size 4, signed) */
   readonly dst_root: number;
   /** `int dst_level` (offset 12, size 4, signed) */
@@ -2383,7 +2395,7 @@ export interface CgroupCgroupAttachTask {
 }
 
 /** Fields of the `cgroup:cgroup_destroy_root` tracepoint (id 546 on the generating machine). */
-export interface CgroupCgroupDestroyRoot {
+export interface CgroupCgroupDestroyRoot extends TracepointCommonFields {
   /** `int root` (offset 8, size 4, signed) */
   readonly root: number;
   /** `u16 ss_mask` (offset 12, size 2) */
@@ -2393,7 +2405,7 @@ export interface CgroupCgroupDestroyRoot {
 }
 
 /** Fields of the `cgroup:cgroup_freeze` tracepoint (id 540 on the generating machine). */
-export interface CgroupCgroupFreeze {
+export interface CgroupCgroupFreeze extends TracepointCommonFields {
   /** `int root` (offset 8, size 4, signed) */
   readonly root: number;
   /** `int level` (offset 12, size 4, signed) */
@@ -2405,7 +2417,7 @@ export interface CgroupCgroupFreeze {
 }
 
 /** Fields of the `cgroup:cgroup_mkdir` tracepoint (id 544 on the generating machine). */
-export interface CgroupCgroupMkdir {
+export interface CgroupCgroupMkdir extends TracepointCommonFields {
   /** `int root` (offset 8, size 4, signed) */
   readonly root: number;
   /** `int level` (offset 12, size 4, signed) */
@@ -2417,7 +2429,7 @@ export interface CgroupCgroupMkdir {
 }
 
 /** Fields of the `cgroup:cgroup_notify_frozen` tracepoint (id 535 on the generating machine). */
-export interface CgroupCgroupNotifyFrozen {
+export interface CgroupCgroupNotifyFrozen extends TracepointCommonFields {
   /** `int root` (offset 8, size 4, signed) */
   readonly root: number;
   /** `int level` (offset 12, size 4, signed) */
@@ -2431,7 +2443,7 @@ export interface CgroupCgroupNotifyFrozen {
 }
 
 /** Fields of the `cgroup:cgroup_notify_populated` tracepoint (id 536 on the generating machine). */
-export interface CgroupCgroupNotifyPopulated {
+export interface CgroupCgroupNotifyPopulated extends TracepointCommonFields {
   /** `int root` (offset 8, size 4, signed) */
   readonly root: number;
   /** `int level` (offset 12, size 4, signed) */
@@ -2445,7 +2457,7 @@ export interface CgroupCgroupNotifyPopulated {
 }
 
 /** Fields of the `cgroup:cgroup_release` tracepoint (id 542 on the generating machine). */
-export interface CgroupCgroupRelease {
+export interface CgroupCgroupRelease extends TracepointCommonFields {
   /** `int root` (offset 8, size 4, signed) */
   readonly root: number;
   /** `int level` (offset 12, size 4, signed) */
@@ -2457,7 +2469,7 @@ export interface CgroupCgroupRelease {
 }
 
 /** Fields of the `cgroup:cgroup_remount` tracepoint (id 545 on the generating machine). */
-export interface CgroupCgroupRemount {
+export interface CgroupCgroupRemount extends TracepointCommonFields {
   /** `int root` (offset 8, size 4, signed) */
   readonly root: number;
   /** `u16 ss_mask` (offset 12, size 2) */
@@ -2467,7 +2479,7 @@ export interface CgroupCgroupRemount {
 }
 
 /** Fields of the `cgroup:cgroup_rename` tracepoint (id 541 on the generating machine). */
-export interface CgroupCgroupRename {
+export interface CgroupCgroupRename extends TracepointCommonFields {
   /** `int root` (offset 8, size 4, signed) */
   readonly root: number;
   /** `int level` (offset 12, size 4, signed) */
@@ -2479,7 +2491,7 @@ export interface CgroupCgroupRename {
 }
 
 /** Fields of the `cgroup:cgroup_rmdir` tracepoint (id 543 on the generating machine). */
-export interface CgroupCgroupRmdir {
+export interface CgroupCgroupRmdir extends TracepointCommonFields {
   /** `int root` (offset 8, size 4, signed) */
   readonly root: number;
   /** `int level` (offset 12, size 4, signed) */
@@ -2491,7 +2503,7 @@ export interface CgroupCgroupRmdir {
 }
 
 /** Fields of the `cgroup:cgroup_rstat_lock_contended` tracepoint (id 534 on the generating machine). */
-export interface CgroupCgroupRstatLockContended {
+export interface CgroupCgroupRstatLockContended extends TracepointCommonFields {
   /** `int root` (offset 8, size 4, signed) */
   readonly root: number;
   /** `int level` (offset 12, size 4, signed) */
@@ -2505,7 +2517,7 @@ export interface CgroupCgroupRstatLockContended {
 }
 
 /** Fields of the `cgroup:cgroup_rstat_locked` tracepoint (id 533 on the generating machine). */
-export interface CgroupCgroupRstatLocked {
+export interface CgroupCgroupRstatLocked extends TracepointCommonFields {
   /** `int root` (offset 8, size 4, signed) */
   readonly root: number;
   /** `int level` (offset 12, size 4, signed) */
@@ -2519,7 +2531,7 @@ export interface CgroupCgroupRstatLocked {
 }
 
 /** Fields of the `cgroup:cgroup_rstat_unlock` tracepoint (id 532 on the generating machine). */
-export interface CgroupCgroupRstatUnlock {
+export interface CgroupCgroupRstatUnlock extends TracepointCommonFields {
   /** `int root` (offset 8, size 4, signed) */
   readonly root: number;
   /** `int level` (offset 12, size 4, signed) */
@@ -2533,7 +2545,7 @@ export interface CgroupCgroupRstatUnlock {
 }
 
 /** Fields of the `cgroup:cgroup_setup_root` tracepoint (id 547 on the generating machine). */
-export interface CgroupCgroupSetupRoot {
+export interface CgroupCgroupSetupRoot extends TracepointCommonFields {
   /** `int root` (offset 8, size 4, signed) */
   readonly root: number;
   /** `u16 ss_mask` (offset 12, size 2) */
@@ -2543,7 +2555,7 @@ export interface CgroupCgroupSetupRoot {
 }
 
 /** Fields of the `cgroup:cgroup_transfer_tasks` tracepoint (id 537 on the generating machine). */
-export interface CgroupCgroupTransferTasks {
+export interface CgroupCgroupTransferTasks extends TracepointCommonFields {
   /** `int dst_root` (offset 8, size 4, signed) */
   readonly dst_root: number;
   /** `int dst_level` (offset 12, size 4, signed) */
@@ -2559,7 +2571,7 @@ export interface CgroupCgroupTransferTasks {
 }
 
 /** Fields of the `cgroup:cgroup_unfreeze` tracepoint (id 539 on the generating machine). */
-export interface CgroupCgroupUnfreeze {
+export interface CgroupCgroupUnfreeze extends TracepointCommonFields {
   /** `int root` (offset 8, size 4, signed) */
   readonly root: number;
   /** `int level` (offset 12, size 4, signed) */
@@ -2571,43 +2583,43 @@ export interface CgroupCgroupUnfreeze {
 }
 
 /** Fields of the `clk:clk_disable` tracepoint (id 2173 on the generating machine). */
-export interface ClkClkDisable {
+export interface ClkClkDisable extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
 }
 
 /** Fields of the `clk:clk_disable_complete` tracepoint (id 2172 on the generating machine). */
-export interface ClkClkDisableComplete {
+export interface ClkClkDisableComplete extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
 }
 
 /** Fields of the `clk:clk_enable` tracepoint (id 2175 on the generating machine). */
-export interface ClkClkEnable {
+export interface ClkClkEnable extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
 }
 
 /** Fields of the `clk:clk_enable_complete` tracepoint (id 2174 on the generating machine). */
-export interface ClkClkEnableComplete {
+export interface ClkClkEnableComplete extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
 }
 
 /** Fields of the `clk:clk_prepare` tracepoint (id 2171 on the generating machine). */
-export interface ClkClkPrepare {
+export interface ClkClkPrepare extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
 }
 
 /** Fields of the `clk:clk_prepare_complete` tracepoint (id 2170 on the generating machine). */
-export interface ClkClkPrepareComplete {
+export interface ClkClkPrepareComplete extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
 }
 
 /** Fields of the `clk:clk_rate_request_done` tracepoint (id 2155 on the generating machine). */
-export interface ClkClkRateRequestDone {
+export interface ClkClkRateRequestDone extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `__data_loc char[] pname` (offset 12, size 4) */
@@ -2621,7 +2633,7 @@ export interface ClkClkRateRequestDone {
 }
 
 /** Fields of the `clk:clk_rate_request_start` tracepoint (id 2156 on the generating machine). */
-export interface ClkClkRateRequestStart {
+export interface ClkClkRateRequestStart extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `__data_loc char[] pname` (offset 12, size 4) */
@@ -2635,7 +2647,7 @@ export interface ClkClkRateRequestStart {
 }
 
 /** Fields of the `clk:clk_set_duty_cycle` tracepoint (id 2158 on the generating machine). */
-export interface ClkClkSetDutyCycle {
+export interface ClkClkSetDutyCycle extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `unsigned int num` (offset 12, size 4) */
@@ -2645,7 +2657,7 @@ export interface ClkClkSetDutyCycle {
 }
 
 /** Fields of the `clk:clk_set_duty_cycle_complete` tracepoint (id 2157 on the generating machine). */
-export interface ClkClkSetDutyCycleComplete {
+export interface ClkClkSetDutyCycleComplete extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `unsigned int num` (offset 12, size 4) */
@@ -2655,7 +2667,7 @@ export interface ClkClkSetDutyCycleComplete {
 }
 
 /** Fields of the `clk:clk_set_max_rate` tracepoint (id 2164 on the generating machine). */
-export interface ClkClkSetMaxRate {
+export interface ClkClkSetMaxRate extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `unsigned long rate` (offset 16, size 8) */
@@ -2663,7 +2675,7 @@ export interface ClkClkSetMaxRate {
 }
 
 /** Fields of the `clk:clk_set_min_rate` tracepoint (id 2165 on the generating machine). */
-export interface ClkClkSetMinRate {
+export interface ClkClkSetMinRate extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `unsigned long rate` (offset 16, size 8) */
@@ -2671,7 +2683,7 @@ export interface ClkClkSetMinRate {
 }
 
 /** Fields of the `clk:clk_set_parent` tracepoint (id 2162 on the generating machine). */
-export interface ClkClkSetParent {
+export interface ClkClkSetParent extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `__data_loc char[] pname` (offset 12, size 4) */
@@ -2679,7 +2691,7 @@ export interface ClkClkSetParent {
 }
 
 /** Fields of the `clk:clk_set_parent_complete` tracepoint (id 2161 on the generating machine). */
-export interface ClkClkSetParentComplete {
+export interface ClkClkSetParentComplete extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `__data_loc char[] pname` (offset 12, size 4) */
@@ -2687,7 +2699,7 @@ export interface ClkClkSetParentComplete {
 }
 
 /** Fields of the `clk:clk_set_phase` tracepoint (id 2160 on the generating machine). */
-export interface ClkClkSetPhase {
+export interface ClkClkSetPhase extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `int phase` (offset 12, size 4, signed) */
@@ -2695,7 +2707,7 @@ export interface ClkClkSetPhase {
 }
 
 /** Fields of the `clk:clk_set_phase_complete` tracepoint (id 2159 on the generating machine). */
-export interface ClkClkSetPhaseComplete {
+export interface ClkClkSetPhaseComplete extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `int phase` (offset 12, size 4, signed) */
@@ -2703,7 +2715,7 @@ export interface ClkClkSetPhaseComplete {
 }
 
 /** Fields of the `clk:clk_set_rate` tracepoint (id 2167 on the generating machine). */
-export interface ClkClkSetRate {
+export interface ClkClkSetRate extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `unsigned long rate` (offset 16, size 8) */
@@ -2711,7 +2723,7 @@ export interface ClkClkSetRate {
 }
 
 /** Fields of the `clk:clk_set_rate_complete` tracepoint (id 2166 on the generating machine). */
-export interface ClkClkSetRateComplete {
+export interface ClkClkSetRateComplete extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `unsigned long rate` (offset 16, size 8) */
@@ -2719,7 +2731,7 @@ export interface ClkClkSetRateComplete {
 }
 
 /** Fields of the `clk:clk_set_rate_range` tracepoint (id 2163 on the generating machine). */
-export interface ClkClkSetRateRange {
+export interface ClkClkSetRateRange extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `unsigned long min` (offset 16, size 8) */
@@ -2729,19 +2741,19 @@ export interface ClkClkSetRateRange {
 }
 
 /** Fields of the `clk:clk_unprepare` tracepoint (id 2169 on the generating machine). */
-export interface ClkClkUnprepare {
+export interface ClkClkUnprepare extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
 }
 
 /** Fields of the `clk:clk_unprepare_complete` tracepoint (id 2168 on the generating machine). */
-export interface ClkClkUnprepareComplete {
+export interface ClkClkUnprepareComplete extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
 }
 
 /** Fields of the `compaction:mm_compaction_begin` tracepoint (id 670 on the generating machine). */
-export interface CompactionMmCompactionBegin {
+export interface CompactionMmCompactionBegin extends TracepointCommonFields {
   /** `unsigned long zone_start` (offset 8, size 8) */
   readonly zone_start: bigint;
   /** `unsigned long migrate_pfn` (offset 16, size 8) */
@@ -2755,7 +2767,7 @@ export interface CompactionMmCompactionBegin {
 }
 
 /** Fields of the `compaction:mm_compaction_defer_compaction` tracepoint (id 664 on the generating machine). */
-export interface CompactionMmCompactionDeferCompaction {
+export interface CompactionMmCompactionDeferCompaction extends TracepointCommonFields {
   /** `int nid` (offset 8, size 4, signed) */
   readonly nid: number;
   /** `enum zone_type idx` (offset 12, size 4) */
@@ -2771,7 +2783,7 @@ export interface CompactionMmCompactionDeferCompaction {
 }
 
 /** Fields of the `compaction:mm_compaction_defer_reset` tracepoint (id 663 on the generating machine). */
-export interface CompactionMmCompactionDeferReset {
+export interface CompactionMmCompactionDeferReset extends TracepointCommonFields {
   /** `int nid` (offset 8, size 4, signed) */
   readonly nid: number;
   /** `enum zone_type idx` (offset 12, size 4) */
@@ -2787,7 +2799,7 @@ export interface CompactionMmCompactionDeferReset {
 }
 
 /** Fields of the `compaction:mm_compaction_deferred` tracepoint (id 665 on the generating machine). */
-export interface CompactionMmCompactionDeferred {
+export interface CompactionMmCompactionDeferred extends TracepointCommonFields {
   /** `int nid` (offset 8, size 4, signed) */
   readonly nid: number;
   /** `enum zone_type idx` (offset 12, size 4) */
@@ -2803,7 +2815,7 @@ export interface CompactionMmCompactionDeferred {
 }
 
 /** Fields of the `compaction:mm_compaction_end` tracepoint (id 669 on the generating machine). */
-export interface CompactionMmCompactionEnd {
+export interface CompactionMmCompactionEnd extends TracepointCommonFields {
   /** `unsigned long zone_start` (offset 8, size 8) */
   readonly zone_start: bigint;
   /** `unsigned long migrate_pfn` (offset 16, size 8) */
@@ -2819,7 +2831,7 @@ export interface CompactionMmCompactionEnd {
 }
 
 /** Fields of the `compaction:mm_compaction_fast_isolate_freepages` tracepoint (id 672 on the generating machine). */
-export interface CompactionMmCompactionFastIsolateFreepages {
+export interface CompactionMmCompactionFastIsolateFreepages extends TracepointCommonFields {
   /** `unsigned long start_pfn` (offset 8, size 8) */
   readonly start_pfn: bigint;
   /** `unsigned long end_pfn` (offset 16, size 8) */
@@ -2831,7 +2843,7 @@ export interface CompactionMmCompactionFastIsolateFreepages {
 }
 
 /** Fields of the `compaction:mm_compaction_finished` tracepoint (id 667 on the generating machine). */
-export interface CompactionMmCompactionFinished {
+export interface CompactionMmCompactionFinished extends TracepointCommonFields {
   /** `int nid` (offset 8, size 4, signed) */
   readonly nid: number;
   /** `enum zone_type idx` (offset 12, size 4) */
@@ -2843,7 +2855,7 @@ export interface CompactionMmCompactionFinished {
 }
 
 /** Fields of the `compaction:mm_compaction_isolate_freepages` tracepoint (id 673 on the generating machine). */
-export interface CompactionMmCompactionIsolateFreepages {
+export interface CompactionMmCompactionIsolateFreepages extends TracepointCommonFields {
   /** `unsigned long start_pfn` (offset 8, size 8) */
   readonly start_pfn: bigint;
   /** `unsigned long end_pfn` (offset 16, size 8) */
@@ -2855,7 +2867,7 @@ export interface CompactionMmCompactionIsolateFreepages {
 }
 
 /** Fields of the `compaction:mm_compaction_isolate_migratepages` tracepoint (id 674 on the generating machine). */
-export interface CompactionMmCompactionIsolateMigratepages {
+export interface CompactionMmCompactionIsolateMigratepages extends TracepointCommonFields {
   /** `unsigned long start_pfn` (offset 8, size 8) */
   readonly start_pfn: bigint;
   /** `unsigned long end_pfn` (offset 16, size 8) */
@@ -2867,13 +2879,13 @@ export interface CompactionMmCompactionIsolateMigratepages {
 }
 
 /** Fields of the `compaction:mm_compaction_kcompactd_sleep` tracepoint (id 662 on the generating machine). */
-export interface CompactionMmCompactionKcompactdSleep {
+export interface CompactionMmCompactionKcompactdSleep extends TracepointCommonFields {
   /** `int nid` (offset 8, size 4, signed) */
   readonly nid: number;
 }
 
 /** Fields of the `compaction:mm_compaction_kcompactd_wake` tracepoint (id 660 on the generating machine). */
-export interface CompactionMmCompactionKcompactdWake {
+export interface CompactionMmCompactionKcompactdWake extends TracepointCommonFields {
   /** `int nid` (offset 8, size 4, signed) */
   readonly nid: number;
   /** `int order` (offset 12, size 4, signed) */
@@ -2883,7 +2895,7 @@ export interface CompactionMmCompactionKcompactdWake {
 }
 
 /** Fields of the `compaction:mm_compaction_migratepages` tracepoint (id 671 on the generating machine). */
-export interface CompactionMmCompactionMigratepages {
+export interface CompactionMmCompactionMigratepages extends TracepointCommonFields {
   /** `unsigned long nr_migrated` (offset 8, size 8) */
   readonly nr_migrated: bigint;
   /** `unsigned long nr_failed` (offset 16, size 8) */
@@ -2891,7 +2903,7 @@ export interface CompactionMmCompactionMigratepages {
 }
 
 /** Fields of the `compaction:mm_compaction_suitable` tracepoint (id 666 on the generating machine). */
-export interface CompactionMmCompactionSuitable {
+export interface CompactionMmCompactionSuitable extends TracepointCommonFields {
   /** `int nid` (offset 8, size 4, signed) */
   readonly nid: number;
   /** `enum zone_type idx` (offset 12, size 4) */
@@ -2903,7 +2915,7 @@ export interface CompactionMmCompactionSuitable {
 }
 
 /** Fields of the `compaction:mm_compaction_try_to_compact_pages` tracepoint (id 668 on the generating machine). */
-export interface CompactionMmCompactionTryToCompactPages {
+export interface CompactionMmCompactionTryToCompactPages extends TracepointCommonFields {
   /** `int order` (offset 8, size 4, signed) */
   readonly order: number;
   /** `unsigned long gfp_mask` (offset 16, size 8) */
@@ -2913,7 +2925,7 @@ export interface CompactionMmCompactionTryToCompactPages {
 }
 
 /** Fields of the `compaction:mm_compaction_wakeup_kcompactd` tracepoint (id 661 on the generating machine). */
-export interface CompactionMmCompactionWakeupKcompactd {
+export interface CompactionMmCompactionWakeupKcompactd extends TracepointCommonFields {
   /** `int nid` (offset 8, size 4, signed) */
   readonly nid: number;
   /** `int order` (offset 12, size 4, signed) */
@@ -2923,7 +2935,7 @@ export interface CompactionMmCompactionWakeupKcompactd {
 }
 
 /** Fields of the `cpuhp:cpuhp_enter` tracepoint (id 210 on the generating machine). */
-export interface CpuhpCpuhpEnter {
+export interface CpuhpCpuhpEnter extends TracepointCommonFields {
   /** `unsigned int cpu` (offset 8, size 4) */
   readonly cpu: number;
   /** `int target` (offset 12, size 4, signed) */
@@ -2935,7 +2947,7 @@ export interface CpuhpCpuhpEnter {
 }
 
 /** Fields of the `cpuhp:cpuhp_exit` tracepoint (id 208 on the generating machine). */
-export interface CpuhpCpuhpExit {
+export interface CpuhpCpuhpExit extends TracepointCommonFields {
   /** `unsigned int cpu` (offset 8, size 4) */
   readonly cpu: number;
   /** `int state` (offset 12, size 4, signed) */
@@ -2947,7 +2959,7 @@ export interface CpuhpCpuhpExit {
 }
 
 /** Fields of the `cpuhp:cpuhp_multi_enter` tracepoint (id 209 on the generating machine). */
-export interface CpuhpCpuhpMultiEnter {
+export interface CpuhpCpuhpMultiEnter extends TracepointCommonFields {
   /** `unsigned int cpu` (offset 8, size 4) */
   readonly cpu: number;
   /** `int target` (offset 12, size 4, signed) */
@@ -2959,7 +2971,7 @@ export interface CpuhpCpuhpMultiEnter {
 }
 
 /** Fields of the `csd:csd_function_entry` tracepoint (id 528 on the generating machine). */
-export interface CsdCsdFunctionEntry {
+export interface CsdCsdFunctionEntry extends TracepointCommonFields {
   /** `void * func` (offset 8, size 8) */
   readonly func: bigint;
   /** `void * csd` (offset 16, size 8) */
@@ -2967,7 +2979,7 @@ export interface CsdCsdFunctionEntry {
 }
 
 /** Fields of the `csd:csd_function_exit` tracepoint (id 527 on the generating machine). */
-export interface CsdCsdFunctionExit {
+export interface CsdCsdFunctionExit extends TracepointCommonFields {
   /** `void * func` (offset 8, size 8) */
   readonly func: bigint;
   /** `void * csd` (offset 16, size 8) */
@@ -2975,7 +2987,7 @@ export interface CsdCsdFunctionExit {
 }
 
 /** Fields of the `csd:csd_queue_cpu` tracepoint (id 529 on the generating machine). */
-export interface CsdCsdQueueCpu {
+export interface CsdCsdQueueCpu extends TracepointCommonFields {
   /** `unsigned int cpu` (offset 8, size 4) */
   readonly cpu: number;
   /** `void * callsite` (offset 16, size 8) */
@@ -2987,7 +2999,7 @@ export interface CsdCsdQueueCpu {
 }
 
 /** Fields of the `damon:damon_aggregated` tracepoint (id 767 on the generating machine). */
-export interface DamonDamonAggregated {
+export interface DamonDamonAggregated extends TracepointCommonFields {
   /** `unsigned long target_id` (offset 8, size 8) */
   readonly target_id: bigint;
   /** `unsigned int nr_regions` (offset 16, size 4) */
@@ -3003,13 +3015,13 @@ export interface DamonDamonAggregated {
 }
 
 /** Fields of the `damon:damon_monitor_intervals_tune` tracepoint (id 768 on the generating machine). */
-export interface DamonDamonMonitorIntervalsTune {
+export interface DamonDamonMonitorIntervalsTune extends TracepointCommonFields {
   /** `unsigned long sample_us` (offset 8, size 8) */
   readonly sample_us: bigint;
 }
 
 /** Fields of the `damon:damos_before_apply` tracepoint (id 769 on the generating machine). */
-export interface DamonDamosBeforeApply {
+export interface DamonDamosBeforeApply extends TracepointCommonFields {
   /** `unsigned int context_idx` (offset 8, size 4) */
   readonly context_idx: number;
   /** `unsigned int scheme_idx` (offset 12, size 4) */
@@ -3029,7 +3041,7 @@ export interface DamonDamosBeforeApply {
 }
 
 /** Fields of the `damon:damos_esz` tracepoint (id 770 on the generating machine). */
-export interface DamonDamosEsz {
+export interface DamonDamosEsz extends TracepointCommonFields {
   /** `unsigned int context_idx` (offset 8, size 4) */
   readonly context_idx: number;
   /** `unsigned int scheme_idx` (offset 12, size 4) */
@@ -3039,7 +3051,7 @@ export interface DamonDamosEsz {
 }
 
 /** Fields of the `dev:devres_log` tracepoint (id 2184 on the generating machine). */
-export interface DevDevresLog {
+export interface DevDevresLog extends TracepointCommonFields {
   /** `__data_loc char[] devname` (offset 8, size 4) */
   readonly devname: string;
   /** `struct device * dev` (offset 16, size 8) */
@@ -3055,7 +3067,7 @@ export interface DevDevresLog {
 }
 
 /** Fields of the `dma:dma_alloc` tracepoint (id 438 on the generating machine). */
-export interface DmaDmaAlloc {
+export interface DmaDmaAlloc extends TracepointCommonFields {
   /** `__data_loc char[] device` (offset 8, size 4) */
   readonly device: string;
   /** `void * virt_addr` (offset 16, size 8) */
@@ -3073,7 +3085,7 @@ export interface DmaDmaAlloc {
 }
 
 /** Fields of the `dma:dma_alloc_pages` tracepoint (id 437 on the generating machine). */
-export interface DmaDmaAllocPages {
+export interface DmaDmaAllocPages extends TracepointCommonFields {
   /** `__data_loc char[] device` (offset 8, size 4) */
   readonly device: string;
   /** `void * virt_addr` (offset 16, size 8) */
@@ -3091,7 +3103,7 @@ export interface DmaDmaAllocPages {
 }
 
 /** Fields of the `dma:dma_alloc_sgt` tracepoint (id 435 on the generating machine). */
-export interface DmaDmaAllocSgt {
+export interface DmaDmaAllocSgt extends TracepointCommonFields {
   /** `__data_loc char[] device` (offset 8, size 4) */
   readonly device: string;
   /** `__data_loc u64[] phys_addrs` (offset 12, size 4) */
@@ -3109,7 +3121,7 @@ export interface DmaDmaAllocSgt {
 }
 
 /** Fields of the `dma:dma_alloc_sgt_err` tracepoint (id 436 on the generating machine). */
-export interface DmaDmaAllocSgtErr {
+export interface DmaDmaAllocSgtErr extends TracepointCommonFields {
   /** `__data_loc char[] device` (offset 8, size 4) */
   readonly device: string;
   /** `void * virt_addr` (offset 16, size 8) */
@@ -3127,7 +3139,7 @@ export interface DmaDmaAllocSgtErr {
 }
 
 /** Fields of the `dma:dma_free` tracepoint (id 434 on the generating machine). */
-export interface DmaDmaFree {
+export interface DmaDmaFree extends TracepointCommonFields {
   /** `__data_loc char[] device` (offset 8, size 4) */
   readonly device: string;
   /** `void * virt_addr` (offset 16, size 8) */
@@ -3143,7 +3155,7 @@ export interface DmaDmaFree {
 }
 
 /** Fields of the `dma:dma_free_pages` tracepoint (id 433 on the generating machine). */
-export interface DmaDmaFreePages {
+export interface DmaDmaFreePages extends TracepointCommonFields {
   /** `__data_loc char[] device` (offset 8, size 4) */
   readonly device: string;
   /** `void * virt_addr` (offset 16, size 8) */
@@ -3159,7 +3171,7 @@ export interface DmaDmaFreePages {
 }
 
 /** Fields of the `dma:dma_free_sgt` tracepoint (id 432 on the generating machine). */
-export interface DmaDmaFreeSgt {
+export interface DmaDmaFreeSgt extends TracepointCommonFields {
   /** `__data_loc char[] device` (offset 8, size 4) */
   readonly device: string;
   /** `__data_loc u64[] phys_addrs` (offset 12, size 4) */
@@ -3173,7 +3185,7 @@ export interface DmaDmaFreeSgt {
 }
 
 /** Fields of the `dma:dma_map_phys` tracepoint (id 440 on the generating machine). */
-export interface DmaDmaMapPhys {
+export interface DmaDmaMapPhys extends TracepointCommonFields {
   /** `__data_loc char[] device` (offset 8, size 4) */
   readonly device: string;
   /** `u64 phys_addr` (offset 16, size 8) */
@@ -3189,7 +3201,7 @@ export interface DmaDmaMapPhys {
 }
 
 /** Fields of the `dma:dma_map_sg` tracepoint (id 431 on the generating machine). */
-export interface DmaDmaMapSg {
+export interface DmaDmaMapSg extends TracepointCommonFields {
   /** `__data_loc char[] device` (offset 8, size 4) */
   readonly device: string;
   /** `int full_nents` (offset 12, size 4, signed) */
@@ -3211,7 +3223,7 @@ export interface DmaDmaMapSg {
 }
 
 /** Fields of the `dma:dma_map_sg_err` tracepoint (id 430 on the generating machine). */
-export interface DmaDmaMapSgErr {
+export interface DmaDmaMapSgErr extends TracepointCommonFields {
   /** `__data_loc char[] device` (offset 8, size 4) */
   readonly device: string;
   /** `__data_loc u64[] phys_addrs` (offset 12, size 4) */
@@ -3225,7 +3237,7 @@ export interface DmaDmaMapSgErr {
 }
 
 /** Fields of the `dma:dma_sync_sg_for_cpu` tracepoint (id 426 on the generating machine). */
-export interface DmaDmaSyncSgForCpu {
+export interface DmaDmaSyncSgForCpu extends TracepointCommonFields {
   /** `__data_loc char[] device` (offset 8, size 4) */
   readonly device: string;
   /** `__data_loc u64[] dma_addrs` (offset 12, size 4) */
@@ -3237,7 +3249,7 @@ export interface DmaDmaSyncSgForCpu {
 }
 
 /** Fields of the `dma:dma_sync_sg_for_device` tracepoint (id 425 on the generating machine). */
-export interface DmaDmaSyncSgForDevice {
+export interface DmaDmaSyncSgForDevice extends TracepointCommonFields {
   /** `__data_loc char[] device` (offset 8, size 4) */
   readonly device: string;
   /** `__data_loc u64[] dma_addrs` (offset 12, size 4) */
@@ -3249,7 +3261,7 @@ export interface DmaDmaSyncSgForDevice {
 }
 
 /** Fields of the `dma:dma_sync_single_for_cpu` tracepoint (id 428 on the generating machine). */
-export interface DmaDmaSyncSingleForCpu {
+export interface DmaDmaSyncSingleForCpu extends TracepointCommonFields {
   /** `__data_loc char[] device` (offset 8, size 4) */
   readonly device: string;
   /** `u64 dma_addr` (offset 16, size 8) */
@@ -3261,7 +3273,7 @@ export interface DmaDmaSyncSingleForCpu {
 }
 
 /** Fields of the `dma:dma_sync_single_for_device` tracepoint (id 427 on the generating machine). */
-export interface DmaDmaSyncSingleForDevice {
+export interface DmaDmaSyncSingleForDevice extends TracepointCommonFields {
   /** `__data_loc char[] device` (offset 8, size 4) */
   readonly device: string;
   /** `u64 dma_addr` (offset 16, size 8) */
@@ -3273,7 +3285,7 @@ export interface DmaDmaSyncSingleForDevice {
 }
 
 /** Fields of the `dma:dma_unmap_phys` tracepoint (id 439 on the generating machine). */
-export interface DmaDmaUnmapPhys {
+export interface DmaDmaUnmapPhys extends TracepointCommonFields {
   /** `__data_loc char[] device` (offset 8, size 4) */
   readonly device: string;
   /** `u64 addr` (offset 16, size 8) */
@@ -3287,7 +3299,7 @@ export interface DmaDmaUnmapPhys {
 }
 
 /** Fields of the `dma:dma_unmap_sg` tracepoint (id 429 on the generating machine). */
-export interface DmaDmaUnmapSg {
+export interface DmaDmaUnmapSg extends TracepointCommonFields {
   /** `__data_loc char[] device` (offset 8, size 4) */
   readonly device: string;
   /** `__data_loc u64[] addrs` (offset 12, size 4) */
@@ -3299,7 +3311,7 @@ export interface DmaDmaUnmapSg {
 }
 
 /** Fields of the `dma_fence:dma_fence_destroy` tracepoint (id 2192 on the generating machine). */
-export interface DmaFenceDmaFenceDestroy {
+export interface DmaFenceDmaFenceDestroy extends TracepointCommonFields {
   /** `__data_loc char[] driver` (offset 8, size 4) */
   readonly driver: string;
   /** `__data_loc char[] timeline` (offset 12, size 4) */
@@ -3311,7 +3323,7 @@ export interface DmaFenceDmaFenceDestroy {
 }
 
 /** Fields of the `dma_fence:dma_fence_emit` tracepoint (id 2194 on the generating machine). */
-export interface DmaFenceDmaFenceEmit {
+export interface DmaFenceDmaFenceEmit extends TracepointCommonFields {
   /** `__data_loc char[] driver` (offset 8, size 4) */
   readonly driver: string;
   /** `__data_loc char[] timeline` (offset 12, size 4) */
@@ -3323,7 +3335,7 @@ export interface DmaFenceDmaFenceEmit {
 }
 
 /** Fields of the `dma_fence:dma_fence_enable_signal` tracepoint (id 2191 on the generating machine). */
-export interface DmaFenceDmaFenceEnableSignal {
+export interface DmaFenceDmaFenceEnableSignal extends TracepointCommonFields {
   /** `__data_loc char[] driver` (offset 8, size 4) */
   readonly driver: string;
   /** `__data_loc char[] timeline` (offset 12, size 4) */
@@ -3335,7 +3347,7 @@ export interface DmaFenceDmaFenceEnableSignal {
 }
 
 /** Fields of the `dma_fence:dma_fence_init` tracepoint (id 2193 on the generating machine). */
-export interface DmaFenceDmaFenceInit {
+export interface DmaFenceDmaFenceInit extends TracepointCommonFields {
   /** `__data_loc char[] driver` (offset 8, size 4) */
   readonly driver: string;
   /** `__data_loc char[] timeline` (offset 12, size 4) */
@@ -3347,7 +3359,7 @@ export interface DmaFenceDmaFenceInit {
 }
 
 /** Fields of the `dma_fence:dma_fence_signaled` tracepoint (id 2190 on the generating machine). */
-export interface DmaFenceDmaFenceSignaled {
+export interface DmaFenceDmaFenceSignaled extends TracepointCommonFields {
   /** `__data_loc char[] driver` (offset 8, size 4) */
   readonly driver: string;
   /** `__data_loc char[] timeline` (offset 12, size 4) */
@@ -3359,7 +3371,7 @@ export interface DmaFenceDmaFenceSignaled {
 }
 
 /** Fields of the `dma_fence:dma_fence_wait_end` tracepoint (id 2188 on the generating machine). */
-export interface DmaFenceDmaFenceWaitEnd {
+export interface DmaFenceDmaFenceWaitEnd extends TracepointCommonFields {
   /** `__data_loc char[] driver` (offset 8, size 4) */
   readonly driver: string;
   /** `__data_loc char[] timeline` (offset 12, size 4) */
@@ -3371,7 +3383,7 @@ export interface DmaFenceDmaFenceWaitEnd {
 }
 
 /** Fields of the `dma_fence:dma_fence_wait_start` tracepoint (id 2189 on the generating machine). */
-export interface DmaFenceDmaFenceWaitStart {
+export interface DmaFenceDmaFenceWaitStart extends TracepointCommonFields {
   /** `__data_loc char[] driver` (offset 8, size 4) */
   readonly driver: string;
   /** `__data_loc char[] timeline` (offset 12, size 4) */
@@ -3383,7 +3395,7 @@ export interface DmaFenceDmaFenceWaitStart {
 }
 
 /** Fields of the `erofs:erofs_fill_inode` tracepoint (id 2029 on the generating machine). */
-export interface ErofsErofsFillInode {
+export interface ErofsErofsFillInode extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `erofs_nid_t nid` (offset 16, size 8) */
@@ -3395,7 +3407,7 @@ export interface ErofsErofsFillInode {
 }
 
 /** Fields of the `erofs:erofs_lookup` tracepoint (id 2030 on the generating machine). */
-export interface ErofsErofsLookup {
+export interface ErofsErofsLookup extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `erofs_nid_t nid` (offset 16, size 8) */
@@ -3407,7 +3419,7 @@ export interface ErofsErofsLookup {
 }
 
 /** Fields of the `erofs:erofs_map_blocks_enter` tracepoint (id 2026 on the generating machine). */
-export interface ErofsErofsMapBlocksEnter {
+export interface ErofsErofsMapBlocksEnter extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `erofs_nid_t nid` (offset 16, size 8) */
@@ -3421,7 +3433,7 @@ export interface ErofsErofsMapBlocksEnter {
 }
 
 /** Fields of the `erofs:erofs_map_blocks_exit` tracepoint (id 2025 on the generating machine). */
-export interface ErofsErofsMapBlocksExit {
+export interface ErofsErofsMapBlocksExit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `erofs_nid_t nid` (offset 16, size 8) */
@@ -3443,7 +3455,7 @@ export interface ErofsErofsMapBlocksExit {
 }
 
 /** Fields of the `erofs:erofs_read_folio` tracepoint (id 2028 on the generating machine). */
-export interface ErofsErofsReadFolio {
+export interface ErofsErofsReadFolio extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `erofs_nid_t nid` (offset 16, size 8) */
@@ -3459,7 +3471,7 @@ export interface ErofsErofsReadFolio {
 }
 
 /** Fields of the `erofs:erofs_readahead` tracepoint (id 2027 on the generating machine). */
-export interface ErofsErofsReadahead {
+export interface ErofsErofsReadahead extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `erofs_nid_t nid` (offset 16, size 8) */
@@ -3473,7 +3485,7 @@ export interface ErofsErofsReadahead {
 }
 
 /** Fields of the `error_report:error_report_end` tracepoint (id 551 on the generating machine). */
-export interface ErrorReportErrorReportEnd {
+export interface ErrorReportErrorReportEnd extends TracepointCommonFields {
   /** `enum error_detector error_detector` (offset 8, size 4) */
   readonly error_detector: number;
   /** `unsigned long id` (offset 16, size 8) */
@@ -3481,7 +3493,7 @@ export interface ErrorReportErrorReportEnd {
 }
 
 /** Fields of the `exceptions:page_fault_kernel` tracepoint (id 189 on the generating machine). */
-export interface ExceptionsPageFaultKernel {
+export interface ExceptionsPageFaultKernel extends TracepointCommonFields {
   /** `unsigned long address` (offset 8, size 8) */
   readonly address: bigint;
   /** `unsigned long ip` (offset 16, size 8) */
@@ -3491,7 +3503,7 @@ export interface ExceptionsPageFaultKernel {
 }
 
 /** Fields of the `exceptions:page_fault_user` tracepoint (id 190 on the generating machine). */
-export interface ExceptionsPageFaultUser {
+export interface ExceptionsPageFaultUser extends TracepointCommonFields {
   /** `unsigned long address` (offset 8, size 8) */
   readonly address: bigint;
   /** `unsigned long ip` (offset 16, size 8) */
@@ -3501,7 +3513,7 @@ export interface ExceptionsPageFaultUser {
 }
 
 /** Fields of the `ext4:ext4_alloc_da_blocks` tracepoint (id 1229 on the generating machine). */
-export interface Ext4Ext4AllocDaBlocks {
+export interface Ext4Ext4AllocDaBlocks extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3511,7 +3523,7 @@ export interface Ext4Ext4AllocDaBlocks {
 }
 
 /** Fields of the `ext4:ext4_allocate_blocks` tracepoint (id 1234 on the generating machine). */
-export interface Ext4Ext4AllocateBlocks {
+export interface Ext4Ext4AllocateBlocks extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3537,7 +3549,7 @@ export interface Ext4Ext4AllocateBlocks {
 }
 
 /** Fields of the `ext4:ext4_allocate_inode` tracepoint (id 1262 on the generating machine). */
-export interface Ext4Ext4AllocateInode {
+export interface Ext4Ext4AllocateInode extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3549,7 +3561,7 @@ export interface Ext4Ext4AllocateInode {
 }
 
 /** Fields of the `ext4:ext4_begin_ordered_truncate` tracepoint (id 1257 on the generating machine). */
-export interface Ext4Ext4BeginOrderedTruncate {
+export interface Ext4Ext4BeginOrderedTruncate extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3559,7 +3571,7 @@ export interface Ext4Ext4BeginOrderedTruncate {
 }
 
 /** Fields of the `ext4:ext4_collapse_range` tracepoint (id 1177 on the generating machine). */
-export interface Ext4Ext4CollapseRange {
+export interface Ext4Ext4CollapseRange extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3571,7 +3583,7 @@ export interface Ext4Ext4CollapseRange {
 }
 
 /** Fields of the `ext4:ext4_da_release_space` tracepoint (id 1221 on the generating machine). */
-export interface Ext4Ext4DaReleaseSpace {
+export interface Ext4Ext4DaReleaseSpace extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3587,7 +3599,7 @@ export interface Ext4Ext4DaReleaseSpace {
 }
 
 /** Fields of the `ext4:ext4_da_reserve_space` tracepoint (id 1222 on the generating machine). */
-export interface Ext4Ext4DaReserveSpace {
+export interface Ext4Ext4DaReserveSpace extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3603,7 +3615,7 @@ export interface Ext4Ext4DaReserveSpace {
 }
 
 /** Fields of the `ext4:ext4_da_update_reserve_space` tracepoint (id 1223 on the generating machine). */
-export interface Ext4Ext4DaUpdateReserveSpace {
+export interface Ext4Ext4DaUpdateReserveSpace extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3621,7 +3633,7 @@ export interface Ext4Ext4DaUpdateReserveSpace {
 }
 
 /** Fields of the `ext4:ext4_da_write_begin` tracepoint (id 1255 on the generating machine). */
-export interface Ext4Ext4DaWriteBegin {
+export interface Ext4Ext4DaWriteBegin extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3633,7 +3645,7 @@ export interface Ext4Ext4DaWriteBegin {
 }
 
 /** Fields of the `ext4:ext4_da_write_end` tracepoint (id 1252 on the generating machine). */
-export interface Ext4Ext4DaWriteEnd {
+export interface Ext4Ext4DaWriteEnd extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3647,7 +3659,7 @@ export interface Ext4Ext4DaWriteEnd {
 }
 
 /** Fields of the `ext4:ext4_da_write_folios_end` tracepoint (id 1249 on the generating machine). */
-export interface Ext4Ext4DaWriteFoliosEnd {
+export interface Ext4Ext4DaWriteFoliosEnd extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3663,7 +3675,7 @@ export interface Ext4Ext4DaWriteFoliosEnd {
 }
 
 /** Fields of the `ext4:ext4_da_write_folios_start` tracepoint (id 1250 on the generating machine). */
-export interface Ext4Ext4DaWriteFoliosStart {
+export interface Ext4Ext4DaWriteFoliosStart extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3679,7 +3691,7 @@ export interface Ext4Ext4DaWriteFoliosStart {
 }
 
 /** Fields of the `ext4:ext4_da_write_pages_extent` tracepoint (id 1248 on the generating machine). */
-export interface Ext4Ext4DaWritePagesExtent {
+export interface Ext4Ext4DaWritePagesExtent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3693,7 +3705,7 @@ export interface Ext4Ext4DaWritePagesExtent {
 }
 
 /** Fields of the `ext4:ext4_discard_blocks` tracepoint (id 1242 on the generating machine). */
-export interface Ext4Ext4DiscardBlocks {
+export interface Ext4Ext4DiscardBlocks extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__u64 blk` (offset 16, size 8) */
@@ -3703,7 +3715,7 @@ export interface Ext4Ext4DiscardBlocks {
 }
 
 /** Fields of the `ext4:ext4_discard_preallocations` tracepoint (id 1237 on the generating machine). */
-export interface Ext4Ext4DiscardPreallocations {
+export interface Ext4Ext4DiscardPreallocations extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3713,7 +3725,7 @@ export interface Ext4Ext4DiscardPreallocations {
 }
 
 /** Fields of the `ext4:ext4_drop_inode` tracepoint (id 1260 on the generating machine). */
-export interface Ext4Ext4DropInode {
+export interface Ext4Ext4DropInode extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3723,7 +3735,7 @@ export interface Ext4Ext4DropInode {
 }
 
 /** Fields of the `ext4:ext4_error` tracepoint (id 1166 on the generating machine). */
-export interface Ext4Ext4Error {
+export interface Ext4Ext4Error extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `const char * function` (offset 16, size 8) */
@@ -3733,7 +3745,7 @@ export interface Ext4Ext4Error {
 }
 
 /** Fields of the `ext4:ext4_es_cache_extent` tracepoint (id 1186 on the generating machine). */
-export interface Ext4Ext4EsCacheExtent {
+export interface Ext4Ext4EsCacheExtent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3749,7 +3761,7 @@ export interface Ext4Ext4EsCacheExtent {
 }
 
 /** Fields of the `ext4:ext4_es_find_extent_range_enter` tracepoint (id 1184 on the generating machine). */
-export interface Ext4Ext4EsFindExtentRangeEnter {
+export interface Ext4Ext4EsFindExtentRangeEnter extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3759,7 +3771,7 @@ export interface Ext4Ext4EsFindExtentRangeEnter {
 }
 
 /** Fields of the `ext4:ext4_es_find_extent_range_exit` tracepoint (id 1183 on the generating machine). */
-export interface Ext4Ext4EsFindExtentRangeExit {
+export interface Ext4Ext4EsFindExtentRangeExit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3775,7 +3787,7 @@ export interface Ext4Ext4EsFindExtentRangeExit {
 }
 
 /** Fields of the `ext4:ext4_es_insert_delayed_extent` tracepoint (id 1174 on the generating machine). */
-export interface Ext4Ext4EsInsertDelayedExtent {
+export interface Ext4Ext4EsInsertDelayedExtent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3795,7 +3807,7 @@ export interface Ext4Ext4EsInsertDelayedExtent {
 }
 
 /** Fields of the `ext4:ext4_es_insert_extent` tracepoint (id 1187 on the generating machine). */
-export interface Ext4Ext4EsInsertExtent {
+export interface Ext4Ext4EsInsertExtent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3811,7 +3823,7 @@ export interface Ext4Ext4EsInsertExtent {
 }
 
 /** Fields of the `ext4:ext4_es_lookup_extent_enter` tracepoint (id 1182 on the generating machine). */
-export interface Ext4Ext4EsLookupExtentEnter {
+export interface Ext4Ext4EsLookupExtentEnter extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3821,7 +3833,7 @@ export interface Ext4Ext4EsLookupExtentEnter {
 }
 
 /** Fields of the `ext4:ext4_es_lookup_extent_exit` tracepoint (id 1181 on the generating machine). */
-export interface Ext4Ext4EsLookupExtentExit {
+export interface Ext4Ext4EsLookupExtentExit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3839,7 +3851,7 @@ export interface Ext4Ext4EsLookupExtentExit {
 }
 
 /** Fields of the `ext4:ext4_es_remove_extent` tracepoint (id 1185 on the generating machine). */
-export interface Ext4Ext4EsRemoveExtent {
+export interface Ext4Ext4EsRemoveExtent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3851,7 +3863,7 @@ export interface Ext4Ext4EsRemoveExtent {
 }
 
 /** Fields of the `ext4:ext4_es_shrink` tracepoint (id 1175 on the generating machine). */
-export interface Ext4Ext4EsShrink {
+export interface Ext4Ext4EsShrink extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int nr_shrunk` (offset 12, size 4, signed) */
@@ -3865,7 +3877,7 @@ export interface Ext4Ext4EsShrink {
 }
 
 /** Fields of the `ext4:ext4_es_shrink_count` tracepoint (id 1180 on the generating machine). */
-export interface Ext4Ext4EsShrinkCount {
+export interface Ext4Ext4EsShrinkCount extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int nr_to_scan` (offset 12, size 4, signed) */
@@ -3875,7 +3887,7 @@ export interface Ext4Ext4EsShrinkCount {
 }
 
 /** Fields of the `ext4:ext4_es_shrink_scan_enter` tracepoint (id 1179 on the generating machine). */
-export interface Ext4Ext4EsShrinkScanEnter {
+export interface Ext4Ext4EsShrinkScanEnter extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int nr_to_scan` (offset 12, size 4, signed) */
@@ -3885,7 +3897,7 @@ export interface Ext4Ext4EsShrinkScanEnter {
 }
 
 /** Fields of the `ext4:ext4_es_shrink_scan_exit` tracepoint (id 1178 on the generating machine). */
-export interface Ext4Ext4EsShrinkScanExit {
+export interface Ext4Ext4EsShrinkScanExit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int nr_shrunk` (offset 12, size 4, signed) */
@@ -3895,7 +3907,7 @@ export interface Ext4Ext4EsShrinkScanExit {
 }
 
 /** Fields of the `ext4:ext4_evict_inode` tracepoint (id 1261 on the generating machine). */
-export interface Ext4Ext4EvictInode {
+export interface Ext4Ext4EvictInode extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3905,7 +3917,7 @@ export interface Ext4Ext4EvictInode {
 }
 
 /** Fields of the `ext4:ext4_ext_convert_to_initialized_enter` tracepoint (id 1208 on the generating machine). */
-export interface Ext4Ext4ExtConvertToInitializedEnter {
+export interface Ext4Ext4ExtConvertToInitializedEnter extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3923,7 +3935,7 @@ export interface Ext4Ext4ExtConvertToInitializedEnter {
 }
 
 /** Fields of the `ext4:ext4_ext_convert_to_initialized_fastpath` tracepoint (id 1207 on the generating machine). */
-export interface Ext4Ext4ExtConvertToInitializedFastpath {
+export interface Ext4Ext4ExtConvertToInitializedFastpath extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3947,7 +3959,7 @@ export interface Ext4Ext4ExtConvertToInitializedFastpath {
 }
 
 /** Fields of the `ext4:ext4_ext_handle_unwritten_extents` tracepoint (id 1195 on the generating machine). */
-export interface Ext4Ext4ExtHandleUnwrittenExtents {
+export interface Ext4Ext4ExtHandleUnwrittenExtents extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3967,7 +3979,7 @@ export interface Ext4Ext4ExtHandleUnwrittenExtents {
 }
 
 /** Fields of the `ext4:ext4_ext_load_extent` tracepoint (id 1202 on the generating machine). */
-export interface Ext4Ext4ExtLoadExtent {
+export interface Ext4Ext4ExtLoadExtent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3979,7 +3991,7 @@ export interface Ext4Ext4ExtLoadExtent {
 }
 
 /** Fields of the `ext4:ext4_ext_map_blocks_enter` tracepoint (id 1206 on the generating machine). */
-export interface Ext4Ext4ExtMapBlocksEnter {
+export interface Ext4Ext4ExtMapBlocksEnter extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -3993,7 +4005,7 @@ export interface Ext4Ext4ExtMapBlocksEnter {
 }
 
 /** Fields of the `ext4:ext4_ext_map_blocks_exit` tracepoint (id 1204 on the generating machine). */
-export interface Ext4Ext4ExtMapBlocksExit {
+export interface Ext4Ext4ExtMapBlocksExit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4013,7 +4025,7 @@ export interface Ext4Ext4ExtMapBlocksExit {
 }
 
 /** Fields of the `ext4:ext4_ext_remove_space` tracepoint (id 1189 on the generating machine). */
-export interface Ext4Ext4ExtRemoveSpace {
+export interface Ext4Ext4ExtRemoveSpace extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4027,7 +4039,7 @@ export interface Ext4Ext4ExtRemoveSpace {
 }
 
 /** Fields of the `ext4:ext4_ext_remove_space_done` tracepoint (id 1188 on the generating machine). */
-export interface Ext4Ext4ExtRemoveSpaceDone {
+export interface Ext4Ext4ExtRemoveSpaceDone extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4049,7 +4061,7 @@ export interface Ext4Ext4ExtRemoveSpaceDone {
 }
 
 /** Fields of the `ext4:ext4_ext_rm_idx` tracepoint (id 1190 on the generating machine). */
-export interface Ext4Ext4ExtRmIdx {
+export interface Ext4Ext4ExtRmIdx extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4059,7 +4071,7 @@ export interface Ext4Ext4ExtRmIdx {
 }
 
 /** Fields of the `ext4:ext4_ext_rm_leaf` tracepoint (id 1191 on the generating machine). */
-export interface Ext4Ext4ExtRmLeaf {
+export interface Ext4Ext4ExtRmLeaf extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4081,7 +4093,7 @@ export interface Ext4Ext4ExtRmLeaf {
 }
 
 /** Fields of the `ext4:ext4_ext_show_extent` tracepoint (id 1193 on the generating machine). */
-export interface Ext4Ext4ExtShowExtent {
+export interface Ext4Ext4ExtShowExtent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4095,7 +4107,7 @@ export interface Ext4Ext4ExtShowExtent {
 }
 
 /** Fields of the `ext4:ext4_fallocate_enter` tracepoint (id 1216 on the generating machine). */
-export interface Ext4Ext4FallocateEnter {
+export interface Ext4Ext4FallocateEnter extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4109,7 +4121,7 @@ export interface Ext4Ext4FallocateEnter {
 }
 
 /** Fields of the `ext4:ext4_fallocate_exit` tracepoint (id 1213 on the generating machine). */
-export interface Ext4Ext4FallocateExit {
+export interface Ext4Ext4FallocateExit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4123,7 +4135,7 @@ export interface Ext4Ext4FallocateExit {
 }
 
 /** Fields of the `ext4:ext4_fc_cleanup` tracepoint (id 1153 on the generating machine). */
-export interface Ext4Ext4FcCleanup {
+export interface Ext4Ext4FcCleanup extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int j_fc_off` (offset 12, size 4, signed) */
@@ -4135,7 +4147,7 @@ export interface Ext4Ext4FcCleanup {
 }
 
 /** Fields of the `ext4:ext4_fc_commit_start` tracepoint (id 1161 on the generating machine). */
-export interface Ext4Ext4FcCommitStart {
+export interface Ext4Ext4FcCommitStart extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `tid_t tid` (offset 12, size 4) */
@@ -4143,7 +4155,7 @@ export interface Ext4Ext4FcCommitStart {
 }
 
 /** Fields of the `ext4:ext4_fc_commit_stop` tracepoint (id 1160 on the generating machine). */
-export interface Ext4Ext4FcCommitStop {
+export interface Ext4Ext4FcCommitStop extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int nblks` (offset 12, size 4, signed) */
@@ -4161,7 +4173,7 @@ export interface Ext4Ext4FcCommitStop {
 }
 
 /** Fields of the `ext4:ext4_fc_replay` tracepoint (id 1162 on the generating machine). */
-export interface Ext4Ext4FcReplay {
+export interface Ext4Ext4FcReplay extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int tag` (offset 12, size 4, signed) */
@@ -4175,7 +4187,7 @@ export interface Ext4Ext4FcReplay {
 }
 
 /** Fields of the `ext4:ext4_fc_replay_scan` tracepoint (id 1163 on the generating machine). */
-export interface Ext4Ext4FcReplayScan {
+export interface Ext4Ext4FcReplayScan extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int error` (offset 12, size 4, signed) */
@@ -4185,7 +4197,7 @@ export interface Ext4Ext4FcReplayScan {
 }
 
 /** Fields of the `ext4:ext4_fc_stats` tracepoint (id 1159 on the generating machine). */
-export interface Ext4Ext4FcStats {
+export interface Ext4Ext4FcStats extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned int fc_ineligible_rc[10]` (offset 12, size 40) */
@@ -4199,7 +4211,7 @@ export interface Ext4Ext4FcStats {
 }
 
 /** Fields of the `ext4:ext4_fc_track_create` tracepoint (id 1158 on the generating machine). */
-export interface Ext4Ext4FcTrackCreate {
+export interface Ext4Ext4FcTrackCreate extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `tid_t t_tid` (offset 12, size 4) */
@@ -4213,7 +4225,7 @@ export interface Ext4Ext4FcTrackCreate {
 }
 
 /** Fields of the `ext4:ext4_fc_track_inode` tracepoint (id 1155 on the generating machine). */
-export interface Ext4Ext4FcTrackInode {
+export interface Ext4Ext4FcTrackInode extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `tid_t t_tid` (offset 12, size 4) */
@@ -4227,7 +4239,7 @@ export interface Ext4Ext4FcTrackInode {
 }
 
 /** Fields of the `ext4:ext4_fc_track_link` tracepoint (id 1157 on the generating machine). */
-export interface Ext4Ext4FcTrackLink {
+export interface Ext4Ext4FcTrackLink extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `tid_t t_tid` (offset 12, size 4) */
@@ -4241,7 +4253,7 @@ export interface Ext4Ext4FcTrackLink {
 }
 
 /** Fields of the `ext4:ext4_fc_track_range` tracepoint (id 1154 on the generating machine). */
-export interface Ext4Ext4FcTrackRange {
+export interface Ext4Ext4FcTrackRange extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `tid_t t_tid` (offset 12, size 4) */
@@ -4259,7 +4271,7 @@ export interface Ext4Ext4FcTrackRange {
 }
 
 /** Fields of the `ext4:ext4_fc_track_unlink` tracepoint (id 1156 on the generating machine). */
-export interface Ext4Ext4FcTrackUnlink {
+export interface Ext4Ext4FcTrackUnlink extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `tid_t t_tid` (offset 12, size 4) */
@@ -4273,7 +4285,7 @@ export interface Ext4Ext4FcTrackUnlink {
 }
 
 /** Fields of the `ext4:ext4_forget` tracepoint (id 1224 on the generating machine). */
-export interface Ext4Ext4Forget {
+export interface Ext4Ext4Forget extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4287,7 +4299,7 @@ export interface Ext4Ext4Forget {
 }
 
 /** Fields of the `ext4:ext4_free_blocks` tracepoint (id 1233 on the generating machine). */
-export interface Ext4Ext4FreeBlocks {
+export interface Ext4Ext4FreeBlocks extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4303,7 +4315,7 @@ export interface Ext4Ext4FreeBlocks {
 }
 
 /** Fields of the `ext4:ext4_free_inode` tracepoint (id 1264 on the generating machine). */
-export interface Ext4Ext4FreeInode {
+export interface Ext4Ext4FreeInode extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4319,7 +4331,7 @@ export interface Ext4Ext4FreeInode {
 }
 
 /** Fields of the `ext4:ext4_fsmap_high_key` tracepoint (id 1172 on the generating machine). */
-export interface Ext4Ext4FsmapHighKey {
+export interface Ext4Ext4FsmapHighKey extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `dev_t keydev` (offset 12, size 4) */
@@ -4335,7 +4347,7 @@ export interface Ext4Ext4FsmapHighKey {
 }
 
 /** Fields of the `ext4:ext4_fsmap_low_key` tracepoint (id 1173 on the generating machine). */
-export interface Ext4Ext4FsmapLowKey {
+export interface Ext4Ext4FsmapLowKey extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `dev_t keydev` (offset 12, size 4) */
@@ -4351,7 +4363,7 @@ export interface Ext4Ext4FsmapLowKey {
 }
 
 /** Fields of the `ext4:ext4_fsmap_mapping` tracepoint (id 1171 on the generating machine). */
-export interface Ext4Ext4FsmapMapping {
+export interface Ext4Ext4FsmapMapping extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `dev_t keydev` (offset 12, size 4) */
@@ -4367,7 +4379,7 @@ export interface Ext4Ext4FsmapMapping {
 }
 
 /** Fields of the `ext4:ext4_get_implied_cluster_alloc_exit` tracepoint (id 1194 on the generating machine). */
-export interface Ext4Ext4GetImpliedClusterAllocExit {
+export interface Ext4Ext4GetImpliedClusterAllocExit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned int flags` (offset 12, size 4) */
@@ -4383,7 +4395,7 @@ export interface Ext4Ext4GetImpliedClusterAllocExit {
 }
 
 /** Fields of the `ext4:ext4_getfsmap_high_key` tracepoint (id 1169 on the generating machine). */
-export interface Ext4Ext4GetfsmapHighKey {
+export interface Ext4Ext4GetfsmapHighKey extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `dev_t keydev` (offset 12, size 4) */
@@ -4399,7 +4411,7 @@ export interface Ext4Ext4GetfsmapHighKey {
 }
 
 /** Fields of the `ext4:ext4_getfsmap_low_key` tracepoint (id 1170 on the generating machine). */
-export interface Ext4Ext4GetfsmapLowKey {
+export interface Ext4Ext4GetfsmapLowKey extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `dev_t keydev` (offset 12, size 4) */
@@ -4415,7 +4427,7 @@ export interface Ext4Ext4GetfsmapLowKey {
 }
 
 /** Fields of the `ext4:ext4_getfsmap_mapping` tracepoint (id 1168 on the generating machine). */
-export interface Ext4Ext4GetfsmapMapping {
+export interface Ext4Ext4GetfsmapMapping extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `dev_t keydev` (offset 12, size 4) */
@@ -4431,7 +4443,7 @@ export interface Ext4Ext4GetfsmapMapping {
 }
 
 /** Fields of the `ext4:ext4_ind_map_blocks_enter` tracepoint (id 1205 on the generating machine). */
-export interface Ext4Ext4IndMapBlocksEnter {
+export interface Ext4Ext4IndMapBlocksEnter extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4445,7 +4457,7 @@ export interface Ext4Ext4IndMapBlocksEnter {
 }
 
 /** Fields of the `ext4:ext4_ind_map_blocks_exit` tracepoint (id 1203 on the generating machine). */
-export interface Ext4Ext4IndMapBlocksExit {
+export interface Ext4Ext4IndMapBlocksExit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4465,7 +4477,7 @@ export interface Ext4Ext4IndMapBlocksExit {
 }
 
 /** Fields of the `ext4:ext4_insert_range` tracepoint (id 1176 on the generating machine). */
-export interface Ext4Ext4InsertRange {
+export interface Ext4Ext4InsertRange extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4477,7 +4489,7 @@ export interface Ext4Ext4InsertRange {
 }
 
 /** Fields of the `ext4:ext4_invalidate_folio` tracepoint (id 1244 on the generating machine). */
-export interface Ext4Ext4InvalidateFolio {
+export interface Ext4Ext4InvalidateFolio extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4491,7 +4503,7 @@ export interface Ext4Ext4InvalidateFolio {
 }
 
 /** Fields of the `ext4:ext4_journal_start_inode` tracepoint (id 1199 on the generating machine). */
-export interface Ext4Ext4JournalStartInode {
+export interface Ext4Ext4JournalStartInode extends TracepointCommonFields {
   /** `unsigned long ino` (offset 8, size 8) */
   readonly ino: bigint;
   /** `dev_t dev` (offset 16, size 4) */
@@ -4509,7 +4521,7 @@ export interface Ext4Ext4JournalStartInode {
 }
 
 /** Fields of the `ext4:ext4_journal_start_reserved` tracepoint (id 1198 on the generating machine). */
-export interface Ext4Ext4JournalStartReserved {
+export interface Ext4Ext4JournalStartReserved extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long ip` (offset 16, size 8) */
@@ -4519,7 +4531,7 @@ export interface Ext4Ext4JournalStartReserved {
 }
 
 /** Fields of the `ext4:ext4_journal_start_sb` tracepoint (id 1200 on the generating machine). */
-export interface Ext4Ext4JournalStartSb {
+export interface Ext4Ext4JournalStartSb extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long ip` (offset 16, size 8) */
@@ -4535,7 +4547,7 @@ export interface Ext4Ext4JournalStartSb {
 }
 
 /** Fields of the `ext4:ext4_journalled_invalidate_folio` tracepoint (id 1243 on the generating machine). */
-export interface Ext4Ext4JournalledInvalidateFolio {
+export interface Ext4Ext4JournalledInvalidateFolio extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4549,7 +4561,7 @@ export interface Ext4Ext4JournalledInvalidateFolio {
 }
 
 /** Fields of the `ext4:ext4_journalled_write_end` tracepoint (id 1253 on the generating machine). */
-export interface Ext4Ext4JournalledWriteEnd {
+export interface Ext4Ext4JournalledWriteEnd extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4563,7 +4575,7 @@ export interface Ext4Ext4JournalledWriteEnd {
 }
 
 /** Fields of the `ext4:ext4_lazy_itable_init` tracepoint (id 1164 on the generating machine). */
-export interface Ext4Ext4LazyItableInit {
+export interface Ext4Ext4LazyItableInit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__u32 group` (offset 12, size 4) */
@@ -4571,7 +4583,7 @@ export interface Ext4Ext4LazyItableInit {
 }
 
 /** Fields of the `ext4:ext4_load_inode` tracepoint (id 1201 on the generating machine). */
-export interface Ext4Ext4LoadInode {
+export interface Ext4Ext4LoadInode extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4579,7 +4591,7 @@ export interface Ext4Ext4LoadInode {
 }
 
 /** Fields of the `ext4:ext4_load_inode_bitmap` tracepoint (id 1218 on the generating machine). */
-export interface Ext4Ext4LoadInodeBitmap {
+export interface Ext4Ext4LoadInodeBitmap extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__u32 group` (offset 12, size 4) */
@@ -4587,7 +4599,7 @@ export interface Ext4Ext4LoadInodeBitmap {
 }
 
 /** Fields of the `ext4:ext4_mark_inode_dirty` tracepoint (id 1258 on the generating machine). */
-export interface Ext4Ext4MarkInodeDirty {
+export interface Ext4Ext4MarkInodeDirty extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4597,7 +4609,7 @@ export interface Ext4Ext4MarkInodeDirty {
 }
 
 /** Fields of the `ext4:ext4_mb_bitmap_load` tracepoint (id 1220 on the generating machine). */
-export interface Ext4Ext4MbBitmapLoad {
+export interface Ext4Ext4MbBitmapLoad extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__u32 group` (offset 12, size 4) */
@@ -4605,7 +4617,7 @@ export interface Ext4Ext4MbBitmapLoad {
 }
 
 /** Fields of the `ext4:ext4_mb_buddy_bitmap_load` tracepoint (id 1219 on the generating machine). */
-export interface Ext4Ext4MbBuddyBitmapLoad {
+export interface Ext4Ext4MbBuddyBitmapLoad extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__u32 group` (offset 12, size 4) */
@@ -4613,7 +4625,7 @@ export interface Ext4Ext4MbBuddyBitmapLoad {
 }
 
 /** Fields of the `ext4:ext4_mb_discard_preallocations` tracepoint (id 1236 on the generating machine). */
-export interface Ext4Ext4MbDiscardPreallocations {
+export interface Ext4Ext4MbDiscardPreallocations extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int needed` (offset 12, size 4, signed) */
@@ -4621,7 +4633,7 @@ export interface Ext4Ext4MbDiscardPreallocations {
 }
 
 /** Fields of the `ext4:ext4_mb_new_group_pa` tracepoint (id 1240 on the generating machine). */
-export interface Ext4Ext4MbNewGroupPa {
+export interface Ext4Ext4MbNewGroupPa extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4635,7 +4647,7 @@ export interface Ext4Ext4MbNewGroupPa {
 }
 
 /** Fields of the `ext4:ext4_mb_new_inode_pa` tracepoint (id 1241 on the generating machine). */
-export interface Ext4Ext4MbNewInodePa {
+export interface Ext4Ext4MbNewInodePa extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4649,7 +4661,7 @@ export interface Ext4Ext4MbNewInodePa {
 }
 
 /** Fields of the `ext4:ext4_mb_release_group_pa` tracepoint (id 1238 on the generating machine). */
-export interface Ext4Ext4MbReleaseGroupPa {
+export interface Ext4Ext4MbReleaseGroupPa extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__u64 pa_pstart` (offset 16, size 8) */
@@ -4659,7 +4671,7 @@ export interface Ext4Ext4MbReleaseGroupPa {
 }
 
 /** Fields of the `ext4:ext4_mb_release_inode_pa` tracepoint (id 1239 on the generating machine). */
-export interface Ext4Ext4MbReleaseInodePa {
+export interface Ext4Ext4MbReleaseInodePa extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4671,7 +4683,7 @@ export interface Ext4Ext4MbReleaseInodePa {
 }
 
 /** Fields of the `ext4:ext4_mballoc_alloc` tracepoint (id 1228 on the generating machine). */
-export interface Ext4Ext4MballocAlloc {
+export interface Ext4Ext4MballocAlloc extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4715,7 +4727,7 @@ export interface Ext4Ext4MballocAlloc {
 }
 
 /** Fields of the `ext4:ext4_mballoc_discard` tracepoint (id 1226 on the generating machine). */
-export interface Ext4Ext4MballocDiscard {
+export interface Ext4Ext4MballocDiscard extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4729,7 +4741,7 @@ export interface Ext4Ext4MballocDiscard {
 }
 
 /** Fields of the `ext4:ext4_mballoc_free` tracepoint (id 1225 on the generating machine). */
-export interface Ext4Ext4MballocFree {
+export interface Ext4Ext4MballocFree extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4743,7 +4755,7 @@ export interface Ext4Ext4MballocFree {
 }
 
 /** Fields of the `ext4:ext4_mballoc_prealloc` tracepoint (id 1227 on the generating machine). */
-export interface Ext4Ext4MballocPrealloc {
+export interface Ext4Ext4MballocPrealloc extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4767,7 +4779,7 @@ export interface Ext4Ext4MballocPrealloc {
 }
 
 /** Fields of the `ext4:ext4_nfs_commit_metadata` tracepoint (id 1259 on the generating machine). */
-export interface Ext4Ext4NfsCommitMetadata {
+export interface Ext4Ext4NfsCommitMetadata extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4775,7 +4787,7 @@ export interface Ext4Ext4NfsCommitMetadata {
 }
 
 /** Fields of the `ext4:ext4_other_inode_update_time` tracepoint (id 1265 on the generating machine). */
-export interface Ext4Ext4OtherInodeUpdateTime {
+export interface Ext4Ext4OtherInodeUpdateTime extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4791,7 +4803,7 @@ export interface Ext4Ext4OtherInodeUpdateTime {
 }
 
 /** Fields of the `ext4:ext4_prefetch_bitmaps` tracepoint (id 1165 on the generating machine). */
-export interface Ext4Ext4PrefetchBitmaps {
+export interface Ext4Ext4PrefetchBitmaps extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__u32 group` (offset 12, size 4) */
@@ -4803,7 +4815,7 @@ export interface Ext4Ext4PrefetchBitmaps {
 }
 
 /** Fields of the `ext4:ext4_punch_hole` tracepoint (id 1215 on the generating machine). */
-export interface Ext4Ext4PunchHole {
+export interface Ext4Ext4PunchHole extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4817,7 +4829,7 @@ export interface Ext4Ext4PunchHole {
 }
 
 /** Fields of the `ext4:ext4_read_block_bitmap_load` tracepoint (id 1217 on the generating machine). */
-export interface Ext4Ext4ReadBlockBitmapLoad {
+export interface Ext4Ext4ReadBlockBitmapLoad extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__u32 group` (offset 12, size 4) */
@@ -4827,7 +4839,7 @@ export interface Ext4Ext4ReadBlockBitmapLoad {
 }
 
 /** Fields of the `ext4:ext4_read_folio` tracepoint (id 1246 on the generating machine). */
-export interface Ext4Ext4ReadFolio {
+export interface Ext4Ext4ReadFolio extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4837,7 +4849,7 @@ export interface Ext4Ext4ReadFolio {
 }
 
 /** Fields of the `ext4:ext4_release_folio` tracepoint (id 1245 on the generating machine). */
-export interface Ext4Ext4ReleaseFolio {
+export interface Ext4Ext4ReleaseFolio extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4847,7 +4859,7 @@ export interface Ext4Ext4ReleaseFolio {
 }
 
 /** Fields of the `ext4:ext4_remove_blocks` tracepoint (id 1192 on the generating machine). */
-export interface Ext4Ext4RemoveBlocks {
+export interface Ext4Ext4RemoveBlocks extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4871,7 +4883,7 @@ export interface Ext4Ext4RemoveBlocks {
 }
 
 /** Fields of the `ext4:ext4_request_blocks` tracepoint (id 1235 on the generating machine). */
-export interface Ext4Ext4RequestBlocks {
+export interface Ext4Ext4RequestBlocks extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4895,7 +4907,7 @@ export interface Ext4Ext4RequestBlocks {
 }
 
 /** Fields of the `ext4:ext4_request_inode` tracepoint (id 1263 on the generating machine). */
-export interface Ext4Ext4RequestInode {
+export interface Ext4Ext4RequestInode extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t dir` (offset 16, size 8) */
@@ -4905,7 +4917,7 @@ export interface Ext4Ext4RequestInode {
 }
 
 /** Fields of the `ext4:ext4_shutdown` tracepoint (id 1167 on the generating machine). */
-export interface Ext4Ext4Shutdown {
+export interface Ext4Ext4Shutdown extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned flags` (offset 12, size 4) */
@@ -4913,7 +4925,7 @@ export interface Ext4Ext4Shutdown {
 }
 
 /** Fields of the `ext4:ext4_sync_file_enter` tracepoint (id 1232 on the generating machine). */
-export interface Ext4Ext4SyncFileEnter {
+export interface Ext4Ext4SyncFileEnter extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4925,7 +4937,7 @@ export interface Ext4Ext4SyncFileEnter {
 }
 
 /** Fields of the `ext4:ext4_sync_file_exit` tracepoint (id 1231 on the generating machine). */
-export interface Ext4Ext4SyncFileExit {
+export interface Ext4Ext4SyncFileExit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4935,7 +4947,7 @@ export interface Ext4Ext4SyncFileExit {
 }
 
 /** Fields of the `ext4:ext4_sync_fs` tracepoint (id 1230 on the generating machine). */
-export interface Ext4Ext4SyncFs {
+export interface Ext4Ext4SyncFs extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int wait` (offset 12, size 4, signed) */
@@ -4943,7 +4955,7 @@ export interface Ext4Ext4SyncFs {
 }
 
 /** Fields of the `ext4:ext4_trim_all_free` tracepoint (id 1196 on the generating machine). */
-export interface Ext4Ext4TrimAllFree {
+export interface Ext4Ext4TrimAllFree extends TracepointCommonFields {
   /** `int dev_major` (offset 8, size 4, signed) */
   readonly dev_major: number;
   /** `int dev_minor` (offset 12, size 4, signed) */
@@ -4957,7 +4969,7 @@ export interface Ext4Ext4TrimAllFree {
 }
 
 /** Fields of the `ext4:ext4_trim_extent` tracepoint (id 1197 on the generating machine). */
-export interface Ext4Ext4TrimExtent {
+export interface Ext4Ext4TrimExtent extends TracepointCommonFields {
   /** `int dev_major` (offset 8, size 4, signed) */
   readonly dev_major: number;
   /** `int dev_minor` (offset 12, size 4, signed) */
@@ -4971,7 +4983,7 @@ export interface Ext4Ext4TrimExtent {
 }
 
 /** Fields of the `ext4:ext4_truncate_enter` tracepoint (id 1210 on the generating machine). */
-export interface Ext4Ext4TruncateEnter {
+export interface Ext4Ext4TruncateEnter extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4981,7 +4993,7 @@ export interface Ext4Ext4TruncateEnter {
 }
 
 /** Fields of the `ext4:ext4_truncate_exit` tracepoint (id 1209 on the generating machine). */
-export interface Ext4Ext4TruncateExit {
+export interface Ext4Ext4TruncateExit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -4991,7 +5003,7 @@ export interface Ext4Ext4TruncateExit {
 }
 
 /** Fields of the `ext4:ext4_unlink_enter` tracepoint (id 1212 on the generating machine). */
-export interface Ext4Ext4UnlinkEnter {
+export interface Ext4Ext4UnlinkEnter extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -5003,7 +5015,7 @@ export interface Ext4Ext4UnlinkEnter {
 }
 
 /** Fields of the `ext4:ext4_unlink_exit` tracepoint (id 1211 on the generating machine). */
-export interface Ext4Ext4UnlinkExit {
+export interface Ext4Ext4UnlinkExit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -5013,7 +5025,7 @@ export interface Ext4Ext4UnlinkExit {
 }
 
 /** Fields of the `ext4:ext4_update_sb` tracepoint (id 1152 on the generating machine). */
-export interface Ext4Ext4UpdateSb {
+export interface Ext4Ext4UpdateSb extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ext4_fsblk_t fsblk` (offset 16, size 8) */
@@ -5023,7 +5035,7 @@ export interface Ext4Ext4UpdateSb {
 }
 
 /** Fields of the `ext4:ext4_write_begin` tracepoint (id 1256 on the generating machine). */
-export interface Ext4Ext4WriteBegin {
+export interface Ext4Ext4WriteBegin extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -5035,7 +5047,7 @@ export interface Ext4Ext4WriteBegin {
 }
 
 /** Fields of the `ext4:ext4_write_end` tracepoint (id 1254 on the generating machine). */
-export interface Ext4Ext4WriteEnd {
+export interface Ext4Ext4WriteEnd extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -5049,7 +5061,7 @@ export interface Ext4Ext4WriteEnd {
 }
 
 /** Fields of the `ext4:ext4_writepages` tracepoint (id 1251 on the generating machine). */
-export interface Ext4Ext4Writepages {
+export interface Ext4Ext4Writepages extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -5073,7 +5085,7 @@ export interface Ext4Ext4Writepages {
 }
 
 /** Fields of the `ext4:ext4_writepages_result` tracepoint (id 1247 on the generating machine). */
-export interface Ext4Ext4WritepagesResult {
+export interface Ext4Ext4WritepagesResult extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -5091,7 +5103,7 @@ export interface Ext4Ext4WritepagesResult {
 }
 
 /** Fields of the `ext4:ext4_zero_range` tracepoint (id 1214 on the generating machine). */
-export interface Ext4Ext4ZeroRange {
+export interface Ext4Ext4ZeroRange extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -5105,7 +5117,7 @@ export interface Ext4Ext4ZeroRange {
 }
 
 /** Fields of the `fib6:fib6_table_lookup` tracepoint (id 2315 on the generating machine). */
-export interface Fib6Fib6TableLookup {
+export interface Fib6Fib6TableLookup extends TracepointCommonFields {
   /** `u32 tb_id` (offset 8, size 4) */
   readonly tb_id: number;
   /** `int err` (offset 12, size 4, signed) */
@@ -5141,7 +5153,7 @@ export interface Fib6Fib6TableLookup {
 }
 
 /** Fields of the `fib:fib_table_lookup` tracepoint (id 2264 on the generating machine). */
-export interface FibFibTableLookup {
+export interface FibFibTableLookup extends TracepointCommonFields {
   /** `u32 tb_id` (offset 8, size 4) */
   readonly tb_id: number;
   /** `int err` (offset 12, size 4, signed) */
@@ -5175,7 +5187,7 @@ export interface FibFibTableLookup {
 }
 
 /** Fields of the `filelock:break_lease_block` tracepoint (id 1123 on the generating machine). */
-export interface FilelockBreakLeaseBlock {
+export interface FilelockBreakLeaseBlock extends TracepointCommonFields {
   /** `struct file_lease * fl` (offset 8, size 8) */
   readonly fl: bigint;
   /** `unsigned long i_ino` (offset 16, size 8) */
@@ -5197,7 +5209,7 @@ export interface FilelockBreakLeaseBlock {
 }
 
 /** Fields of the `filelock:break_lease_noblock` tracepoint (id 1124 on the generating machine). */
-export interface FilelockBreakLeaseNoblock {
+export interface FilelockBreakLeaseNoblock extends TracepointCommonFields {
   /** `struct file_lease * fl` (offset 8, size 8) */
   readonly fl: bigint;
   /** `unsigned long i_ino` (offset 16, size 8) */
@@ -5219,7 +5231,7 @@ export interface FilelockBreakLeaseNoblock {
 }
 
 /** Fields of the `filelock:break_lease_unblock` tracepoint (id 1122 on the generating machine). */
-export interface FilelockBreakLeaseUnblock {
+export interface FilelockBreakLeaseUnblock extends TracepointCommonFields {
   /** `struct file_lease * fl` (offset 8, size 8) */
   readonly fl: bigint;
   /** `unsigned long i_ino` (offset 16, size 8) */
@@ -5241,7 +5253,7 @@ export interface FilelockBreakLeaseUnblock {
 }
 
 /** Fields of the `filelock:fcntl_setlk` tracepoint (id 1127 on the generating machine). */
-export interface FilelockFcntlSetlk {
+export interface FilelockFcntlSetlk extends TracepointCommonFields {
   /** `struct file_lock * fl` (offset 8, size 8) */
   readonly fl: bigint;
   /** `unsigned long i_ino` (offset 16, size 8) */
@@ -5267,7 +5279,7 @@ export interface FilelockFcntlSetlk {
 }
 
 /** Fields of the `filelock:flock_lock_inode` tracepoint (id 1125 on the generating machine). */
-export interface FilelockFlockLockInode {
+export interface FilelockFlockLockInode extends TracepointCommonFields {
   /** `struct file_lock * fl` (offset 8, size 8) */
   readonly fl: bigint;
   /** `unsigned long i_ino` (offset 16, size 8) */
@@ -5293,7 +5305,7 @@ export interface FilelockFlockLockInode {
 }
 
 /** Fields of the `filelock:generic_add_lease` tracepoint (id 1119 on the generating machine). */
-export interface FilelockGenericAddLease {
+export interface FilelockGenericAddLease extends TracepointCommonFields {
   /** `unsigned long i_ino` (offset 8, size 8) */
   readonly i_ino: bigint;
   /** `int wcount` (offset 16, size 4, signed) */
@@ -5313,7 +5325,7 @@ export interface FilelockGenericAddLease {
 }
 
 /** Fields of the `filelock:generic_delete_lease` tracepoint (id 1121 on the generating machine). */
-export interface FilelockGenericDeleteLease {
+export interface FilelockGenericDeleteLease extends TracepointCommonFields {
   /** `struct file_lease * fl` (offset 8, size 8) */
   readonly fl: bigint;
   /** `unsigned long i_ino` (offset 16, size 8) */
@@ -5335,7 +5347,7 @@ export interface FilelockGenericDeleteLease {
 }
 
 /** Fields of the `filelock:leases_conflict` tracepoint (id 1118 on the generating machine). */
-export interface FilelockLeasesConflict {
+export interface FilelockLeasesConflict extends TracepointCommonFields {
   /** `void * lease` (offset 8, size 8) */
   readonly lease: bigint;
   /** `void * breaker` (offset 16, size 8) */
@@ -5353,7 +5365,7 @@ export interface FilelockLeasesConflict {
 }
 
 /** Fields of the `filelock:locks_get_lock_context` tracepoint (id 1129 on the generating machine). */
-export interface FilelockLocksGetLockContext {
+export interface FilelockLocksGetLockContext extends TracepointCommonFields {
   /** `unsigned long i_ino` (offset 8, size 8) */
   readonly i_ino: bigint;
   /** `dev_t s_dev` (offset 16, size 4) */
@@ -5365,7 +5377,7 @@ export interface FilelockLocksGetLockContext {
 }
 
 /** Fields of the `filelock:locks_remove_posix` tracepoint (id 1126 on the generating machine). */
-export interface FilelockLocksRemovePosix {
+export interface FilelockLocksRemovePosix extends TracepointCommonFields {
   /** `struct file_lock * fl` (offset 8, size 8) */
   readonly fl: bigint;
   /** `unsigned long i_ino` (offset 16, size 8) */
@@ -5391,7 +5403,7 @@ export interface FilelockLocksRemovePosix {
 }
 
 /** Fields of the `filelock:posix_lock_inode` tracepoint (id 1128 on the generating machine). */
-export interface FilelockPosixLockInode {
+export interface FilelockPosixLockInode extends TracepointCommonFields {
   /** `struct file_lock * fl` (offset 8, size 8) */
   readonly fl: bigint;
   /** `unsigned long i_ino` (offset 16, size 8) */
@@ -5417,7 +5429,7 @@ export interface FilelockPosixLockInode {
 }
 
 /** Fields of the `filelock:time_out_leases` tracepoint (id 1120 on the generating machine). */
-export interface FilelockTimeOutLeases {
+export interface FilelockTimeOutLeases extends TracepointCommonFields {
   /** `struct file_lease * fl` (offset 8, size 8) */
   readonly fl: bigint;
   /** `unsigned long i_ino` (offset 16, size 8) */
@@ -5439,7 +5451,7 @@ export interface FilelockTimeOutLeases {
 }
 
 /** Fields of the `filemap:file_check_and_advance_wb_err` tracepoint (id 595 on the generating machine). */
-export interface FilemapFileCheckAndAdvanceWbErr {
+export interface FilemapFileCheckAndAdvanceWbErr extends TracepointCommonFields {
   /** `struct file * file` (offset 8, size 8) */
   readonly file: bigint;
   /** `unsigned long i_ino` (offset 16, size 8) */
@@ -5453,7 +5465,7 @@ export interface FilemapFileCheckAndAdvanceWbErr {
 }
 
 /** Fields of the `filemap:filemap_set_wb_err` tracepoint (id 596 on the generating machine). */
-export interface FilemapFilemapSetWbErr {
+export interface FilemapFilemapSetWbErr extends TracepointCommonFields {
   /** `unsigned long i_ino` (offset 8, size 8) */
   readonly i_ino: bigint;
   /** `dev_t s_dev` (offset 16, size 4) */
@@ -5463,7 +5475,7 @@ export interface FilemapFilemapSetWbErr {
 }
 
 /** Fields of the `filemap:mm_filemap_add_to_page_cache` tracepoint (id 600 on the generating machine). */
-export interface FilemapMmFilemapAddToPageCache {
+export interface FilemapMmFilemapAddToPageCache extends TracepointCommonFields {
   /** `unsigned long pfn` (offset 8, size 8) */
   readonly pfn: bigint;
   /** `unsigned long i_ino` (offset 16, size 8) */
@@ -5477,7 +5489,7 @@ export interface FilemapMmFilemapAddToPageCache {
 }
 
 /** Fields of the `filemap:mm_filemap_delete_from_page_cache` tracepoint (id 601 on the generating machine). */
-export interface FilemapMmFilemapDeleteFromPageCache {
+export interface FilemapMmFilemapDeleteFromPageCache extends TracepointCommonFields {
   /** `unsigned long pfn` (offset 8, size 8) */
   readonly pfn: bigint;
   /** `unsigned long i_ino` (offset 16, size 8) */
@@ -5491,7 +5503,7 @@ export interface FilemapMmFilemapDeleteFromPageCache {
 }
 
 /** Fields of the `filemap:mm_filemap_fault` tracepoint (id 597 on the generating machine). */
-export interface FilemapMmFilemapFault {
+export interface FilemapMmFilemapFault extends TracepointCommonFields {
   /** `unsigned long i_ino` (offset 8, size 8) */
   readonly i_ino: bigint;
   /** `dev_t s_dev` (offset 16, size 4) */
@@ -5501,7 +5513,7 @@ export interface FilemapMmFilemapFault {
 }
 
 /** Fields of the `filemap:mm_filemap_get_pages` tracepoint (id 599 on the generating machine). */
-export interface FilemapMmFilemapGetPages {
+export interface FilemapMmFilemapGetPages extends TracepointCommonFields {
   /** `unsigned long i_ino` (offset 8, size 8) */
   readonly i_ino: bigint;
   /** `dev_t s_dev` (offset 16, size 4) */
@@ -5513,7 +5525,7 @@ export interface FilemapMmFilemapGetPages {
 }
 
 /** Fields of the `filemap:mm_filemap_map_pages` tracepoint (id 598 on the generating machine). */
-export interface FilemapMmFilemapMapPages {
+export interface FilemapMmFilemapMapPages extends TracepointCommonFields {
   /** `unsigned long i_ino` (offset 8, size 8) */
   readonly i_ino: bigint;
   /** `dev_t s_dev` (offset 16, size 4) */
@@ -5525,7 +5537,7 @@ export interface FilemapMmFilemapMapPages {
 }
 
 /** Fields of the `fs_dax:dax_insert_pfn_mkwrite` tracepoint (id 1107 on the generating machine). */
-export interface FsDaxDaxInsertPfnMkwrite {
+export interface FsDaxDaxInsertPfnMkwrite extends TracepointCommonFields {
   /** `unsigned long ino` (offset 8, size 8) */
   readonly ino: bigint;
   /** `vm_flags_t vm_flags` (offset 16, size 8) */
@@ -5543,7 +5555,7 @@ export interface FsDaxDaxInsertPfnMkwrite {
 }
 
 /** Fields of the `fs_dax:dax_insert_pfn_mkwrite_no_entry` tracepoint (id 1108 on the generating machine). */
-export interface FsDaxDaxInsertPfnMkwriteNoEntry {
+export interface FsDaxDaxInsertPfnMkwriteNoEntry extends TracepointCommonFields {
   /** `unsigned long ino` (offset 8, size 8) */
   readonly ino: bigint;
   /** `vm_flags_t vm_flags` (offset 16, size 8) */
@@ -5561,7 +5573,7 @@ export interface FsDaxDaxInsertPfnMkwriteNoEntry {
 }
 
 /** Fields of the `fs_dax:dax_load_hole` tracepoint (id 1109 on the generating machine). */
-export interface FsDaxDaxLoadHole {
+export interface FsDaxDaxLoadHole extends TracepointCommonFields {
   /** `unsigned long ino` (offset 8, size 8) */
   readonly ino: bigint;
   /** `vm_flags_t vm_flags` (offset 16, size 8) */
@@ -5579,7 +5591,7 @@ export interface FsDaxDaxLoadHole {
 }
 
 /** Fields of the `fs_dax:dax_pmd_fault` tracepoint (id 1115 on the generating machine). */
-export interface FsDaxDaxPmdFault {
+export interface FsDaxDaxPmdFault extends TracepointCommonFields {
   /** `unsigned long ino` (offset 8, size 8) */
   readonly ino: bigint;
   /** `unsigned long vm_start` (offset 16, size 8) */
@@ -5603,7 +5615,7 @@ export interface FsDaxDaxPmdFault {
 }
 
 /** Fields of the `fs_dax:dax_pmd_fault_done` tracepoint (id 1114 on the generating machine). */
-export interface FsDaxDaxPmdFaultDone {
+export interface FsDaxDaxPmdFaultDone extends TracepointCommonFields {
   /** `unsigned long ino` (offset 8, size 8) */
   readonly ino: bigint;
   /** `unsigned long vm_start` (offset 16, size 8) */
@@ -5627,7 +5639,7 @@ export interface FsDaxDaxPmdFaultDone {
 }
 
 /** Fields of the `fs_dax:dax_pmd_load_hole` tracepoint (id 1113 on the generating machine). */
-export interface FsDaxDaxPmdLoadHole {
+export interface FsDaxDaxPmdLoadHole extends TracepointCommonFields {
   /** `unsigned long ino` (offset 8, size 8) */
   readonly ino: bigint;
   /** `vm_flags_t vm_flags` (offset 16, size 8) */
@@ -5643,7 +5655,7 @@ export interface FsDaxDaxPmdLoadHole {
 }
 
 /** Fields of the `fs_dax:dax_pmd_load_hole_fallback` tracepoint (id 1112 on the generating machine). */
-export interface FsDaxDaxPmdLoadHoleFallback {
+export interface FsDaxDaxPmdLoadHoleFallback extends TracepointCommonFields {
   /** `unsigned long ino` (offset 8, size 8) */
   readonly ino: bigint;
   /** `vm_flags_t vm_flags` (offset 16, size 8) */
@@ -5659,7 +5671,7 @@ export interface FsDaxDaxPmdLoadHoleFallback {
 }
 
 /** Fields of the `fs_dax:dax_pte_fault` tracepoint (id 1111 on the generating machine). */
-export interface FsDaxDaxPteFault {
+export interface FsDaxDaxPteFault extends TracepointCommonFields {
   /** `unsigned long ino` (offset 8, size 8) */
   readonly ino: bigint;
   /** `vm_flags_t vm_flags` (offset 16, size 8) */
@@ -5677,7 +5689,7 @@ export interface FsDaxDaxPteFault {
 }
 
 /** Fields of the `fs_dax:dax_pte_fault_done` tracepoint (id 1110 on the generating machine). */
-export interface FsDaxDaxPteFaultDone {
+export interface FsDaxDaxPteFaultDone extends TracepointCommonFields {
   /** `unsigned long ino` (offset 8, size 8) */
   readonly ino: bigint;
   /** `vm_flags_t vm_flags` (offset 16, size 8) */
@@ -5695,7 +5707,7 @@ export interface FsDaxDaxPteFaultDone {
 }
 
 /** Fields of the `fs_dax:dax_writeback_one` tracepoint (id 1104 on the generating machine). */
-export interface FsDaxDaxWritebackOne {
+export interface FsDaxDaxWritebackOne extends TracepointCommonFields {
   /** `unsigned long ino` (offset 8, size 8) */
   readonly ino: bigint;
   /** `unsigned long pgoff` (offset 16, size 8) */
@@ -5707,7 +5719,7 @@ export interface FsDaxDaxWritebackOne {
 }
 
 /** Fields of the `fs_dax:dax_writeback_range` tracepoint (id 1106 on the generating machine). */
-export interface FsDaxDaxWritebackRange {
+export interface FsDaxDaxWritebackRange extends TracepointCommonFields {
   /** `unsigned long ino` (offset 8, size 8) */
   readonly ino: bigint;
   /** `unsigned long start_index` (offset 16, size 8) */
@@ -5719,7 +5731,7 @@ export interface FsDaxDaxWritebackRange {
 }
 
 /** Fields of the `fs_dax:dax_writeback_range_done` tracepoint (id 1105 on the generating machine). */
-export interface FsDaxDaxWritebackRangeDone {
+export interface FsDaxDaxWritebackRangeDone extends TracepointCommonFields {
   /** `unsigned long ino` (offset 8, size 8) */
   readonly ino: bigint;
   /** `unsigned long start_index` (offset 16, size 8) */
@@ -5731,7 +5743,7 @@ export interface FsDaxDaxWritebackRangeDone {
 }
 
 /** Fields of the `ftrace:bprint` tracepoint (id 6 on the generating machine). */
-export interface FtraceBprint {
+export interface FtraceBprint extends TracepointCommonFields {
   /** `unsigned long ip` (offset 8, size 8) */
   readonly ip: bigint;
   /** `const char * fmt` (offset 16, size 8) */
@@ -5741,7 +5753,7 @@ export interface FtraceBprint {
 }
 
 /** Fields of the `ftrace:bputs` tracepoint (id 15 on the generating machine). */
-export interface FtraceBputs {
+export interface FtraceBputs extends TracepointCommonFields {
   /** `unsigned long ip` (offset 8, size 8) */
   readonly ip: bigint;
   /** `const char * str` (offset 16, size 8) */
@@ -5749,7 +5761,7 @@ export interface FtraceBputs {
 }
 
 /** Fields of the `ftrace:branch` tracepoint (id 9 on the generating machine). */
-export interface FtraceBranch {
+export interface FtraceBranch extends TracepointCommonFields {
   /** `unsigned int line` (offset 8, size 4) */
   readonly line: number;
   /** `char func[31]` (offset 12, size 31) */
@@ -5763,7 +5775,7 @@ export interface FtraceBranch {
 }
 
 /** Fields of the `ftrace:context_switch` tracepoint (id 2 on the generating machine). */
-export interface FtraceContextSwitch {
+export interface FtraceContextSwitch extends TracepointCommonFields {
   /** `unsigned int prev_pid` (offset 8, size 4) */
   readonly prev_pid: number;
   /** `unsigned int next_pid` (offset 12, size 4) */
@@ -5781,7 +5793,7 @@ export interface FtraceContextSwitch {
 }
 
 /** Fields of the `ftrace:func_repeats` tracepoint (id 20 on the generating machine). */
-export interface FtraceFuncRepeats {
+export interface FtraceFuncRepeats extends TracepointCommonFields {
   /** `unsigned long ip` (offset 8, size 8) */
   readonly ip: bigint;
   /** `unsigned long parent_ip` (offset 16, size 8) */
@@ -5795,7 +5807,7 @@ export interface FtraceFuncRepeats {
 }
 
 /** Fields of the `ftrace:funcgraph_entry` tracepoint (id 11 on the generating machine). */
-export interface FtraceFuncgraphEntry {
+export interface FtraceFuncgraphEntry extends TracepointCommonFields {
   /** `unsigned long func` (offset 8, size 8) */
   readonly func: bigint;
   /** `unsigned int depth` (offset 16, size 4) */
@@ -5805,7 +5817,7 @@ export interface FtraceFuncgraphEntry {
 }
 
 /** Fields of the `ftrace:funcgraph_exit` tracepoint (id 10 on the generating machine). */
-export interface FtraceFuncgraphExit {
+export interface FtraceFuncgraphExit extends TracepointCommonFields {
   /** `unsigned long func` (offset 8, size 8) */
   readonly func: bigint;
   /** `unsigned int depth` (offset 16, size 4) */
@@ -5819,7 +5831,7 @@ export interface FtraceFuncgraphExit {
 }
 
 /** Fields of the `ftrace:function` tracepoint (id 1 on the generating machine). */
-export interface FtraceFunction {
+export interface FtraceFunction extends TracepointCommonFields {
   /** `unsigned long ip` (offset 8, size 8) */
   readonly ip: bigint;
   /** `unsigned long parent_ip` (offset 16, size 8) */
@@ -5829,7 +5841,7 @@ export interface FtraceFunction {
 }
 
 /** Fields of the `ftrace:hwlat` tracepoint (id 16 on the generating machine). */
-export interface FtraceHwlat {
+export interface FtraceHwlat extends TracepointCommonFields {
   /** `u64 duration` (offset 8, size 8) */
   readonly duration: bigint;
   /** `u64 outer_duration` (offset 16, size 8) */
@@ -5849,7 +5861,7 @@ export interface FtraceHwlat {
 }
 
 /** Fields of the `ftrace:kernel_stack` tracepoint (id 4 on the generating machine). */
-export interface FtraceKernelStack {
+export interface FtraceKernelStack extends TracepointCommonFields {
   /** `int size` (offset 8, size 4, signed) */
   readonly size: number;
   /** `unsigned long caller[8]` (offset 16, size 64) */
@@ -5857,7 +5869,7 @@ export interface FtraceKernelStack {
 }
 
 /** Fields of the `ftrace:mmiotrace_map` tracepoint (id 8 on the generating machine). */
-export interface FtraceMmiotraceMap {
+export interface FtraceMmiotraceMap extends TracepointCommonFields {
   /** `resource_size_t phys` (offset 8, size 8) */
   readonly phys: bigint;
   /** `unsigned long virt` (offset 16, size 8) */
@@ -5871,7 +5883,7 @@ export interface FtraceMmiotraceMap {
 }
 
 /** Fields of the `ftrace:mmiotrace_rw` tracepoint (id 7 on the generating machine). */
-export interface FtraceMmiotraceRw {
+export interface FtraceMmiotraceRw extends TracepointCommonFields {
   /** `resource_size_t phys` (offset 8, size 8) */
   readonly phys: bigint;
   /** `unsigned long value` (offset 16, size 8) */
@@ -5887,7 +5899,7 @@ export interface FtraceMmiotraceRw {
 }
 
 /** Fields of the `ftrace:osnoise` tracepoint (id 17 on the generating machine). */
-export interface FtraceOsnoise {
+export interface FtraceOsnoise extends TracepointCommonFields {
   /** `u64 noise` (offset 8, size 8) */
   readonly noise: bigint;
   /** `u64 runtime` (offset 16, size 8) */
@@ -5907,7 +5919,7 @@ export interface FtraceOsnoise {
 }
 
 /** Fields of the `ftrace:print` tracepoint (id 5 on the generating machine). */
-export interface FtracePrint {
+export interface FtracePrint extends TracepointCommonFields {
   /** `unsigned long ip` (offset 8, size 8) */
   readonly ip: bigint;
   /** `char buf[]` (offset 16, size 0) */
@@ -5915,7 +5927,7 @@ export interface FtracePrint {
 }
 
 /** Fields of the `ftrace:raw_data` tracepoint (id 19 on the generating machine). */
-export interface FtraceRawData {
+export interface FtraceRawData extends TracepointCommonFields {
   /** `unsigned int id` (offset 8, size 4) */
   readonly id: number;
   /** `char buf[]` (offset 12, size 0) */
@@ -5923,7 +5935,7 @@ export interface FtraceRawData {
 }
 
 /** Fields of the `ftrace:timerlat` tracepoint (id 18 on the generating machine). */
-export interface FtraceTimerlat {
+export interface FtraceTimerlat extends TracepointCommonFields {
   /** `unsigned int seqnum` (offset 8, size 4) */
   readonly seqnum: number;
   /** `int context` (offset 12, size 4, signed) */
@@ -5933,7 +5945,7 @@ export interface FtraceTimerlat {
 }
 
 /** Fields of the `ftrace:user_stack` tracepoint (id 13 on the generating machine). */
-export interface FtraceUserStack {
+export interface FtraceUserStack extends TracepointCommonFields {
   /** `unsigned int tgid` (offset 8, size 4) */
   readonly tgid: number;
   /** `unsigned long caller[8]` (offset 16, size 64) */
@@ -5941,7 +5953,7 @@ export interface FtraceUserStack {
 }
 
 /** Fields of the `ftrace:wakeup` tracepoint (id 3 on the generating machine). */
-export interface FtraceWakeup {
+export interface FtraceWakeup extends TracepointCommonFields {
   /** `unsigned int prev_pid` (offset 8, size 4) */
   readonly prev_pid: number;
   /** `unsigned int next_pid` (offset 12, size 4) */
@@ -5959,7 +5971,7 @@ export interface FtraceWakeup {
 }
 
 /** Fields of the `fuse:fuse_request_end` tracepoint (id 1292 on the generating machine). */
-export interface FuseFuseRequestEnd {
+export interface FuseFuseRequestEnd extends TracepointCommonFields {
   /** `dev_t connection` (offset 8, size 4) */
   readonly connection: number;
   /** `uint64_t unique` (offset 16, size 8) */
@@ -5971,7 +5983,7 @@ export interface FuseFuseRequestEnd {
 }
 
 /** Fields of the `fuse:fuse_request_send` tracepoint (id 1293 on the generating machine). */
-export interface FuseFuseRequestSend {
+export interface FuseFuseRequestSend extends TracepointCommonFields {
   /** `dev_t connection` (offset 8, size 4) */
   readonly connection: number;
   /** `uint64_t unique` (offset 16, size 8) */
@@ -5983,7 +5995,7 @@ export interface FuseFuseRequestSend {
 }
 
 /** Fields of the `huge_memory:mm_collapse_huge_page` tracepoint (id 758 on the generating machine). */
-export interface HugeMemoryMmCollapseHugePage {
+export interface HugeMemoryMmCollapseHugePage extends TracepointCommonFields {
   /** `struct mm_struct * mm` (offset 8, size 8) */
   readonly mm: bigint;
   /** `int isolated` (offset 16, size 4, signed) */
@@ -5993,7 +6005,7 @@ export interface HugeMemoryMmCollapseHugePage {
 }
 
 /** Fields of the `huge_memory:mm_collapse_huge_page_isolate` tracepoint (id 757 on the generating machine). */
-export interface HugeMemoryMmCollapseHugePageIsolate {
+export interface HugeMemoryMmCollapseHugePageIsolate extends TracepointCommonFields {
   /** `unsigned long pfn` (offset 8, size 8) */
   readonly pfn: bigint;
   /** `int none_or_zero` (offset 16, size 4, signed) */
@@ -6005,7 +6017,7 @@ export interface HugeMemoryMmCollapseHugePageIsolate {
 }
 
 /** Fields of the `huge_memory:mm_collapse_huge_page_swapin` tracepoint (id 756 on the generating machine). */
-export interface HugeMemoryMmCollapseHugePageSwapin {
+export interface HugeMemoryMmCollapseHugePageSwapin extends TracepointCommonFields {
   /** `struct mm_struct * mm` (offset 8, size 8) */
   readonly mm: bigint;
   /** `int swapped_in` (offset 16, size 4, signed) */
@@ -6017,7 +6029,7 @@ export interface HugeMemoryMmCollapseHugePageSwapin {
 }
 
 /** Fields of the `huge_memory:mm_khugepaged_collapse_file` tracepoint (id 754 on the generating machine). */
-export interface HugeMemoryMmKhugepagedCollapseFile {
+export interface HugeMemoryMmKhugepagedCollapseFile extends TracepointCommonFields {
   /** `struct mm_struct * mm` (offset 8, size 8) */
   readonly mm: bigint;
   /** `unsigned long hpfn` (offset 16, size 8) */
@@ -6037,7 +6049,7 @@ export interface HugeMemoryMmKhugepagedCollapseFile {
 }
 
 /** Fields of the `huge_memory:mm_khugepaged_scan_file` tracepoint (id 755 on the generating machine). */
-export interface HugeMemoryMmKhugepagedScanFile {
+export interface HugeMemoryMmKhugepagedScanFile extends TracepointCommonFields {
   /** `struct mm_struct * mm` (offset 8, size 8) */
   readonly mm: bigint;
   /** `unsigned long pfn` (offset 16, size 8) */
@@ -6053,7 +6065,7 @@ export interface HugeMemoryMmKhugepagedScanFile {
 }
 
 /** Fields of the `huge_memory:mm_khugepaged_scan_pmd` tracepoint (id 759 on the generating machine). */
-export interface HugeMemoryMmKhugepagedScanPmd {
+export interface HugeMemoryMmKhugepagedScanPmd extends TracepointCommonFields {
   /** `struct mm_struct * mm` (offset 8, size 8) */
   readonly mm: bigint;
   /** `unsigned long pfn` (offset 16, size 8) */
@@ -6069,7 +6081,7 @@ export interface HugeMemoryMmKhugepagedScanPmd {
 }
 
 /** Fields of the `hugetlbfs:hugetlbfs_alloc_inode` tracepoint (id 1291 on the generating machine). */
-export interface HugetlbfsHugetlbfsAllocInode {
+export interface HugetlbfsHugetlbfsAllocInode extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -6081,7 +6093,7 @@ export interface HugetlbfsHugetlbfsAllocInode {
 }
 
 /** Fields of the `hugetlbfs:hugetlbfs_evict_inode` tracepoint (id 1290 on the generating machine). */
-export interface HugetlbfsHugetlbfsEvictInode {
+export interface HugetlbfsHugetlbfsEvictInode extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -6099,7 +6111,7 @@ export interface HugetlbfsHugetlbfsEvictInode {
 }
 
 /** Fields of the `hugetlbfs:hugetlbfs_fallocate` tracepoint (id 1287 on the generating machine). */
-export interface HugetlbfsHugetlbfsFallocate {
+export interface HugetlbfsHugetlbfsFallocate extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -6117,7 +6129,7 @@ export interface HugetlbfsHugetlbfsFallocate {
 }
 
 /** Fields of the `hugetlbfs:hugetlbfs_free_inode` tracepoint (id 1289 on the generating machine). */
-export interface HugetlbfsHugetlbfsFreeInode {
+export interface HugetlbfsHugetlbfsFreeInode extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -6135,7 +6147,7 @@ export interface HugetlbfsHugetlbfsFreeInode {
 }
 
 /** Fields of the `hugetlbfs:hugetlbfs_setattr` tracepoint (id 1288 on the generating machine). */
-export interface HugetlbfsHugetlbfsSetattr {
+export interface HugetlbfsHugetlbfsSetattr extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -6155,7 +6167,7 @@ export interface HugetlbfsHugetlbfsSetattr {
 }
 
 /** Fields of the `icmp:icmp_send` tracepoint (id 2314 on the generating machine). */
-export interface IcmpIcmpSend {
+export interface IcmpIcmpSend extends TracepointCommonFields {
   /** `const void * skbaddr` (offset 8, size 8) */
   readonly skbaddr: bigint;
   /** `int type` (offset 16, size 4, signed) */
@@ -6175,7 +6187,7 @@ export interface IcmpIcmpSend {
 }
 
 /** Fields of the `initcall:initcall_finish` tracepoint (id 21 on the generating machine). */
-export interface InitcallInitcallFinish {
+export interface InitcallInitcallFinish extends TracepointCommonFields {
   /** `initcall_t func` (offset 8, size 8) */
   readonly func: bigint;
   /** `int ret` (offset 16, size 4, signed) */
@@ -6183,19 +6195,19 @@ export interface InitcallInitcallFinish {
 }
 
 /** Fields of the `initcall:initcall_level` tracepoint (id 23 on the generating machine). */
-export interface InitcallInitcallLevel {
+export interface InitcallInitcallLevel extends TracepointCommonFields {
   /** `__data_loc char[] level` (offset 8, size 4) */
   readonly level: string;
 }
 
 /** Fields of the `initcall:initcall_start` tracepoint (id 22 on the generating machine). */
-export interface InitcallInitcallStart {
+export interface InitcallInitcallStart extends TracepointCommonFields {
   /** `initcall_t func` (offset 8, size 8) */
   readonly func: bigint;
 }
 
 /** Fields of the `io_uring:io_uring_complete` tracepoint (id 2141 on the generating machine). */
-export interface IoUringIoUringComplete {
+export interface IoUringIoUringComplete extends TracepointCommonFields {
   /** `void * ctx` (offset 8, size 8) */
   readonly ctx: bigint;
   /** `void * req` (offset 16, size 8) */
@@ -6213,7 +6225,7 @@ export interface IoUringIoUringComplete {
 }
 
 /** Fields of the `io_uring:io_uring_cqe_overflow` tracepoint (id 2136 on the generating machine). */
-export interface IoUringIoUringCqeOverflow {
+export interface IoUringIoUringCqeOverflow extends TracepointCommonFields {
   /** `void * ctx` (offset 8, size 8) */
   readonly ctx: bigint;
   /** `unsigned long long user_data` (offset 16, size 8) */
@@ -6227,7 +6239,7 @@ export interface IoUringIoUringCqeOverflow {
 }
 
 /** Fields of the `io_uring:io_uring_cqring_wait` tracepoint (id 2143 on the generating machine). */
-export interface IoUringIoUringCqringWait {
+export interface IoUringIoUringCqringWait extends TracepointCommonFields {
   /** `void * ctx` (offset 8, size 8) */
   readonly ctx: bigint;
   /** `int min_events` (offset 16, size 4, signed) */
@@ -6235,7 +6247,7 @@ export interface IoUringIoUringCqringWait {
 }
 
 /** Fields of the `io_uring:io_uring_create` tracepoint (id 2149 on the generating machine). */
-export interface IoUringIoUringCreate {
+export interface IoUringIoUringCreate extends TracepointCommonFields {
   /** `int fd` (offset 8, size 4, signed) */
   readonly fd: number;
   /** `void * ctx` (offset 16, size 8) */
@@ -6249,7 +6261,7 @@ export interface IoUringIoUringCreate {
 }
 
 /** Fields of the `io_uring:io_uring_defer` tracepoint (id 2145 on the generating machine). */
-export interface IoUringIoUringDefer {
+export interface IoUringIoUringDefer extends TracepointCommonFields {
   /** `void * ctx` (offset 8, size 8) */
   readonly ctx: bigint;
   /** `void * req` (offset 16, size 8) */
@@ -6263,7 +6275,7 @@ export interface IoUringIoUringDefer {
 }
 
 /** Fields of the `io_uring:io_uring_fail_link` tracepoint (id 2142 on the generating machine). */
-export interface IoUringIoUringFailLink {
+export interface IoUringIoUringFailLink extends TracepointCommonFields {
   /** `void * ctx` (offset 8, size 8) */
   readonly ctx: bigint;
   /** `void * req` (offset 16, size 8) */
@@ -6279,7 +6291,7 @@ export interface IoUringIoUringFailLink {
 }
 
 /** Fields of the `io_uring:io_uring_file_get` tracepoint (id 2147 on the generating machine). */
-export interface IoUringIoUringFileGet {
+export interface IoUringIoUringFileGet extends TracepointCommonFields {
   /** `void * ctx` (offset 8, size 8) */
   readonly ctx: bigint;
   /** `void * req` (offset 16, size 8) */
@@ -6291,7 +6303,7 @@ export interface IoUringIoUringFileGet {
 }
 
 /** Fields of the `io_uring:io_uring_link` tracepoint (id 2144 on the generating machine). */
-export interface IoUringIoUringLink {
+export interface IoUringIoUringLink extends TracepointCommonFields {
   /** `void * ctx` (offset 8, size 8) */
   readonly ctx: bigint;
   /** `void * req` (offset 16, size 8) */
@@ -6301,7 +6313,7 @@ export interface IoUringIoUringLink {
 }
 
 /** Fields of the `io_uring:io_uring_local_work_run` tracepoint (id 2133 on the generating machine). */
-export interface IoUringIoUringLocalWorkRun {
+export interface IoUringIoUringLocalWorkRun extends TracepointCommonFields {
   /** `void * ctx` (offset 8, size 8) */
   readonly ctx: bigint;
   /** `int count` (offset 16, size 4, signed) */
@@ -6311,7 +6323,7 @@ export interface IoUringIoUringLocalWorkRun {
 }
 
 /** Fields of the `io_uring:io_uring_poll_arm` tracepoint (id 2139 on the generating machine). */
-export interface IoUringIoUringPollArm {
+export interface IoUringIoUringPollArm extends TracepointCommonFields {
   /** `void * ctx` (offset 8, size 8) */
   readonly ctx: bigint;
   /** `void * req` (offset 16, size 8) */
@@ -6329,7 +6341,7 @@ export interface IoUringIoUringPollArm {
 }
 
 /** Fields of the `io_uring:io_uring_queue_async_work` tracepoint (id 2146 on the generating machine). */
-export interface IoUringIoUringQueueAsyncWork {
+export interface IoUringIoUringQueueAsyncWork extends TracepointCommonFields {
   /** `void * ctx` (offset 8, size 8) */
   readonly ctx: bigint;
   /** `void * req` (offset 16, size 8) */
@@ -6349,7 +6361,7 @@ export interface IoUringIoUringQueueAsyncWork {
 }
 
 /** Fields of the `io_uring:io_uring_register` tracepoint (id 2148 on the generating machine). */
-export interface IoUringIoUringRegister {
+export interface IoUringIoUringRegister extends TracepointCommonFields {
   /** `void * ctx` (offset 8, size 8) */
   readonly ctx: bigint;
   /** `unsigned opcode` (offset 16, size 4) */
@@ -6363,7 +6375,7 @@ export interface IoUringIoUringRegister {
 }
 
 /** Fields of the `io_uring:io_uring_req_failed` tracepoint (id 2137 on the generating machine). */
-export interface IoUringIoUringReqFailed {
+export interface IoUringIoUringReqFailed extends TracepointCommonFields {
   /** `void * ctx` (offset 8, size 8) */
   readonly ctx: bigint;
   /** `void * req` (offset 16, size 8) */
@@ -6401,7 +6413,7 @@ export interface IoUringIoUringReqFailed {
 }
 
 /** Fields of the `io_uring:io_uring_short_write` tracepoint (id 2134 on the generating machine). */
-export interface IoUringIoUringShortWrite {
+export interface IoUringIoUringShortWrite extends TracepointCommonFields {
   /** `void * ctx` (offset 8, size 8) */
   readonly ctx: bigint;
   /** `u64 fpos` (offset 16, size 8) */
@@ -6413,7 +6425,7 @@ export interface IoUringIoUringShortWrite {
 }
 
 /** Fields of the `io_uring:io_uring_submit_req` tracepoint (id 2140 on the generating machine). */
-export interface IoUringIoUringSubmitReq {
+export interface IoUringIoUringSubmitReq extends TracepointCommonFields {
   /** `void * ctx` (offset 8, size 8) */
   readonly ctx: bigint;
   /** `void * req` (offset 16, size 8) */
@@ -6431,7 +6443,7 @@ export interface IoUringIoUringSubmitReq {
 }
 
 /** Fields of the `io_uring:io_uring_task_add` tracepoint (id 2138 on the generating machine). */
-export interface IoUringIoUringTaskAdd {
+export interface IoUringIoUringTaskAdd extends TracepointCommonFields {
   /** `void * ctx` (offset 8, size 8) */
   readonly ctx: bigint;
   /** `void * req` (offset 16, size 8) */
@@ -6447,7 +6459,7 @@ export interface IoUringIoUringTaskAdd {
 }
 
 /** Fields of the `io_uring:io_uring_task_work_run` tracepoint (id 2135 on the generating machine). */
-export interface IoUringIoUringTaskWorkRun {
+export interface IoUringIoUringTaskWorkRun extends TracepointCommonFields {
   /** `void * tctx` (offset 8, size 8) */
   readonly tctx: bigint;
   /** `unsigned int count` (offset 16, size 4) */
@@ -6455,7 +6467,7 @@ export interface IoUringIoUringTaskWorkRun {
 }
 
 /** Fields of the `iocost:iocost_inuse_adjust` tracepoint (id 2117 on the generating machine). */
-export interface IocostIocostInuseAdjust {
+export interface IocostIocostInuseAdjust extends TracepointCommonFields {
   /** `__data_loc char[] devname` (offset 8, size 4) */
   readonly devname: string;
   /** `__data_loc char[] cgroup` (offset 12, size 4) */
@@ -6473,7 +6485,7 @@ export interface IocostIocostInuseAdjust {
 }
 
 /** Fields of the `iocost:iocost_inuse_shortage` tracepoint (id 2119 on the generating machine). */
-export interface IocostIocostInuseShortage {
+export interface IocostIocostInuseShortage extends TracepointCommonFields {
   /** `__data_loc char[] devname` (offset 8, size 4) */
   readonly devname: string;
   /** `__data_loc char[] cgroup` (offset 12, size 4) */
@@ -6491,7 +6503,7 @@ export interface IocostIocostInuseShortage {
 }
 
 /** Fields of the `iocost:iocost_inuse_transfer` tracepoint (id 2118 on the generating machine). */
-export interface IocostIocostInuseTransfer {
+export interface IocostIocostInuseTransfer extends TracepointCommonFields {
   /** `__data_loc char[] devname` (offset 8, size 4) */
   readonly devname: string;
   /** `__data_loc char[] cgroup` (offset 12, size 4) */
@@ -6509,7 +6521,7 @@ export interface IocostIocostInuseTransfer {
 }
 
 /** Fields of the `iocost:iocost_ioc_vrate_adj` tracepoint (id 2116 on the generating machine). */
-export interface IocostIocostIocVrateAdj {
+export interface IocostIocostIocVrateAdj extends TracepointCommonFields {
   /** `__data_loc char[] devname` (offset 8, size 4) */
   readonly devname: string;
   /** `u64 old_vrate` (offset 16, size 8) */
@@ -6531,7 +6543,7 @@ export interface IocostIocostIocVrateAdj {
 }
 
 /** Fields of the `iocost:iocost_iocg_activate` tracepoint (id 2121 on the generating machine). */
-export interface IocostIocostIocgActivate {
+export interface IocostIocostIocgActivate extends TracepointCommonFields {
   /** `__data_loc char[] devname` (offset 8, size 4) */
   readonly devname: string;
   /** `__data_loc char[] cgroup` (offset 12, size 4) */
@@ -6559,7 +6571,7 @@ export interface IocostIocostIocgActivate {
 }
 
 /** Fields of the `iocost:iocost_iocg_forgive_debt` tracepoint (id 2115 on the generating machine). */
-export interface IocostIocostIocgForgiveDebt {
+export interface IocostIocostIocgForgiveDebt extends TracepointCommonFields {
   /** `__data_loc char[] devname` (offset 8, size 4) */
   readonly devname: string;
   /** `__data_loc char[] cgroup` (offset 12, size 4) */
@@ -6581,7 +6593,7 @@ export interface IocostIocostIocgForgiveDebt {
 }
 
 /** Fields of the `iocost:iocost_iocg_idle` tracepoint (id 2120 on the generating machine). */
-export interface IocostIocostIocgIdle {
+export interface IocostIocostIocgIdle extends TracepointCommonFields {
   /** `__data_loc char[] devname` (offset 8, size 4) */
   readonly devname: string;
   /** `__data_loc char[] cgroup` (offset 12, size 4) */
@@ -6609,7 +6621,7 @@ export interface IocostIocostIocgIdle {
 }
 
 /** Fields of the `iomap:iomap_add_to_ioend` tracepoint (id 1137 on the generating machine). */
-export interface IomapIomapAddToIoend {
+export interface IomapIomapAddToIoend extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u64 ino` (offset 16, size 8) */
@@ -6633,7 +6645,7 @@ export interface IomapIomapAddToIoend {
 }
 
 /** Fields of the `iomap:iomap_dio_complete` tracepoint (id 1134 on the generating machine). */
-export interface IomapIomapDioComplete {
+export interface IomapIomapDioComplete extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -6653,7 +6665,7 @@ export interface IomapIomapDioComplete {
 }
 
 /** Fields of the `iomap:iomap_dio_invalidate_fail` tracepoint (id 1142 on the generating machine). */
-export interface IomapIomapDioInvalidateFail {
+export interface IomapIomapDioInvalidateFail extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u64 ino` (offset 16, size 8) */
@@ -6667,7 +6679,7 @@ export interface IomapIomapDioInvalidateFail {
 }
 
 /** Fields of the `iomap:iomap_dio_rw_begin` tracepoint (id 1135 on the generating machine). */
-export interface IomapIomapDioRwBegin {
+export interface IomapIomapDioRwBegin extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -6689,7 +6701,7 @@ export interface IomapIomapDioRwBegin {
 }
 
 /** Fields of the `iomap:iomap_dio_rw_queued` tracepoint (id 1141 on the generating machine). */
-export interface IomapIomapDioRwQueued {
+export interface IomapIomapDioRwQueued extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u64 ino` (offset 16, size 8) */
@@ -6703,7 +6715,7 @@ export interface IomapIomapDioRwQueued {
 }
 
 /** Fields of the `iomap:iomap_invalidate_folio` tracepoint (id 1143 on the generating machine). */
-export interface IomapIomapInvalidateFolio {
+export interface IomapIomapInvalidateFolio extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u64 ino` (offset 16, size 8) */
@@ -6717,7 +6729,7 @@ export interface IomapIomapInvalidateFolio {
 }
 
 /** Fields of the `iomap:iomap_iter` tracepoint (id 1136 on the generating machine). */
-export interface IomapIomapIter {
+export interface IomapIomapIter extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u64 ino` (offset 16, size 8) */
@@ -6737,7 +6749,7 @@ export interface IomapIomapIter {
 }
 
 /** Fields of the `iomap:iomap_iter_dstmap` tracepoint (id 1139 on the generating machine). */
-export interface IomapIomapIterDstmap {
+export interface IomapIomapIterDstmap extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u64 ino` (offset 16, size 8) */
@@ -6757,7 +6769,7 @@ export interface IomapIomapIterDstmap {
 }
 
 /** Fields of the `iomap:iomap_iter_srcmap` tracepoint (id 1138 on the generating machine). */
-export interface IomapIomapIterSrcmap {
+export interface IomapIomapIterSrcmap extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u64 ino` (offset 16, size 8) */
@@ -6777,7 +6789,7 @@ export interface IomapIomapIterSrcmap {
 }
 
 /** Fields of the `iomap:iomap_readahead` tracepoint (id 1146 on the generating machine). */
-export interface IomapIomapReadahead {
+export interface IomapIomapReadahead extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u64 ino` (offset 16, size 8) */
@@ -6787,7 +6799,7 @@ export interface IomapIomapReadahead {
 }
 
 /** Fields of the `iomap:iomap_readpage` tracepoint (id 1147 on the generating machine). */
-export interface IomapIomapReadpage {
+export interface IomapIomapReadpage extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u64 ino` (offset 16, size 8) */
@@ -6797,7 +6809,7 @@ export interface IomapIomapReadpage {
 }
 
 /** Fields of the `iomap:iomap_release_folio` tracepoint (id 1144 on the generating machine). */
-export interface IomapIomapReleaseFolio {
+export interface IomapIomapReleaseFolio extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u64 ino` (offset 16, size 8) */
@@ -6811,7 +6823,7 @@ export interface IomapIomapReleaseFolio {
 }
 
 /** Fields of the `iomap:iomap_writeback_folio` tracepoint (id 1145 on the generating machine). */
-export interface IomapIomapWritebackFolio {
+export interface IomapIomapWritebackFolio extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u64 ino` (offset 16, size 8) */
@@ -6825,7 +6837,7 @@ export interface IomapIomapWritebackFolio {
 }
 
 /** Fields of the `iomap:iomap_zero_iter` tracepoint (id 1140 on the generating machine). */
-export interface IomapIomapZeroIter {
+export interface IomapIomapZeroIter extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u64 ino` (offset 16, size 8) */
@@ -6839,7 +6851,7 @@ export interface IomapIomapZeroIter {
 }
 
 /** Fields of the `iommu:add_device_to_group` tracepoint (id 2183 on the generating machine). */
-export interface IommuAddDeviceToGroup {
+export interface IommuAddDeviceToGroup extends TracepointCommonFields {
   /** `int gid` (offset 8, size 4, signed) */
   readonly gid: number;
   /** `__data_loc char[] device` (offset 12, size 4) */
@@ -6847,13 +6859,13 @@ export interface IommuAddDeviceToGroup {
 }
 
 /** Fields of the `iommu:attach_device_to_domain` tracepoint (id 2181 on the generating machine). */
-export interface IommuAttachDeviceToDomain {
+export interface IommuAttachDeviceToDomain extends TracepointCommonFields {
   /** `__data_loc char[] device` (offset 8, size 4) */
   readonly device: string;
 }
 
 /** Fields of the `iommu:io_page_fault` tracepoint (id 2178 on the generating machine). */
-export interface IommuIoPageFault {
+export interface IommuIoPageFault extends TracepointCommonFields {
   /** `__data_loc char[] device` (offset 8, size 4) */
   readonly device: string;
   /** `__data_loc char[] driver` (offset 12, size 4) */
@@ -6865,7 +6877,7 @@ export interface IommuIoPageFault {
 }
 
 /** Fields of the `iommu:map` tracepoint (id 2180 on the generating machine). */
-export interface IommuMap {
+export interface IommuMap extends TracepointCommonFields {
   /** `u64 iova` (offset 8, size 8) */
   readonly iova: bigint;
   /** `u64 paddr` (offset 16, size 8) */
@@ -6875,7 +6887,7 @@ export interface IommuMap {
 }
 
 /** Fields of the `iommu:remove_device_from_group` tracepoint (id 2182 on the generating machine). */
-export interface IommuRemoveDeviceFromGroup {
+export interface IommuRemoveDeviceFromGroup extends TracepointCommonFields {
   /** `int gid` (offset 8, size 4, signed) */
   readonly gid: number;
   /** `__data_loc char[] device` (offset 12, size 4) */
@@ -6883,7 +6895,7 @@ export interface IommuRemoveDeviceFromGroup {
 }
 
 /** Fields of the `iommu:unmap` tracepoint (id 2179 on the generating machine). */
-export interface IommuUnmap {
+export interface IommuUnmap extends TracepointCommonFields {
   /** `u64 iova` (offset 8, size 8) */
   readonly iova: bigint;
   /** `size_t size` (offset 16, size 8) */
@@ -6893,7 +6905,7 @@ export interface IommuUnmap {
 }
 
 /** Fields of the `ipi:ipi_send_cpu` tracepoint (id 354 on the generating machine). */
-export interface IpiIpiSendCpu {
+export interface IpiIpiSendCpu extends TracepointCommonFields {
   /** `unsigned int cpu` (offset 8, size 4) */
   readonly cpu: number;
   /** `void * callsite` (offset 16, size 8) */
@@ -6903,7 +6915,7 @@ export interface IpiIpiSendCpu {
 }
 
 /** Fields of the `ipi:ipi_send_cpumask` tracepoint (id 353 on the generating machine). */
-export interface IpiIpiSendCpumask {
+export interface IpiIpiSendCpumask extends TracepointCommonFields {
   /** `__data_loc cpumask_t cpumask` (offset 8, size 4) */
   readonly cpumask: Uint8Array;
   /** `void * callsite` (offset 16, size 8) */
@@ -6913,7 +6925,7 @@ export interface IpiIpiSendCpumask {
 }
 
 /** Fields of the `irq:irq_handler_entry` tracepoint (id 225 on the generating machine). */
-export interface IrqIrqHandlerEntry {
+export interface IrqIrqHandlerEntry extends TracepointCommonFields {
   /** `int irq` (offset 8, size 4, signed) */
   readonly irq: number;
   /** `__data_loc char[] name` (offset 12, size 4) */
@@ -6921,7 +6933,7 @@ export interface IrqIrqHandlerEntry {
 }
 
 /** Fields of the `irq:irq_handler_exit` tracepoint (id 224 on the generating machine). */
-export interface IrqIrqHandlerExit {
+export interface IrqIrqHandlerExit extends TracepointCommonFields {
   /** `int irq` (offset 8, size 4, signed) */
   readonly irq: number;
   /** `int ret` (offset 12, size 4, signed) */
@@ -6929,25 +6941,25 @@ export interface IrqIrqHandlerExit {
 }
 
 /** Fields of the `irq:softirq_entry` tracepoint (id 223 on the generating machine). */
-export interface IrqSoftirqEntry {
+export interface IrqSoftirqEntry extends TracepointCommonFields {
   /** `unsigned int vec` (offset 8, size 4) */
   readonly vec: number;
 }
 
 /** Fields of the `irq:softirq_exit` tracepoint (id 222 on the generating machine). */
-export interface IrqSoftirqExit {
+export interface IrqSoftirqExit extends TracepointCommonFields {
   /** `unsigned int vec` (offset 8, size 4) */
   readonly vec: number;
 }
 
 /** Fields of the `irq:softirq_raise` tracepoint (id 221 on the generating machine). */
-export interface IrqSoftirqRaise {
+export interface IrqSoftirqRaise extends TracepointCommonFields {
   /** `unsigned int vec` (offset 8, size 4) */
   readonly vec: number;
 }
 
 /** Fields of the `irq:tasklet_entry` tracepoint (id 220 on the generating machine). */
-export interface IrqTaskletEntry {
+export interface IrqTaskletEntry extends TracepointCommonFields {
   /** `void * tasklet` (offset 8, size 8) */
   readonly tasklet: bigint;
   /** `void * func` (offset 16, size 8) */
@@ -6955,7 +6967,7 @@ export interface IrqTaskletEntry {
 }
 
 /** Fields of the `irq:tasklet_exit` tracepoint (id 219 on the generating machine). */
-export interface IrqTaskletExit {
+export interface IrqTaskletExit extends TracepointCommonFields {
   /** `void * tasklet` (offset 8, size 8) */
   readonly tasklet: bigint;
   /** `void * func` (offset 16, size 8) */
@@ -6963,7 +6975,7 @@ export interface IrqTaskletExit {
 }
 
 /** Fields of the `irq_matrix:irq_matrix_alloc` tracepoint (id 413 on the generating machine). */
-export interface IrqMatrixIrqMatrixAlloc {
+export interface IrqMatrixIrqMatrixAlloc extends TracepointCommonFields {
   /** `int bit` (offset 8, size 4, signed) */
   readonly bit: number;
   /** `unsigned int cpu` (offset 12, size 4) */
@@ -6987,7 +6999,7 @@ export interface IrqMatrixIrqMatrixAlloc {
 }
 
 /** Fields of the `irq_matrix:irq_matrix_alloc_managed` tracepoint (id 415 on the generating machine). */
-export interface IrqMatrixIrqMatrixAllocManaged {
+export interface IrqMatrixIrqMatrixAllocManaged extends TracepointCommonFields {
   /** `int bit` (offset 8, size 4, signed) */
   readonly bit: number;
   /** `unsigned int cpu` (offset 12, size 4) */
@@ -7011,7 +7023,7 @@ export interface IrqMatrixIrqMatrixAllocManaged {
 }
 
 /** Fields of the `irq_matrix:irq_matrix_assign` tracepoint (id 414 on the generating machine). */
-export interface IrqMatrixIrqMatrixAssign {
+export interface IrqMatrixIrqMatrixAssign extends TracepointCommonFields {
   /** `int bit` (offset 8, size 4, signed) */
   readonly bit: number;
   /** `unsigned int cpu` (offset 12, size 4) */
@@ -7035,7 +7047,7 @@ export interface IrqMatrixIrqMatrixAssign {
 }
 
 /** Fields of the `irq_matrix:irq_matrix_assign_system` tracepoint (id 418 on the generating machine). */
-export interface IrqMatrixIrqMatrixAssignSystem {
+export interface IrqMatrixIrqMatrixAssignSystem extends TracepointCommonFields {
   /** `int bit` (offset 8, size 4, signed) */
   readonly bit: number;
   /** `unsigned int online_maps` (offset 12, size 4) */
@@ -7049,7 +7061,7 @@ export interface IrqMatrixIrqMatrixAssignSystem {
 }
 
 /** Fields of the `irq_matrix:irq_matrix_free` tracepoint (id 412 on the generating machine). */
-export interface IrqMatrixIrqMatrixFree {
+export interface IrqMatrixIrqMatrixFree extends TracepointCommonFields {
   /** `int bit` (offset 8, size 4, signed) */
   readonly bit: number;
   /** `unsigned int cpu` (offset 12, size 4) */
@@ -7073,7 +7085,7 @@ export interface IrqMatrixIrqMatrixFree {
 }
 
 /** Fields of the `irq_matrix:irq_matrix_offline` tracepoint (id 421 on the generating machine). */
-export interface IrqMatrixIrqMatrixOffline {
+export interface IrqMatrixIrqMatrixOffline extends TracepointCommonFields {
   /** `unsigned int online_maps` (offset 8, size 4) */
   readonly online_maps: number;
   /** `unsigned int global_available` (offset 12, size 4) */
@@ -7085,7 +7097,7 @@ export interface IrqMatrixIrqMatrixOffline {
 }
 
 /** Fields of the `irq_matrix:irq_matrix_online` tracepoint (id 422 on the generating machine). */
-export interface IrqMatrixIrqMatrixOnline {
+export interface IrqMatrixIrqMatrixOnline extends TracepointCommonFields {
   /** `unsigned int online_maps` (offset 8, size 4) */
   readonly online_maps: number;
   /** `unsigned int global_available` (offset 12, size 4) */
@@ -7097,7 +7109,7 @@ export interface IrqMatrixIrqMatrixOnline {
 }
 
 /** Fields of the `irq_matrix:irq_matrix_remove_managed` tracepoint (id 416 on the generating machine). */
-export interface IrqMatrixIrqMatrixRemoveManaged {
+export interface IrqMatrixIrqMatrixRemoveManaged extends TracepointCommonFields {
   /** `int bit` (offset 8, size 4, signed) */
   readonly bit: number;
   /** `unsigned int cpu` (offset 12, size 4) */
@@ -7121,7 +7133,7 @@ export interface IrqMatrixIrqMatrixRemoveManaged {
 }
 
 /** Fields of the `irq_matrix:irq_matrix_remove_reserved` tracepoint (id 419 on the generating machine). */
-export interface IrqMatrixIrqMatrixRemoveReserved {
+export interface IrqMatrixIrqMatrixRemoveReserved extends TracepointCommonFields {
   /** `unsigned int online_maps` (offset 8, size 4) */
   readonly online_maps: number;
   /** `unsigned int global_available` (offset 12, size 4) */
@@ -7133,7 +7145,7 @@ export interface IrqMatrixIrqMatrixRemoveReserved {
 }
 
 /** Fields of the `irq_matrix:irq_matrix_reserve` tracepoint (id 420 on the generating machine). */
-export interface IrqMatrixIrqMatrixReserve {
+export interface IrqMatrixIrqMatrixReserve extends TracepointCommonFields {
   /** `unsigned int online_maps` (offset 8, size 4) */
   readonly online_maps: number;
   /** `unsigned int global_available` (offset 12, size 4) */
@@ -7145,7 +7157,7 @@ export interface IrqMatrixIrqMatrixReserve {
 }
 
 /** Fields of the `irq_matrix:irq_matrix_reserve_managed` tracepoint (id 417 on the generating machine). */
-export interface IrqMatrixIrqMatrixReserveManaged {
+export interface IrqMatrixIrqMatrixReserveManaged extends TracepointCommonFields {
   /** `int bit` (offset 8, size 4, signed) */
   readonly bit: number;
   /** `unsigned int cpu` (offset 12, size 4) */
@@ -7169,103 +7181,103 @@ export interface IrqMatrixIrqMatrixReserveManaged {
 }
 
 /** Fields of the `irq_vectors:call_function_entry` tracepoint (id 153 on the generating machine). */
-export interface IrqVectorsCallFunctionEntry {
+export interface IrqVectorsCallFunctionEntry extends TracepointCommonFields {
   /** `int vector` (offset 8, size 4, signed) */
   readonly vector: number;
 }
 
 /** Fields of the `irq_vectors:call_function_exit` tracepoint (id 152 on the generating machine). */
-export interface IrqVectorsCallFunctionExit {
+export interface IrqVectorsCallFunctionExit extends TracepointCommonFields {
   /** `int vector` (offset 8, size 4, signed) */
   readonly vector: number;
 }
 
 /** Fields of the `irq_vectors:call_function_single_entry` tracepoint (id 151 on the generating machine). */
-export interface IrqVectorsCallFunctionSingleEntry {
+export interface IrqVectorsCallFunctionSingleEntry extends TracepointCommonFields {
   /** `int vector` (offset 8, size 4, signed) */
   readonly vector: number;
 }
 
 /** Fields of the `irq_vectors:call_function_single_exit` tracepoint (id 150 on the generating machine). */
-export interface IrqVectorsCallFunctionSingleExit {
+export interface IrqVectorsCallFunctionSingleExit extends TracepointCommonFields {
   /** `int vector` (offset 8, size 4, signed) */
   readonly vector: number;
 }
 
 /** Fields of the `irq_vectors:error_apic_entry` tracepoint (id 161 on the generating machine). */
-export interface IrqVectorsErrorApicEntry {
+export interface IrqVectorsErrorApicEntry extends TracepointCommonFields {
   /** `int vector` (offset 8, size 4, signed) */
   readonly vector: number;
 }
 
 /** Fields of the `irq_vectors:error_apic_exit` tracepoint (id 160 on the generating machine). */
-export interface IrqVectorsErrorApicExit {
+export interface IrqVectorsErrorApicExit extends TracepointCommonFields {
   /** `int vector` (offset 8, size 4, signed) */
   readonly vector: number;
 }
 
 /** Fields of the `irq_vectors:irq_work_entry` tracepoint (id 157 on the generating machine). */
-export interface IrqVectorsIrqWorkEntry {
+export interface IrqVectorsIrqWorkEntry extends TracepointCommonFields {
   /** `int vector` (offset 8, size 4, signed) */
   readonly vector: number;
 }
 
 /** Fields of the `irq_vectors:irq_work_exit` tracepoint (id 156 on the generating machine). */
-export interface IrqVectorsIrqWorkExit {
+export interface IrqVectorsIrqWorkExit extends TracepointCommonFields {
   /** `int vector` (offset 8, size 4, signed) */
   readonly vector: number;
 }
 
 /** Fields of the `irq_vectors:local_timer_entry` tracepoint (id 165 on the generating machine). */
-export interface IrqVectorsLocalTimerEntry {
+export interface IrqVectorsLocalTimerEntry extends TracepointCommonFields {
   /** `int vector` (offset 8, size 4, signed) */
   readonly vector: number;
 }
 
 /** Fields of the `irq_vectors:local_timer_exit` tracepoint (id 164 on the generating machine). */
-export interface IrqVectorsLocalTimerExit {
+export interface IrqVectorsLocalTimerExit extends TracepointCommonFields {
   /** `int vector` (offset 8, size 4, signed) */
   readonly vector: number;
 }
 
 /** Fields of the `irq_vectors:reschedule_entry` tracepoint (id 155 on the generating machine). */
-export interface IrqVectorsRescheduleEntry {
+export interface IrqVectorsRescheduleEntry extends TracepointCommonFields {
   /** `int vector` (offset 8, size 4, signed) */
   readonly vector: number;
 }
 
 /** Fields of the `irq_vectors:reschedule_exit` tracepoint (id 154 on the generating machine). */
-export interface IrqVectorsRescheduleExit {
+export interface IrqVectorsRescheduleExit extends TracepointCommonFields {
   /** `int vector` (offset 8, size 4, signed) */
   readonly vector: number;
 }
 
 /** Fields of the `irq_vectors:spurious_apic_entry` tracepoint (id 163 on the generating machine). */
-export interface IrqVectorsSpuriousApicEntry {
+export interface IrqVectorsSpuriousApicEntry extends TracepointCommonFields {
   /** `int vector` (offset 8, size 4, signed) */
   readonly vector: number;
 }
 
 /** Fields of the `irq_vectors:spurious_apic_exit` tracepoint (id 162 on the generating machine). */
-export interface IrqVectorsSpuriousApicExit {
+export interface IrqVectorsSpuriousApicExit extends TracepointCommonFields {
   /** `int vector` (offset 8, size 4, signed) */
   readonly vector: number;
 }
 
 /** Fields of the `irq_vectors:thermal_apic_entry` tracepoint (id 149 on the generating machine). */
-export interface IrqVectorsThermalApicEntry {
+export interface IrqVectorsThermalApicEntry extends TracepointCommonFields {
   /** `int vector` (offset 8, size 4, signed) */
   readonly vector: number;
 }
 
 /** Fields of the `irq_vectors:thermal_apic_exit` tracepoint (id 148 on the generating machine). */
-export interface IrqVectorsThermalApicExit {
+export interface IrqVectorsThermalApicExit extends TracepointCommonFields {
   /** `int vector` (offset 8, size 4, signed) */
   readonly vector: number;
 }
 
 /** Fields of the `irq_vectors:vector_activate` tracepoint (id 140 on the generating machine). */
-export interface IrqVectorsVectorActivate {
+export interface IrqVectorsVectorActivate extends TracepointCommonFields {
   /** `unsigned int irq` (offset 8, size 4) */
   readonly irq: number;
   /** `bool is_managed` (offset 12, size 1) */
@@ -7277,7 +7289,7 @@ export interface IrqVectorsVectorActivate {
 }
 
 /** Fields of the `irq_vectors:vector_alloc` tracepoint (id 142 on the generating machine). */
-export interface IrqVectorsVectorAlloc {
+export interface IrqVectorsVectorAlloc extends TracepointCommonFields {
   /** `unsigned int irq` (offset 8, size 4) */
   readonly irq: number;
   /** `unsigned int vector` (offset 12, size 4) */
@@ -7289,7 +7301,7 @@ export interface IrqVectorsVectorAlloc {
 }
 
 /** Fields of the `irq_vectors:vector_alloc_managed` tracepoint (id 141 on the generating machine). */
-export interface IrqVectorsVectorAllocManaged {
+export interface IrqVectorsVectorAllocManaged extends TracepointCommonFields {
   /** `unsigned int irq` (offset 8, size 4) */
   readonly irq: number;
   /** `unsigned int vector` (offset 12, size 4) */
@@ -7299,7 +7311,7 @@ export interface IrqVectorsVectorAllocManaged {
 }
 
 /** Fields of the `irq_vectors:vector_clear` tracepoint (id 145 on the generating machine). */
-export interface IrqVectorsVectorClear {
+export interface IrqVectorsVectorClear extends TracepointCommonFields {
   /** `unsigned int irq` (offset 8, size 4) */
   readonly irq: number;
   /** `unsigned int vector` (offset 12, size 4) */
@@ -7313,7 +7325,7 @@ export interface IrqVectorsVectorClear {
 }
 
 /** Fields of the `irq_vectors:vector_config` tracepoint (id 147 on the generating machine). */
-export interface IrqVectorsVectorConfig {
+export interface IrqVectorsVectorConfig extends TracepointCommonFields {
   /** `unsigned int irq` (offset 8, size 4) */
   readonly irq: number;
   /** `unsigned int vector` (offset 12, size 4) */
@@ -7325,7 +7337,7 @@ export interface IrqVectorsVectorConfig {
 }
 
 /** Fields of the `irq_vectors:vector_deactivate` tracepoint (id 139 on the generating machine). */
-export interface IrqVectorsVectorDeactivate {
+export interface IrqVectorsVectorDeactivate extends TracepointCommonFields {
   /** `unsigned int irq` (offset 8, size 4) */
   readonly irq: number;
   /** `bool is_managed` (offset 12, size 1) */
@@ -7337,7 +7349,7 @@ export interface IrqVectorsVectorDeactivate {
 }
 
 /** Fields of the `irq_vectors:vector_free_moved` tracepoint (id 136 on the generating machine). */
-export interface IrqVectorsVectorFreeMoved {
+export interface IrqVectorsVectorFreeMoved extends TracepointCommonFields {
   /** `unsigned int irq` (offset 8, size 4) */
   readonly irq: number;
   /** `unsigned int cpu` (offset 12, size 4) */
@@ -7349,7 +7361,7 @@ export interface IrqVectorsVectorFreeMoved {
 }
 
 /** Fields of the `irq_vectors:vector_reserve` tracepoint (id 143 on the generating machine). */
-export interface IrqVectorsVectorReserve {
+export interface IrqVectorsVectorReserve extends TracepointCommonFields {
   /** `unsigned int irq` (offset 8, size 4) */
   readonly irq: number;
   /** `int ret` (offset 12, size 4, signed) */
@@ -7357,7 +7369,7 @@ export interface IrqVectorsVectorReserve {
 }
 
 /** Fields of the `irq_vectors:vector_reserve_managed` tracepoint (id 144 on the generating machine). */
-export interface IrqVectorsVectorReserveManaged {
+export interface IrqVectorsVectorReserveManaged extends TracepointCommonFields {
   /** `unsigned int irq` (offset 8, size 4) */
   readonly irq: number;
   /** `int ret` (offset 12, size 4, signed) */
@@ -7365,7 +7377,7 @@ export interface IrqVectorsVectorReserveManaged {
 }
 
 /** Fields of the `irq_vectors:vector_setup` tracepoint (id 137 on the generating machine). */
-export interface IrqVectorsVectorSetup {
+export interface IrqVectorsVectorSetup extends TracepointCommonFields {
   /** `unsigned int irq` (offset 8, size 4) */
   readonly irq: number;
   /** `bool is_legacy` (offset 12, size 1) */
@@ -7375,7 +7387,7 @@ export interface IrqVectorsVectorSetup {
 }
 
 /** Fields of the `irq_vectors:vector_teardown` tracepoint (id 138 on the generating machine). */
-export interface IrqVectorsVectorTeardown {
+export interface IrqVectorsVectorTeardown extends TracepointCommonFields {
   /** `unsigned int irq` (offset 8, size 4) */
   readonly irq: number;
   /** `bool is_managed` (offset 12, size 1) */
@@ -7385,7 +7397,7 @@ export interface IrqVectorsVectorTeardown {
 }
 
 /** Fields of the `irq_vectors:vector_update` tracepoint (id 146 on the generating machine). */
-export interface IrqVectorsVectorUpdate {
+export interface IrqVectorsVectorUpdate extends TracepointCommonFields {
   /** `unsigned int irq` (offset 8, size 4) */
   readonly irq: number;
   /** `unsigned int vector` (offset 12, size 4) */
@@ -7399,19 +7411,19 @@ export interface IrqVectorsVectorUpdate {
 }
 
 /** Fields of the `irq_vectors:x86_platform_ipi_entry` tracepoint (id 159 on the generating machine). */
-export interface IrqVectorsX86PlatformIpiEntry {
+export interface IrqVectorsX86PlatformIpiEntry extends TracepointCommonFields {
   /** `int vector` (offset 8, size 4, signed) */
   readonly vector: number;
 }
 
 /** Fields of the `irq_vectors:x86_platform_ipi_exit` tracepoint (id 158 on the generating machine). */
-export interface IrqVectorsX86PlatformIpiExit {
+export interface IrqVectorsX86PlatformIpiExit extends TracepointCommonFields {
   /** `int vector` (offset 8, size 4, signed) */
   readonly vector: number;
 }
 
 /** Fields of the `jbd2:jbd2_checkpoint` tracepoint (id 1286 on the generating machine). */
-export interface Jbd2Jbd2Checkpoint {
+export interface Jbd2Jbd2Checkpoint extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int result` (offset 12, size 4, signed) */
@@ -7419,7 +7431,7 @@ export interface Jbd2Jbd2Checkpoint {
 }
 
 /** Fields of the `jbd2:jbd2_checkpoint_stats` tracepoint (id 1273 on the generating machine). */
-export interface Jbd2Jbd2CheckpointStats {
+export interface Jbd2Jbd2CheckpointStats extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `tid_t tid` (offset 12, size 4) */
@@ -7435,7 +7447,7 @@ export interface Jbd2Jbd2CheckpointStats {
 }
 
 /** Fields of the `jbd2:jbd2_commit_flushing` tracepoint (id 1283 on the generating machine). */
-export interface Jbd2Jbd2CommitFlushing {
+export interface Jbd2Jbd2CommitFlushing extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `char sync_commit` (offset 12, size 1) */
@@ -7445,7 +7457,7 @@ export interface Jbd2Jbd2CommitFlushing {
 }
 
 /** Fields of the `jbd2:jbd2_commit_locking` tracepoint (id 1284 on the generating machine). */
-export interface Jbd2Jbd2CommitLocking {
+export interface Jbd2Jbd2CommitLocking extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `char sync_commit` (offset 12, size 1) */
@@ -7455,7 +7467,7 @@ export interface Jbd2Jbd2CommitLocking {
 }
 
 /** Fields of the `jbd2:jbd2_commit_logging` tracepoint (id 1282 on the generating machine). */
-export interface Jbd2Jbd2CommitLogging {
+export interface Jbd2Jbd2CommitLogging extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `char sync_commit` (offset 12, size 1) */
@@ -7465,7 +7477,7 @@ export interface Jbd2Jbd2CommitLogging {
 }
 
 /** Fields of the `jbd2:jbd2_drop_transaction` tracepoint (id 1281 on the generating machine). */
-export interface Jbd2Jbd2DropTransaction {
+export interface Jbd2Jbd2DropTransaction extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `char sync_commit` (offset 12, size 1) */
@@ -7475,7 +7487,7 @@ export interface Jbd2Jbd2DropTransaction {
 }
 
 /** Fields of the `jbd2:jbd2_end_commit` tracepoint (id 1280 on the generating machine). */
-export interface Jbd2Jbd2EndCommit {
+export interface Jbd2Jbd2EndCommit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `char sync_commit` (offset 12, size 1) */
@@ -7487,7 +7499,7 @@ export interface Jbd2Jbd2EndCommit {
 }
 
 /** Fields of the `jbd2:jbd2_handle_extend` tracepoint (id 1276 on the generating machine). */
-export interface Jbd2Jbd2HandleExtend {
+export interface Jbd2Jbd2HandleExtend extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `tid_t tid` (offset 12, size 4) */
@@ -7503,7 +7515,7 @@ export interface Jbd2Jbd2HandleExtend {
 }
 
 /** Fields of the `jbd2:jbd2_handle_restart` tracepoint (id 1277 on the generating machine). */
-export interface Jbd2Jbd2HandleRestart {
+export interface Jbd2Jbd2HandleRestart extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `tid_t tid` (offset 12, size 4) */
@@ -7517,7 +7529,7 @@ export interface Jbd2Jbd2HandleRestart {
 }
 
 /** Fields of the `jbd2:jbd2_handle_start` tracepoint (id 1278 on the generating machine). */
-export interface Jbd2Jbd2HandleStart {
+export interface Jbd2Jbd2HandleStart extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `tid_t tid` (offset 12, size 4) */
@@ -7531,7 +7543,7 @@ export interface Jbd2Jbd2HandleStart {
 }
 
 /** Fields of the `jbd2:jbd2_handle_stats` tracepoint (id 1275 on the generating machine). */
-export interface Jbd2Jbd2HandleStats {
+export interface Jbd2Jbd2HandleStats extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `tid_t tid` (offset 12, size 4) */
@@ -7551,7 +7563,7 @@ export interface Jbd2Jbd2HandleStats {
 }
 
 /** Fields of the `jbd2:jbd2_lock_buffer_stall` tracepoint (id 1270 on the generating machine). */
-export interface Jbd2Jbd2LockBufferStall {
+export interface Jbd2Jbd2LockBufferStall extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long stall_ms` (offset 16, size 8) */
@@ -7559,7 +7571,7 @@ export interface Jbd2Jbd2LockBufferStall {
 }
 
 /** Fields of the `jbd2:jbd2_run_stats` tracepoint (id 1274 on the generating machine). */
-export interface Jbd2Jbd2RunStats {
+export interface Jbd2Jbd2RunStats extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `tid_t tid` (offset 12, size 4) */
@@ -7585,7 +7597,7 @@ export interface Jbd2Jbd2RunStats {
 }
 
 /** Fields of the `jbd2:jbd2_shrink_checkpoint_list` tracepoint (id 1266 on the generating machine). */
-export interface Jbd2Jbd2ShrinkCheckpointList {
+export interface Jbd2Jbd2ShrinkCheckpointList extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `tid_t first_tid` (offset 12, size 4) */
@@ -7601,7 +7613,7 @@ export interface Jbd2Jbd2ShrinkCheckpointList {
 }
 
 /** Fields of the `jbd2:jbd2_shrink_count` tracepoint (id 1269 on the generating machine). */
-export interface Jbd2Jbd2ShrinkCount {
+export interface Jbd2Jbd2ShrinkCount extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long nr_to_scan` (offset 16, size 8) */
@@ -7611,7 +7623,7 @@ export interface Jbd2Jbd2ShrinkCount {
 }
 
 /** Fields of the `jbd2:jbd2_shrink_scan_enter` tracepoint (id 1268 on the generating machine). */
-export interface Jbd2Jbd2ShrinkScanEnter {
+export interface Jbd2Jbd2ShrinkScanEnter extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long nr_to_scan` (offset 16, size 8) */
@@ -7621,7 +7633,7 @@ export interface Jbd2Jbd2ShrinkScanEnter {
 }
 
 /** Fields of the `jbd2:jbd2_shrink_scan_exit` tracepoint (id 1267 on the generating machine). */
-export interface Jbd2Jbd2ShrinkScanExit {
+export interface Jbd2Jbd2ShrinkScanExit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long nr_to_scan` (offset 16, size 8) */
@@ -7633,7 +7645,7 @@ export interface Jbd2Jbd2ShrinkScanExit {
 }
 
 /** Fields of the `jbd2:jbd2_start_commit` tracepoint (id 1285 on the generating machine). */
-export interface Jbd2Jbd2StartCommit {
+export interface Jbd2Jbd2StartCommit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `char sync_commit` (offset 12, size 1) */
@@ -7643,7 +7655,7 @@ export interface Jbd2Jbd2StartCommit {
 }
 
 /** Fields of the `jbd2:jbd2_submit_inode_data` tracepoint (id 1279 on the generating machine). */
-export interface Jbd2Jbd2SubmitInodeData {
+export interface Jbd2Jbd2SubmitInodeData extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -7651,7 +7663,7 @@ export interface Jbd2Jbd2SubmitInodeData {
 }
 
 /** Fields of the `jbd2:jbd2_update_log_tail` tracepoint (id 1272 on the generating machine). */
-export interface Jbd2Jbd2UpdateLogTail {
+export interface Jbd2Jbd2UpdateLogTail extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `tid_t tail_sequence` (offset 12, size 4) */
@@ -7665,7 +7677,7 @@ export interface Jbd2Jbd2UpdateLogTail {
 }
 
 /** Fields of the `jbd2:jbd2_write_superblock` tracepoint (id 1271 on the generating machine). */
-export interface Jbd2Jbd2WriteSuperblock {
+export interface Jbd2Jbd2WriteSuperblock extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `blk_opf_t write_flags` (offset 12, size 4) */
@@ -7673,7 +7685,7 @@ export interface Jbd2Jbd2WriteSuperblock {
 }
 
 /** Fields of the `kmem:kfree` tracepoint (id 657 on the generating machine). */
-export interface KmemKfree {
+export interface KmemKfree extends TracepointCommonFields {
   /** `unsigned long call_site` (offset 8, size 8) */
   readonly call_site: bigint;
   /** `const void * ptr` (offset 16, size 8) */
@@ -7681,7 +7693,7 @@ export interface KmemKfree {
 }
 
 /** Fields of the `kmem:kmalloc` tracepoint (id 658 on the generating machine). */
-export interface KmemKmalloc {
+export interface KmemKmalloc extends TracepointCommonFields {
   /** `unsigned long call_site` (offset 8, size 8) */
   readonly call_site: bigint;
   /** `const void * ptr` (offset 16, size 8) */
@@ -7697,7 +7709,7 @@ export interface KmemKmalloc {
 }
 
 /** Fields of the `kmem:kmem_cache_alloc` tracepoint (id 659 on the generating machine). */
-export interface KmemKmemCacheAlloc {
+export interface KmemKmemCacheAlloc extends TracepointCommonFields {
   /** `unsigned long call_site` (offset 8, size 8) */
   readonly call_site: bigint;
   /** `const void * ptr` (offset 16, size 8) */
@@ -7717,7 +7729,7 @@ export interface KmemKmemCacheAlloc {
 }
 
 /** Fields of the `kmem:kmem_cache_free` tracepoint (id 656 on the generating machine). */
-export interface KmemKmemCacheFree {
+export interface KmemKmemCacheFree extends TracepointCommonFields {
   /** `unsigned long call_site` (offset 8, size 8) */
   readonly call_site: bigint;
   /** `const void * ptr` (offset 16, size 8) */
@@ -7727,13 +7739,13 @@ export interface KmemKmemCacheFree {
 }
 
 /** Fields of the `kmem:mm_calculate_totalreserve_pages` tracepoint (id 647 on the generating machine). */
-export interface KmemMmCalculateTotalreservePages {
+export interface KmemMmCalculateTotalreservePages extends TracepointCommonFields {
   /** `unsigned long totalreserve_pages` (offset 8, size 8) */
   readonly totalreserve_pages: bigint;
 }
 
 /** Fields of the `kmem:mm_page_alloc` tracepoint (id 653 on the generating machine). */
-export interface KmemMmPageAlloc {
+export interface KmemMmPageAlloc extends TracepointCommonFields {
   /** `unsigned long pfn` (offset 8, size 8) */
   readonly pfn: bigint;
   /** `unsigned int order` (offset 16, size 4) */
@@ -7745,7 +7757,7 @@ export interface KmemMmPageAlloc {
 }
 
 /** Fields of the `kmem:mm_page_alloc_extfrag` tracepoint (id 650 on the generating machine). */
-export interface KmemMmPageAllocExtfrag {
+export interface KmemMmPageAllocExtfrag extends TracepointCommonFields {
   /** `unsigned long pfn` (offset 8, size 8) */
   readonly pfn: bigint;
   /** `int alloc_order` (offset 16, size 4, signed) */
@@ -7761,7 +7773,7 @@ export interface KmemMmPageAllocExtfrag {
 }
 
 /** Fields of the `kmem:mm_page_alloc_zone_locked` tracepoint (id 652 on the generating machine). */
-export interface KmemMmPageAllocZoneLocked {
+export interface KmemMmPageAllocZoneLocked extends TracepointCommonFields {
   /** `unsigned long pfn` (offset 8, size 8) */
   readonly pfn: bigint;
   /** `unsigned int order` (offset 16, size 4) */
@@ -7773,7 +7785,7 @@ export interface KmemMmPageAllocZoneLocked {
 }
 
 /** Fields of the `kmem:mm_page_free` tracepoint (id 655 on the generating machine). */
-export interface KmemMmPageFree {
+export interface KmemMmPageFree extends TracepointCommonFields {
   /** `unsigned long pfn` (offset 8, size 8) */
   readonly pfn: bigint;
   /** `unsigned int order` (offset 16, size 4) */
@@ -7781,13 +7793,13 @@ export interface KmemMmPageFree {
 }
 
 /** Fields of the `kmem:mm_page_free_batched` tracepoint (id 654 on the generating machine). */
-export interface KmemMmPageFreeBatched {
+export interface KmemMmPageFreeBatched extends TracepointCommonFields {
   /** `unsigned long pfn` (offset 8, size 8) */
   readonly pfn: bigint;
 }
 
 /** Fields of the `kmem:mm_page_pcpu_drain` tracepoint (id 651 on the generating machine). */
-export interface KmemMmPagePcpuDrain {
+export interface KmemMmPagePcpuDrain extends TracepointCommonFields {
   /** `unsigned long pfn` (offset 8, size 8) */
   readonly pfn: bigint;
   /** `unsigned int order` (offset 16, size 4) */
@@ -7797,7 +7809,7 @@ export interface KmemMmPagePcpuDrain {
 }
 
 /** Fields of the `kmem:mm_setup_per_zone_lowmem_reserve` tracepoint (id 648 on the generating machine). */
-export interface KmemMmSetupPerZoneLowmemReserve {
+export interface KmemMmSetupPerZoneLowmemReserve extends TracepointCommonFields {
   /** `int node_id` (offset 8, size 4, signed) */
   readonly node_id: number;
   /** `__data_loc char[] name` (offset 12, size 4) */
@@ -7809,7 +7821,7 @@ export interface KmemMmSetupPerZoneLowmemReserve {
 }
 
 /** Fields of the `kmem:mm_setup_per_zone_wmarks` tracepoint (id 649 on the generating machine). */
-export interface KmemMmSetupPerZoneWmarks {
+export interface KmemMmSetupPerZoneWmarks extends TracepointCommonFields {
   /** `int node_id` (offset 8, size 4, signed) */
   readonly node_id: number;
   /** `__data_loc char[] name` (offset 12, size 4) */
@@ -7825,7 +7837,7 @@ export interface KmemMmSetupPerZoneWmarks {
 }
 
 /** Fields of the `kmem:rss_stat` tracepoint (id 646 on the generating machine). */
-export interface KmemRssStat {
+export interface KmemRssStat extends TracepointCommonFields {
   /** `unsigned int mm_id` (offset 8, size 4) */
   readonly mm_id: number;
   /** `unsigned int curr` (offset 12, size 4) */
@@ -7837,7 +7849,7 @@ export interface KmemRssStat {
 }
 
 /** Fields of the `ksm:ksm_advisor` tracepoint (id 741 on the generating machine). */
-export interface KsmKsmAdvisor {
+export interface KsmKsmAdvisor extends TracepointCommonFields {
   /** `s64 scan_time` (offset 8, size 8, signed) */
   readonly scan_time: bigint;
   /** `unsigned long pages_to_scan` (offset 16, size 8) */
@@ -7847,19 +7859,19 @@ export interface KsmKsmAdvisor {
 }
 
 /** Fields of the `ksm:ksm_enter` tracepoint (id 747 on the generating machine). */
-export interface KsmKsmEnter {
+export interface KsmKsmEnter extends TracepointCommonFields {
   /** `void * mm` (offset 8, size 8) */
   readonly mm: bigint;
 }
 
 /** Fields of the `ksm:ksm_exit` tracepoint (id 746 on the generating machine). */
-export interface KsmKsmExit {
+export interface KsmKsmExit extends TracepointCommonFields {
   /** `void * mm` (offset 8, size 8) */
   readonly mm: bigint;
 }
 
 /** Fields of the `ksm:ksm_merge_one_page` tracepoint (id 745 on the generating machine). */
-export interface KsmKsmMergeOnePage {
+export interface KsmKsmMergeOnePage extends TracepointCommonFields {
   /** `unsigned long pfn` (offset 8, size 8) */
   readonly pfn: bigint;
   /** `void * rmap_item` (offset 16, size 8) */
@@ -7871,7 +7883,7 @@ export interface KsmKsmMergeOnePage {
 }
 
 /** Fields of the `ksm:ksm_merge_with_ksm_page` tracepoint (id 744 on the generating machine). */
-export interface KsmKsmMergeWithKsmPage {
+export interface KsmKsmMergeWithKsmPage extends TracepointCommonFields {
   /** `void * ksm_page` (offset 8, size 8) */
   readonly ksm_page: bigint;
   /** `unsigned long pfn` (offset 16, size 8) */
@@ -7885,13 +7897,13 @@ export interface KsmKsmMergeWithKsmPage {
 }
 
 /** Fields of the `ksm:ksm_remove_ksm_page` tracepoint (id 743 on the generating machine). */
-export interface KsmKsmRemoveKsmPage {
+export interface KsmKsmRemoveKsmPage extends TracepointCommonFields {
   /** `unsigned long pfn` (offset 8, size 8) */
   readonly pfn: bigint;
 }
 
 /** Fields of the `ksm:ksm_remove_rmap_item` tracepoint (id 742 on the generating machine). */
-export interface KsmKsmRemoveRmapItem {
+export interface KsmKsmRemoveRmapItem extends TracepointCommonFields {
   /** `unsigned long pfn` (offset 8, size 8) */
   readonly pfn: bigint;
   /** `void * rmap_item` (offset 16, size 8) */
@@ -7901,7 +7913,7 @@ export interface KsmKsmRemoveRmapItem {
 }
 
 /** Fields of the `ksm:ksm_start_scan` tracepoint (id 749 on the generating machine). */
-export interface KsmKsmStartScan {
+export interface KsmKsmStartScan extends TracepointCommonFields {
   /** `int seq` (offset 8, size 4, signed) */
   readonly seq: number;
   /** `u32 rmap_entries` (offset 12, size 4) */
@@ -7909,7 +7921,7 @@ export interface KsmKsmStartScan {
 }
 
 /** Fields of the `ksm:ksm_stop_scan` tracepoint (id 748 on the generating machine). */
-export interface KsmKsmStopScan {
+export interface KsmKsmStopScan extends TracepointCommonFields {
   /** `int seq` (offset 8, size 4, signed) */
   readonly seq: number;
   /** `u32 rmap_entries` (offset 12, size 4) */
@@ -7917,7 +7929,7 @@ export interface KsmKsmStopScan {
 }
 
 /** Fields of the `kvm:kvm_ack_irq` tracepoint (id 39 on the generating machine). */
-export interface KvmKvmAckIrq {
+export interface KvmKvmAckIrq extends TracepointCommonFields {
   /** `unsigned int irqchip` (offset 8, size 4) */
   readonly irqchip: number;
   /** `unsigned int pin` (offset 12, size 4) */
@@ -7925,7 +7937,7 @@ export interface KvmKvmAckIrq {
 }
 
 /** Fields of the `kvm:kvm_age_hva` tracepoint (id 26 on the generating machine). */
-export interface KvmKvmAgeHva {
+export interface KvmKvmAgeHva extends TracepointCommonFields {
   /** `unsigned long start` (offset 8, size 8) */
   readonly start: bigint;
   /** `unsigned long end` (offset 16, size 8) */
@@ -7933,7 +7945,7 @@ export interface KvmKvmAgeHva {
 }
 
 /** Fields of the `kvm:kvm_apic` tracepoint (id 104 on the generating machine). */
-export interface KvmKvmApic {
+export interface KvmKvmApic extends TracepointCommonFields {
   /** `unsigned int rw` (offset 8, size 4) */
   readonly rw: number;
   /** `unsigned int reg` (offset 12, size 4) */
@@ -7943,7 +7955,7 @@ export interface KvmKvmApic {
 }
 
 /** Fields of the `kvm:kvm_apic_accept_irq` tracepoint (id 95 on the generating machine). */
-export interface KvmKvmApicAcceptIrq {
+export interface KvmKvmApicAcceptIrq extends TracepointCommonFields {
   /** `__u32 apicid` (offset 8, size 4) */
   readonly apicid: number;
   /** `__u16 dm` (offset 12, size 2) */
@@ -7955,7 +7967,7 @@ export interface KvmKvmApicAcceptIrq {
 }
 
 /** Fields of the `kvm:kvm_apic_ipi` tracepoint (id 96 on the generating machine). */
-export interface KvmKvmApicIpi {
+export interface KvmKvmApicIpi extends TracepointCommonFields {
   /** `__u32 icr_low` (offset 8, size 4) */
   readonly icr_low: number;
   /** `__u32 dest_id` (offset 12, size 4) */
@@ -7963,7 +7975,7 @@ export interface KvmKvmApicIpi {
 }
 
 /** Fields of the `kvm:kvm_apicv_accept_irq` tracepoint (id 62 on the generating machine). */
-export interface KvmKvmApicvAcceptIrq {
+export interface KvmKvmApicvAcceptIrq extends TracepointCommonFields {
   /** `__u32 apicid` (offset 8, size 4) */
   readonly apicid: number;
   /** `__u16 dm` (offset 12, size 2) */
@@ -7975,7 +7987,7 @@ export interface KvmKvmApicvAcceptIrq {
 }
 
 /** Fields of the `kvm:kvm_apicv_inhibit_changed` tracepoint (id 63 on the generating machine). */
-export interface KvmKvmApicvInhibitChanged {
+export interface KvmKvmApicvInhibitChanged extends TracepointCommonFields {
   /** `int reason` (offset 8, size 4, signed) */
   readonly reason: number;
   /** `bool set` (offset 12, size 1) */
@@ -7985,7 +7997,7 @@ export interface KvmKvmApicvInhibitChanged {
 }
 
 /** Fields of the `kvm:kvm_async_pf_completed` tracepoint (id 32 on the generating machine). */
-export interface KvmKvmAsyncPfCompleted {
+export interface KvmKvmAsyncPfCompleted extends TracepointCommonFields {
   /** `unsigned long address` (offset 8, size 8) */
   readonly address: bigint;
   /** `u64 gva` (offset 16, size 8) */
@@ -7993,7 +8005,7 @@ export interface KvmKvmAsyncPfCompleted {
 }
 
 /** Fields of the `kvm:kvm_async_pf_not_present` tracepoint (id 34 on the generating machine). */
-export interface KvmKvmAsyncPfNotPresent {
+export interface KvmKvmAsyncPfNotPresent extends TracepointCommonFields {
   /** `__u64 token` (offset 8, size 8) */
   readonly token: bigint;
   /** `__u64 gva` (offset 16, size 8) */
@@ -8001,7 +8013,7 @@ export interface KvmKvmAsyncPfNotPresent {
 }
 
 /** Fields of the `kvm:kvm_async_pf_ready` tracepoint (id 33 on the generating machine). */
-export interface KvmKvmAsyncPfReady {
+export interface KvmKvmAsyncPfReady extends TracepointCommonFields {
   /** `__u64 token` (offset 8, size 8) */
   readonly token: bigint;
   /** `__u64 gva` (offset 16, size 8) */
@@ -8009,7 +8021,7 @@ export interface KvmKvmAsyncPfReady {
 }
 
 /** Fields of the `kvm:kvm_async_pf_repeated_fault` tracepoint (id 35 on the generating machine). */
-export interface KvmKvmAsyncPfRepeatedFault {
+export interface KvmKvmAsyncPfRepeatedFault extends TracepointCommonFields {
   /** `__u64 gva` (offset 8, size 8) */
   readonly gva: bigint;
   /** `u64 gfn` (offset 16, size 8) */
@@ -8017,7 +8029,7 @@ export interface KvmKvmAsyncPfRepeatedFault {
 }
 
 /** Fields of the `kvm:kvm_avic_doorbell` tracepoint (id 57 on the generating machine). */
-export interface KvmKvmAvicDoorbell {
+export interface KvmKvmAvicDoorbell extends TracepointCommonFields {
   /** `u32 vcpuid` (offset 8, size 4) */
   readonly vcpuid: number;
   /** `u32 apicid` (offset 12, size 4) */
@@ -8025,7 +8037,7 @@ export interface KvmKvmAvicDoorbell {
 }
 
 /** Fields of the `kvm:kvm_avic_ga_log` tracepoint (id 59 on the generating machine). */
-export interface KvmKvmAvicGaLog {
+export interface KvmKvmAvicGaLog extends TracepointCommonFields {
   /** `u32 vmid` (offset 8, size 4) */
   readonly vmid: number;
   /** `u32 vcpuid` (offset 12, size 4) */
@@ -8033,7 +8045,7 @@ export interface KvmKvmAvicGaLog {
 }
 
 /** Fields of the `kvm:kvm_avic_incomplete_ipi` tracepoint (id 61 on the generating machine). */
-export interface KvmKvmAvicIncompleteIpi {
+export interface KvmKvmAvicIncompleteIpi extends TracepointCommonFields {
   /** `u32 vcpu` (offset 8, size 4) */
   readonly vcpu: number;
   /** `u32 icrh` (offset 12, size 4) */
@@ -8047,7 +8059,7 @@ export interface KvmKvmAvicIncompleteIpi {
 }
 
 /** Fields of the `kvm:kvm_avic_kick_vcpu_slowpath` tracepoint (id 58 on the generating machine). */
-export interface KvmKvmAvicKickVcpuSlowpath {
+export interface KvmKvmAvicKickVcpuSlowpath extends TracepointCommonFields {
   /** `u32 icrh` (offset 8, size 4) */
   readonly icrh: number;
   /** `u32 icrl` (offset 12, size 4) */
@@ -8057,7 +8069,7 @@ export interface KvmKvmAvicKickVcpuSlowpath {
 }
 
 /** Fields of the `kvm:kvm_avic_unaccelerated_access` tracepoint (id 60 on the generating machine). */
-export interface KvmKvmAvicUnacceleratedAccess {
+export interface KvmKvmAvicUnacceleratedAccess extends TracepointCommonFields {
   /** `u32 vcpu` (offset 8, size 4) */
   readonly vcpu: number;
   /** `u32 offset` (offset 12, size 4) */
@@ -8071,7 +8083,7 @@ export interface KvmKvmAvicUnacceleratedAccess {
 }
 
 /** Fields of the `kvm:kvm_cpuid` tracepoint (id 108 on the generating machine). */
-export interface KvmKvmCpuid {
+export interface KvmKvmCpuid extends TracepointCommonFields {
   /** `unsigned int function` (offset 8, size 4) */
   readonly function: number;
   /** `unsigned int index` (offset 12, size 4) */
@@ -8091,7 +8103,7 @@ export interface KvmKvmCpuid {
 }
 
 /** Fields of the `kvm:kvm_cr` tracepoint (id 98 on the generating machine). */
-export interface KvmKvmCr {
+export interface KvmKvmCr extends TracepointCommonFields {
   /** `unsigned int rw` (offset 8, size 4) */
   readonly rw: number;
   /** `unsigned int cr` (offset 12, size 4) */
@@ -8101,13 +8113,13 @@ export interface KvmKvmCr {
 }
 
 /** Fields of the `kvm:kvm_dirty_ring_exit` tracepoint (id 28 on the generating machine). */
-export interface KvmKvmDirtyRingExit {
+export interface KvmKvmDirtyRingExit extends TracepointCommonFields {
   /** `int vcpu_id` (offset 8, size 4, signed) */
   readonly vcpu_id: number;
 }
 
 /** Fields of the `kvm:kvm_dirty_ring_push` tracepoint (id 30 on the generating machine). */
-export interface KvmKvmDirtyRingPush {
+export interface KvmKvmDirtyRingPush extends TracepointCommonFields {
   /** `int index` (offset 8, size 4, signed) */
   readonly index: number;
   /** `u32 dirty_index` (offset 12, size 4) */
@@ -8121,7 +8133,7 @@ export interface KvmKvmDirtyRingPush {
 }
 
 /** Fields of the `kvm:kvm_dirty_ring_reset` tracepoint (id 29 on the generating machine). */
-export interface KvmKvmDirtyRingReset {
+export interface KvmKvmDirtyRingReset extends TracepointCommonFields {
   /** `int index` (offset 8, size 4, signed) */
   readonly index: number;
   /** `u32 dirty_index` (offset 12, size 4) */
@@ -8131,7 +8143,7 @@ export interface KvmKvmDirtyRingReset {
 }
 
 /** Fields of the `kvm:kvm_emulate_insn` tracepoint (id 85 on the generating machine). */
-export interface KvmKvmEmulateInsn {
+export interface KvmKvmEmulateInsn extends TracepointCommonFields {
   /** `__u64 rip` (offset 8, size 8) */
   readonly rip: bigint;
   /** `__u32 csbase` (offset 16, size 4) */
@@ -8147,7 +8159,7 @@ export interface KvmKvmEmulateInsn {
 }
 
 /** Fields of the `kvm:kvm_entry` tracepoint (id 115 on the generating machine). */
-export interface KvmKvmEntry {
+export interface KvmKvmEntry extends TracepointCommonFields {
   /** `unsigned int vcpu_id` (offset 8, size 4) */
   readonly vcpu_id: number;
   /** `unsigned long rip` (offset 16, size 8) */
@@ -8161,7 +8173,7 @@ export interface KvmKvmEntry {
 }
 
 /** Fields of the `kvm:kvm_eoi` tracepoint (id 94 on the generating machine). */
-export interface KvmKvmEoi {
+export interface KvmKvmEoi extends TracepointCommonFields {
   /** `__u32 apicid` (offset 8, size 4) */
   readonly apicid: number;
   /** `int vector` (offset 12, size 4, signed) */
@@ -8169,7 +8181,7 @@ export interface KvmKvmEoi {
 }
 
 /** Fields of the `kvm:kvm_exit` tracepoint (id 103 on the generating machine). */
-export interface KvmKvmExit {
+export interface KvmKvmExit extends TracepointCommonFields {
   /** `unsigned int exit_reason` (offset 8, size 4) */
   readonly exit_reason: number;
   /** `unsigned long guest_rip` (offset 16, size 8) */
@@ -8191,19 +8203,19 @@ export interface KvmKvmExit {
 }
 
 /** Fields of the `kvm:kvm_fast_mmio` tracepoint (id 109 on the generating machine). */
-export interface KvmKvmFastMmio {
+export interface KvmKvmFastMmio extends TracepointCommonFields {
   /** `u64 gpa` (offset 8, size 8) */
   readonly gpa: bigint;
 }
 
 /** Fields of the `kvm:kvm_fpu` tracepoint (id 37 on the generating machine). */
-export interface KvmKvmFpu {
+export interface KvmKvmFpu extends TracepointCommonFields {
   /** `u32 load` (offset 8, size 4) */
   readonly load: number;
 }
 
 /** Fields of the `kvm:kvm_halt_poll_ns` tracepoint (id 31 on the generating machine). */
-export interface KvmKvmHaltPollNs {
+export interface KvmKvmHaltPollNs extends TracepointCommonFields {
   /** `bool grow` (offset 8, size 1) */
   readonly grow: number;
   /** `unsigned int vcpu_id` (offset 12, size 4) */
@@ -8215,7 +8227,7 @@ export interface KvmKvmHaltPollNs {
 }
 
 /** Fields of the `kvm:kvm_hv_flush_tlb` tracepoint (id 55 on the generating machine). */
-export interface KvmKvmHvFlushTlb {
+export interface KvmKvmHvFlushTlb extends TracepointCommonFields {
   /** `u64 processor_mask` (offset 8, size 8) */
   readonly processor_mask: bigint;
   /** `u64 address_space` (offset 16, size 8) */
@@ -8227,7 +8239,7 @@ export interface KvmKvmHvFlushTlb {
 }
 
 /** Fields of the `kvm:kvm_hv_flush_tlb_ex` tracepoint (id 54 on the generating machine). */
-export interface KvmKvmHvFlushTlbEx {
+export interface KvmKvmHvFlushTlbEx extends TracepointCommonFields {
   /** `u64 valid_bank_mask` (offset 8, size 8) */
   readonly valid_bank_mask: bigint;
   /** `u64 format` (offset 16, size 8) */
@@ -8241,7 +8253,7 @@ export interface KvmKvmHvFlushTlbEx {
 }
 
 /** Fields of the `kvm:kvm_hv_hypercall` tracepoint (id 113 on the generating machine). */
-export interface KvmKvmHvHypercall {
+export interface KvmKvmHvHypercall extends TracepointCommonFields {
   /** `__u16 rep_cnt` (offset 8, size 2) */
   readonly rep_cnt: number;
   /** `__u16 rep_idx` (offset 10, size 2) */
@@ -8259,13 +8271,13 @@ export interface KvmKvmHvHypercall {
 }
 
 /** Fields of the `kvm:kvm_hv_hypercall_done` tracepoint (id 112 on the generating machine). */
-export interface KvmKvmHvHypercallDone {
+export interface KvmKvmHvHypercallDone extends TracepointCommonFields {
   /** `__u64 result` (offset 8, size 8) */
   readonly result: bigint;
 }
 
 /** Fields of the `kvm:kvm_hv_notify_acked_sint` tracepoint (id 74 on the generating machine). */
-export interface KvmKvmHvNotifyAckedSint {
+export interface KvmKvmHvNotifyAckedSint extends TracepointCommonFields {
   /** `int vcpu_id` (offset 8, size 4, signed) */
   readonly vcpu_id: number;
   /** `u32 sint` (offset 12, size 4) */
@@ -8273,7 +8285,7 @@ export interface KvmKvmHvNotifyAckedSint {
 }
 
 /** Fields of the `kvm:kvm_hv_send_ipi` tracepoint (id 53 on the generating machine). */
-export interface KvmKvmHvSendIpi {
+export interface KvmKvmHvSendIpi extends TracepointCommonFields {
   /** `u32 vector` (offset 8, size 4) */
   readonly vector: number;
   /** `u64 processor_mask` (offset 16, size 8) */
@@ -8281,7 +8293,7 @@ export interface KvmKvmHvSendIpi {
 }
 
 /** Fields of the `kvm:kvm_hv_send_ipi_ex` tracepoint (id 52 on the generating machine). */
-export interface KvmKvmHvSendIpiEx {
+export interface KvmKvmHvSendIpiEx extends TracepointCommonFields {
   /** `u32 vector` (offset 8, size 4) */
   readonly vector: number;
   /** `u64 format` (offset 16, size 8) */
@@ -8291,7 +8303,7 @@ export interface KvmKvmHvSendIpiEx {
 }
 
 /** Fields of the `kvm:kvm_hv_stimer_callback` tracepoint (id 66 on the generating machine). */
-export interface KvmKvmHvStimerCallback {
+export interface KvmKvmHvStimerCallback extends TracepointCommonFields {
   /** `int vcpu_id` (offset 8, size 4, signed) */
   readonly vcpu_id: number;
   /** `int timer_index` (offset 12, size 4, signed) */
@@ -8299,7 +8311,7 @@ export interface KvmKvmHvStimerCallback {
 }
 
 /** Fields of the `kvm:kvm_hv_stimer_cleanup` tracepoint (id 64 on the generating machine). */
-export interface KvmKvmHvStimerCleanup {
+export interface KvmKvmHvStimerCleanup extends TracepointCommonFields {
   /** `int vcpu_id` (offset 8, size 4, signed) */
   readonly vcpu_id: number;
   /** `int timer_index` (offset 12, size 4, signed) */
@@ -8307,7 +8319,7 @@ export interface KvmKvmHvStimerCleanup {
 }
 
 /** Fields of the `kvm:kvm_hv_stimer_expiration` tracepoint (id 65 on the generating machine). */
-export interface KvmKvmHvStimerExpiration {
+export interface KvmKvmHvStimerExpiration extends TracepointCommonFields {
   /** `int vcpu_id` (offset 8, size 4, signed) */
   readonly vcpu_id: number;
   /** `int timer_index` (offset 12, size 4, signed) */
@@ -8319,7 +8331,7 @@ export interface KvmKvmHvStimerExpiration {
 }
 
 /** Fields of the `kvm:kvm_hv_stimer_set_config` tracepoint (id 70 on the generating machine). */
-export interface KvmKvmHvStimerSetConfig {
+export interface KvmKvmHvStimerSetConfig extends TracepointCommonFields {
   /** `int vcpu_id` (offset 8, size 4, signed) */
   readonly vcpu_id: number;
   /** `int timer_index` (offset 12, size 4, signed) */
@@ -8331,7 +8343,7 @@ export interface KvmKvmHvStimerSetConfig {
 }
 
 /** Fields of the `kvm:kvm_hv_stimer_set_count` tracepoint (id 69 on the generating machine). */
-export interface KvmKvmHvStimerSetCount {
+export interface KvmKvmHvStimerSetCount extends TracepointCommonFields {
   /** `int vcpu_id` (offset 8, size 4, signed) */
   readonly vcpu_id: number;
   /** `int timer_index` (offset 12, size 4, signed) */
@@ -8343,7 +8355,7 @@ export interface KvmKvmHvStimerSetCount {
 }
 
 /** Fields of the `kvm:kvm_hv_stimer_start_one_shot` tracepoint (id 67 on the generating machine). */
-export interface KvmKvmHvStimerStartOneShot {
+export interface KvmKvmHvStimerStartOneShot extends TracepointCommonFields {
   /** `int vcpu_id` (offset 8, size 4, signed) */
   readonly vcpu_id: number;
   /** `int timer_index` (offset 12, size 4, signed) */
@@ -8355,7 +8367,7 @@ export interface KvmKvmHvStimerStartOneShot {
 }
 
 /** Fields of the `kvm:kvm_hv_stimer_start_periodic` tracepoint (id 68 on the generating machine). */
-export interface KvmKvmHvStimerStartPeriodic {
+export interface KvmKvmHvStimerStartPeriodic extends TracepointCommonFields {
   /** `int vcpu_id` (offset 8, size 4, signed) */
   readonly vcpu_id: number;
   /** `int timer_index` (offset 12, size 4, signed) */
@@ -8367,7 +8379,7 @@ export interface KvmKvmHvStimerStartPeriodic {
 }
 
 /** Fields of the `kvm:kvm_hv_syndbg_get_msr` tracepoint (id 48 on the generating machine). */
-export interface KvmKvmHvSyndbgGetMsr {
+export interface KvmKvmHvSyndbgGetMsr extends TracepointCommonFields {
   /** `int vcpu_id` (offset 8, size 4, signed) */
   readonly vcpu_id: number;
   /** `u32 vp_index` (offset 12, size 4) */
@@ -8379,7 +8391,7 @@ export interface KvmKvmHvSyndbgGetMsr {
 }
 
 /** Fields of the `kvm:kvm_hv_syndbg_set_msr` tracepoint (id 49 on the generating machine). */
-export interface KvmKvmHvSyndbgSetMsr {
+export interface KvmKvmHvSyndbgSetMsr extends TracepointCommonFields {
   /** `int vcpu_id` (offset 8, size 4, signed) */
   readonly vcpu_id: number;
   /** `u32 vp_index` (offset 12, size 4) */
@@ -8391,7 +8403,7 @@ export interface KvmKvmHvSyndbgSetMsr {
 }
 
 /** Fields of the `kvm:kvm_hv_synic_send_eoi` tracepoint (id 72 on the generating machine). */
-export interface KvmKvmHvSynicSendEoi {
+export interface KvmKvmHvSynicSendEoi extends TracepointCommonFields {
   /** `int vcpu_id` (offset 8, size 4, signed) */
   readonly vcpu_id: number;
   /** `u32 sint` (offset 12, size 4) */
@@ -8403,7 +8415,7 @@ export interface KvmKvmHvSynicSendEoi {
 }
 
 /** Fields of the `kvm:kvm_hv_synic_set_irq` tracepoint (id 73 on the generating machine). */
-export interface KvmKvmHvSynicSetIrq {
+export interface KvmKvmHvSynicSetIrq extends TracepointCommonFields {
   /** `int vcpu_id` (offset 8, size 4, signed) */
   readonly vcpu_id: number;
   /** `u32 sint` (offset 12, size 4) */
@@ -8415,7 +8427,7 @@ export interface KvmKvmHvSynicSetIrq {
 }
 
 /** Fields of the `kvm:kvm_hv_synic_set_msr` tracepoint (id 71 on the generating machine). */
-export interface KvmKvmHvSynicSetMsr {
+export interface KvmKvmHvSynicSetMsr extends TracepointCommonFields {
   /** `int vcpu_id` (offset 8, size 4, signed) */
   readonly vcpu_id: number;
   /** `u32 msr` (offset 12, size 4) */
@@ -8427,7 +8439,7 @@ export interface KvmKvmHvSynicSetMsr {
 }
 
 /** Fields of the `kvm:kvm_hv_timer_state` tracepoint (id 56 on the generating machine). */
-export interface KvmKvmHvTimerState {
+export interface KvmKvmHvTimerState extends TracepointCommonFields {
   /** `unsigned int vcpu_id` (offset 8, size 4) */
   readonly vcpu_id: number;
   /** `unsigned int hv_timer_in_use` (offset 12, size 4) */
@@ -8435,7 +8447,7 @@ export interface KvmKvmHvTimerState {
 }
 
 /** Fields of the `kvm:kvm_hypercall` tracepoint (id 114 on the generating machine). */
-export interface KvmKvmHypercall {
+export interface KvmKvmHypercall extends TracepointCommonFields {
   /** `unsigned long nr` (offset 8, size 8) */
   readonly nr: bigint;
   /** `unsigned long a0` (offset 16, size 8) */
@@ -8449,7 +8461,7 @@ export interface KvmKvmHypercall {
 }
 
 /** Fields of the `kvm:kvm_inj_exception` tracepoint (id 101 on the generating machine). */
-export interface KvmKvmInjException {
+export interface KvmKvmInjException extends TracepointCommonFields {
   /** `u8 exception` (offset 8, size 1) */
   readonly exception: number;
   /** `u8 has_error` (offset 9, size 1) */
@@ -8461,7 +8473,7 @@ export interface KvmKvmInjException {
 }
 
 /** Fields of the `kvm:kvm_inj_virq` tracepoint (id 102 on the generating machine). */
-export interface KvmKvmInjVirq {
+export interface KvmKvmInjVirq extends TracepointCommonFields {
   /** `unsigned int vector` (offset 8, size 4) */
   readonly vector: number;
   /** `bool soft` (offset 12, size 1) */
@@ -8471,7 +8483,7 @@ export interface KvmKvmInjVirq {
 }
 
 /** Fields of the `kvm:kvm_invlpga` tracepoint (id 87 on the generating machine). */
-export interface KvmKvmInvlpga {
+export interface KvmKvmInvlpga extends TracepointCommonFields {
   /** `__u64 rip` (offset 8, size 8) */
   readonly rip: bigint;
   /** `unsigned int asid` (offset 16, size 4) */
@@ -8481,13 +8493,13 @@ export interface KvmKvmInvlpga {
 }
 
 /** Fields of the `kvm:kvm_ioapic_delayed_eoi_inj` tracepoint (id 106 on the generating machine). */
-export interface KvmKvmIoapicDelayedEoiInj {
+export interface KvmKvmIoapicDelayedEoiInj extends TracepointCommonFields {
   /** `__u64 e` (offset 8, size 8) */
   readonly e: bigint;
 }
 
 /** Fields of the `kvm:kvm_ioapic_set_irq` tracepoint (id 107 on the generating machine). */
-export interface KvmKvmIoapicSetIrq {
+export interface KvmKvmIoapicSetIrq extends TracepointCommonFields {
   /** `__u64 e` (offset 8, size 8) */
   readonly e: bigint;
   /** `int pin` (offset 16, size 4, signed) */
@@ -8497,7 +8509,7 @@ export interface KvmKvmIoapicSetIrq {
 }
 
 /** Fields of the `kvm:kvm_mmio` tracepoint (id 38 on the generating machine). */
-export interface KvmKvmMmio {
+export interface KvmKvmMmio extends TracepointCommonFields {
   /** `u32 type` (offset 8, size 4) */
   readonly type: number;
   /** `u32 len` (offset 12, size 4) */
@@ -8509,7 +8521,7 @@ export interface KvmKvmMmio {
 }
 
 /** Fields of the `kvm:kvm_msi_set_irq` tracepoint (id 105 on the generating machine). */
-export interface KvmKvmMsiSetIrq {
+export interface KvmKvmMsiSetIrq extends TracepointCommonFields {
   /** `__u64 address` (offset 8, size 8) */
   readonly address: bigint;
   /** `__u64 data` (offset 16, size 8) */
@@ -8517,7 +8529,7 @@ export interface KvmKvmMsiSetIrq {
 }
 
 /** Fields of the `kvm:kvm_msr` tracepoint (id 99 on the generating machine). */
-export interface KvmKvmMsr {
+export interface KvmKvmMsr extends TracepointCommonFields {
   /** `unsigned write` (offset 8, size 4) */
   readonly write: number;
   /** `u32 ecx` (offset 12, size 4) */
@@ -8529,7 +8541,7 @@ export interface KvmKvmMsr {
 }
 
 /** Fields of the `kvm:kvm_nested_intercepts` tracepoint (id 91 on the generating machine). */
-export interface KvmKvmNestedIntercepts {
+export interface KvmKvmNestedIntercepts extends TracepointCommonFields {
   /** `__u16 cr_read` (offset 8, size 2) */
   readonly cr_read: number;
   /** `__u16 cr_write` (offset 10, size 2) */
@@ -8545,13 +8557,13 @@ export interface KvmKvmNestedIntercepts {
 }
 
 /** Fields of the `kvm:kvm_nested_intr_vmexit` tracepoint (id 88 on the generating machine). */
-export interface KvmKvmNestedIntrVmexit {
+export interface KvmKvmNestedIntrVmexit extends TracepointCommonFields {
   /** `__u64 rip` (offset 8, size 8) */
   readonly rip: bigint;
 }
 
 /** Fields of the `kvm:kvm_nested_vmenter` tracepoint (id 92 on the generating machine). */
-export interface KvmKvmNestedVmenter {
+export interface KvmKvmNestedVmenter extends TracepointCommonFields {
   /** `__u64 rip` (offset 8, size 8) */
   readonly rip: bigint;
   /** `__u64 vmcb` (offset 16, size 8) */
@@ -8571,7 +8583,7 @@ export interface KvmKvmNestedVmenter {
 }
 
 /** Fields of the `kvm:kvm_nested_vmenter_failed` tracepoint (id 50 on the generating machine). */
-export interface KvmKvmNestedVmenterFailed {
+export interface KvmKvmNestedVmenterFailed extends TracepointCommonFields {
   /** `__data_loc char[] msg` (offset 8, size 4) */
   readonly msg: string;
   /** `u32 err` (offset 12, size 4) */
@@ -8579,7 +8591,7 @@ export interface KvmKvmNestedVmenterFailed {
 }
 
 /** Fields of the `kvm:kvm_nested_vmexit` tracepoint (id 90 on the generating machine). */
-export interface KvmKvmNestedVmexit {
+export interface KvmKvmNestedVmexit extends TracepointCommonFields {
   /** `unsigned int exit_reason` (offset 8, size 4) */
   readonly exit_reason: number;
   /** `unsigned long guest_rip` (offset 16, size 8) */
@@ -8601,7 +8613,7 @@ export interface KvmKvmNestedVmexit {
 }
 
 /** Fields of the `kvm:kvm_nested_vmexit_inject` tracepoint (id 89 on the generating machine). */
-export interface KvmKvmNestedVmexitInject {
+export interface KvmKvmNestedVmexitInject extends TracepointCommonFields {
   /** `__u32 exit_code` (offset 8, size 4) */
   readonly exit_code: number;
   /** `__u64 exit_info1` (offset 16, size 8) */
@@ -8617,7 +8629,7 @@ export interface KvmKvmNestedVmexitInject {
 }
 
 /** Fields of the `kvm:kvm_page_fault` tracepoint (id 100 on the generating machine). */
-export interface KvmKvmPageFault {
+export interface KvmKvmPageFault extends TracepointCommonFields {
   /** `unsigned int vcpu_id` (offset 8, size 4) */
   readonly vcpu_id: number;
   /** `unsigned long guest_rip` (offset 16, size 8) */
@@ -8629,7 +8641,7 @@ export interface KvmKvmPageFault {
 }
 
 /** Fields of the `kvm:kvm_pi_irte_update` tracepoint (id 75 on the generating machine). */
-export interface KvmKvmPiIrteUpdate {
+export interface KvmKvmPiIrteUpdate extends TracepointCommonFields {
   /** `unsigned int host_irq` (offset 8, size 4) */
   readonly host_irq: number;
   /** `int vcpu_id` (offset 12, size 4, signed) */
@@ -8643,7 +8655,7 @@ export interface KvmKvmPiIrteUpdate {
 }
 
 /** Fields of the `kvm:kvm_pic_set_irq` tracepoint (id 97 on the generating machine). */
-export interface KvmKvmPicSetIrq {
+export interface KvmKvmPicSetIrq extends TracepointCommonFields {
   /** `__u8 chip` (offset 8, size 1) */
   readonly chip: number;
   /** `__u8 pin` (offset 9, size 1) */
@@ -8657,7 +8669,7 @@ export interface KvmKvmPicSetIrq {
 }
 
 /** Fields of the `kvm:kvm_pio` tracepoint (id 110 on the generating machine). */
-export interface KvmKvmPio {
+export interface KvmKvmPio extends TracepointCommonFields {
   /** `unsigned int rw` (offset 8, size 4) */
   readonly rw: number;
   /** `unsigned int port` (offset 12, size 4) */
@@ -8671,7 +8683,7 @@ export interface KvmKvmPio {
 }
 
 /** Fields of the `kvm:kvm_ple_window_update` tracepoint (id 79 on the generating machine). */
-export interface KvmKvmPleWindowUpdate {
+export interface KvmKvmPleWindowUpdate extends TracepointCommonFields {
   /** `unsigned int vcpu_id` (offset 8, size 4) */
   readonly vcpu_id: number;
   /** `unsigned int new` (offset 12, size 4) */
@@ -8681,13 +8693,13 @@ export interface KvmKvmPleWindowUpdate {
 }
 
 /** Fields of the `kvm:kvm_pml_full` tracepoint (id 80 on the generating machine). */
-export interface KvmKvmPmlFull {
+export interface KvmKvmPmlFull extends TracepointCommonFields {
   /** `unsigned int vcpu_id` (offset 8, size 4) */
   readonly vcpu_id: number;
 }
 
 /** Fields of the `kvm:kvm_pv_eoi` tracepoint (id 93 on the generating machine). */
-export interface KvmKvmPvEoi {
+export interface KvmKvmPvEoi extends TracepointCommonFields {
   /** `__u32 apicid` (offset 8, size 4) */
   readonly apicid: number;
   /** `int vector` (offset 12, size 4, signed) */
@@ -8695,7 +8707,7 @@ export interface KvmKvmPvEoi {
 }
 
 /** Fields of the `kvm:kvm_pv_tlb_flush` tracepoint (id 51 on the generating machine). */
-export interface KvmKvmPvTlbFlush {
+export interface KvmKvmPvTlbFlush extends TracepointCommonFields {
   /** `unsigned int vcpu_id` (offset 8, size 4) */
   readonly vcpu_id: number;
   /** `bool need_flush_tlb` (offset 12, size 1) */
@@ -8703,7 +8715,7 @@ export interface KvmKvmPvTlbFlush {
 }
 
 /** Fields of the `kvm:kvm_pvclock_update` tracepoint (id 78 on the generating machine). */
-export interface KvmKvmPvclockUpdate {
+export interface KvmKvmPvclockUpdate extends TracepointCommonFields {
   /** `unsigned int vcpu_id` (offset 8, size 4) */
   readonly vcpu_id: number;
   /** `__u32 version` (offset 12, size 4) */
@@ -8721,7 +8733,7 @@ export interface KvmKvmPvclockUpdate {
 }
 
 /** Fields of the `kvm:kvm_rmp_fault` tracepoint (id 43 on the generating machine). */
-export interface KvmKvmRmpFault {
+export interface KvmKvmRmpFault extends TracepointCommonFields {
   /** `unsigned int vcpu_id` (offset 8, size 4) */
   readonly vcpu_id: number;
   /** `u64 gpa` (offset 16, size 8) */
@@ -8737,7 +8749,7 @@ export interface KvmKvmRmpFault {
 }
 
 /** Fields of the `kvm:kvm_set_irq` tracepoint (id 40 on the generating machine). */
-export interface KvmKvmSetIrq {
+export interface KvmKvmSetIrq extends TracepointCommonFields {
   /** `unsigned int gsi` (offset 8, size 4) */
   readonly gsi: number;
   /** `int level` (offset 12, size 4, signed) */
@@ -8747,7 +8759,7 @@ export interface KvmKvmSetIrq {
 }
 
 /** Fields of the `kvm:kvm_skinit` tracepoint (id 86 on the generating machine). */
-export interface KvmKvmSkinit {
+export interface KvmKvmSkinit extends TracepointCommonFields {
   /** `__u64 rip` (offset 8, size 8) */
   readonly rip: bigint;
   /** `__u32 slb` (offset 16, size 4) */
@@ -8755,7 +8767,7 @@ export interface KvmKvmSkinit {
 }
 
 /** Fields of the `kvm:kvm_smm_transition` tracepoint (id 76 on the generating machine). */
-export interface KvmKvmSmmTransition {
+export interface KvmKvmSmmTransition extends TracepointCommonFields {
   /** `unsigned int vcpu_id` (offset 8, size 4) */
   readonly vcpu_id: number;
   /** `u64 smbase` (offset 16, size 8) */
@@ -8765,13 +8777,13 @@ export interface KvmKvmSmmTransition {
 }
 
 /** Fields of the `kvm:kvm_test_age_hva` tracepoint (id 25 on the generating machine). */
-export interface KvmKvmTestAgeHva {
+export interface KvmKvmTestAgeHva extends TracepointCommonFields {
   /** `unsigned long hva` (offset 8, size 8) */
   readonly hva: bigint;
 }
 
 /** Fields of the `kvm:kvm_track_tsc` tracepoint (id 81 on the generating machine). */
-export interface KvmKvmTrackTsc {
+export interface KvmKvmTrackTsc extends TracepointCommonFields {
   /** `unsigned int vcpu_id` (offset 8, size 4) */
   readonly vcpu_id: number;
   /** `unsigned int nr_vcpus_matched_tsc` (offset 12, size 4) */
@@ -8785,7 +8797,7 @@ export interface KvmKvmTrackTsc {
 }
 
 /** Fields of the `kvm:kvm_try_async_get_page` tracepoint (id 36 on the generating machine). */
-export interface KvmKvmTryAsyncGetPage {
+export interface KvmKvmTryAsyncGetPage extends TracepointCommonFields {
   /** `__u64 gva` (offset 8, size 8) */
   readonly gva: bigint;
   /** `u64 gfn` (offset 16, size 8) */
@@ -8793,7 +8805,7 @@ export interface KvmKvmTryAsyncGetPage {
 }
 
 /** Fields of the `kvm:kvm_unmap_hva_range` tracepoint (id 27 on the generating machine). */
-export interface KvmKvmUnmapHvaRange {
+export interface KvmKvmUnmapHvaRange extends TracepointCommonFields {
   /** `unsigned long start` (offset 8, size 8) */
   readonly start: bigint;
   /** `unsigned long end` (offset 16, size 8) */
@@ -8801,7 +8813,7 @@ export interface KvmKvmUnmapHvaRange {
 }
 
 /** Fields of the `kvm:kvm_update_master_clock` tracepoint (id 82 on the generating machine). */
-export interface KvmKvmUpdateMasterClock {
+export interface KvmKvmUpdateMasterClock extends TracepointCommonFields {
   /** `bool use_master_clock` (offset 8, size 1) */
   readonly use_master_clock: number;
   /** `unsigned int host_clock` (offset 12, size 4) */
@@ -8811,7 +8823,7 @@ export interface KvmKvmUpdateMasterClock {
 }
 
 /** Fields of the `kvm:kvm_userspace_exit` tracepoint (id 42 on the generating machine). */
-export interface KvmKvmUserspaceExit {
+export interface KvmKvmUserspaceExit extends TracepointCommonFields {
   /** `__u32 reason` (offset 8, size 4) */
   readonly reason: number;
   /** `int errno` (offset 12, size 4, signed) */
@@ -8819,7 +8831,7 @@ export interface KvmKvmUserspaceExit {
 }
 
 /** Fields of the `kvm:kvm_vcpu_wakeup` tracepoint (id 41 on the generating machine). */
-export interface KvmKvmVcpuWakeup {
+export interface KvmKvmVcpuWakeup extends TracepointCommonFields {
   /** `__u64 ns` (offset 8, size 8) */
   readonly ns: bigint;
   /** `bool waited` (offset 16, size 1) */
@@ -8829,7 +8841,7 @@ export interface KvmKvmVcpuWakeup {
 }
 
 /** Fields of the `kvm:kvm_vmgexit_enter` tracepoint (id 47 on the generating machine). */
-export interface KvmKvmVmgexitEnter {
+export interface KvmKvmVmgexitEnter extends TracepointCommonFields {
   /** `unsigned int vcpu_id` (offset 8, size 4) */
   readonly vcpu_id: number;
   /** `u64 exit_reason` (offset 16, size 8) */
@@ -8841,7 +8853,7 @@ export interface KvmKvmVmgexitEnter {
 }
 
 /** Fields of the `kvm:kvm_vmgexit_exit` tracepoint (id 46 on the generating machine). */
-export interface KvmKvmVmgexitExit {
+export interface KvmKvmVmgexitExit extends TracepointCommonFields {
   /** `unsigned int vcpu_id` (offset 8, size 4) */
   readonly vcpu_id: number;
   /** `u64 exit_reason` (offset 16, size 8) */
@@ -8853,7 +8865,7 @@ export interface KvmKvmVmgexitExit {
 }
 
 /** Fields of the `kvm:kvm_vmgexit_msr_protocol_enter` tracepoint (id 45 on the generating machine). */
-export interface KvmKvmVmgexitMsrProtocolEnter {
+export interface KvmKvmVmgexitMsrProtocolEnter extends TracepointCommonFields {
   /** `unsigned int vcpu_id` (offset 8, size 4) */
   readonly vcpu_id: number;
   /** `u64 ghcb_gpa` (offset 16, size 8) */
@@ -8861,7 +8873,7 @@ export interface KvmKvmVmgexitMsrProtocolEnter {
 }
 
 /** Fields of the `kvm:kvm_vmgexit_msr_protocol_exit` tracepoint (id 44 on the generating machine). */
-export interface KvmKvmVmgexitMsrProtocolExit {
+export interface KvmKvmVmgexitMsrProtocolExit extends TracepointCommonFields {
   /** `unsigned int vcpu_id` (offset 8, size 4) */
   readonly vcpu_id: number;
   /** `u64 ghcb_gpa` (offset 16, size 8) */
@@ -8871,7 +8883,7 @@ export interface KvmKvmVmgexitMsrProtocolExit {
 }
 
 /** Fields of the `kvm:kvm_wait_lapic_expire` tracepoint (id 77 on the generating machine). */
-export interface KvmKvmWaitLapicExpire {
+export interface KvmKvmWaitLapicExpire extends TracepointCommonFields {
   /** `unsigned int vcpu_id` (offset 8, size 4) */
   readonly vcpu_id: number;
   /** `s64 delta` (offset 16, size 8, signed) */
@@ -8879,7 +8891,7 @@ export interface KvmKvmWaitLapicExpire {
 }
 
 /** Fields of the `kvm:kvm_write_tsc_offset` tracepoint (id 83 on the generating machine). */
-export interface KvmKvmWriteTscOffset {
+export interface KvmKvmWriteTscOffset extends TracepointCommonFields {
   /** `unsigned int vcpu_id` (offset 8, size 4) */
   readonly vcpu_id: number;
   /** `__u64 previous_tsc_offset` (offset 16, size 8) */
@@ -8889,7 +8901,7 @@ export interface KvmKvmWriteTscOffset {
 }
 
 /** Fields of the `kvm:kvm_xen_hypercall` tracepoint (id 111 on the generating machine). */
-export interface KvmKvmXenHypercall {
+export interface KvmKvmXenHypercall extends TracepointCommonFields {
   /** `u8 cpl` (offset 8, size 1) */
   readonly cpl: number;
   /** `unsigned long nr` (offset 16, size 8) */
@@ -8909,7 +8921,7 @@ export interface KvmKvmXenHypercall {
 }
 
 /** Fields of the `kvm:vcpu_match_mmio` tracepoint (id 84 on the generating machine). */
-export interface KvmVcpuMatchMmio {
+export interface KvmVcpuMatchMmio extends TracepointCommonFields {
   /** `gva_t gva` (offset 8, size 8) */
   readonly gva: bigint;
   /** `gpa_t gpa` (offset 16, size 8) */
@@ -8921,7 +8933,7 @@ export interface KvmVcpuMatchMmio {
 }
 
 /** Fields of the `kvmmmu:check_mmio_spte` tracepoint (id 120 on the generating machine). */
-export interface KvmmmuCheckMmioSpte {
+export interface KvmmmuCheckMmioSpte extends TracepointCommonFields {
   /** `unsigned int kvm_gen` (offset 8, size 4) */
   readonly kvm_gen: number;
   /** `unsigned int spte_gen` (offset 12, size 4) */
@@ -8931,7 +8943,7 @@ export interface KvmmmuCheckMmioSpte {
 }
 
 /** Fields of the `kvmmmu:fast_page_fault` tracepoint (id 122 on the generating machine). */
-export interface KvmmmuFastPageFault {
+export interface KvmmmuFastPageFault extends TracepointCommonFields {
   /** `int vcpu_id` (offset 8, size 4, signed) */
   readonly vcpu_id: number;
   /** `gpa_t cr2_or_gpa` (offset 16, size 8) */
@@ -8949,7 +8961,7 @@ export interface KvmmmuFastPageFault {
 }
 
 /** Fields of the `kvmmmu:handle_mmio_page_fault` tracepoint (id 123 on the generating machine). */
-export interface KvmmmuHandleMmioPageFault {
+export interface KvmmmuHandleMmioPageFault extends TracepointCommonFields {
   /** `u64 addr` (offset 8, size 8) */
   readonly addr: bigint;
   /** `gfn_t gfn` (offset 16, size 8) */
@@ -8959,7 +8971,7 @@ export interface KvmmmuHandleMmioPageFault {
 }
 
 /** Fields of the `kvmmmu:kvm_mmu_get_page` tracepoint (id 128 on the generating machine). */
-export interface KvmmmuKvmMmuGetPage {
+export interface KvmmmuKvmMmuGetPage extends TracepointCommonFields {
   /** `__u8 mmu_valid_gen` (offset 8, size 1) */
   readonly mmu_valid_gen: number;
   /** `__u64 gfn` (offset 16, size 8) */
@@ -8975,7 +8987,7 @@ export interface KvmmmuKvmMmuGetPage {
 }
 
 /** Fields of the `kvmmmu:kvm_mmu_pagetable_walk` tracepoint (id 133 on the generating machine). */
-export interface KvmmmuKvmMmuPagetableWalk {
+export interface KvmmmuKvmMmuPagetableWalk extends TracepointCommonFields {
   /** `__u64 addr` (offset 8, size 8) */
   readonly addr: bigint;
   /** `__u32 pferr` (offset 16, size 4) */
@@ -8983,7 +8995,7 @@ export interface KvmmmuKvmMmuPagetableWalk {
 }
 
 /** Fields of the `kvmmmu:kvm_mmu_paging_element` tracepoint (id 132 on the generating machine). */
-export interface KvmmmuKvmMmuPagingElement {
+export interface KvmmmuKvmMmuPagingElement extends TracepointCommonFields {
   /** `__u64 pte` (offset 8, size 8) */
   readonly pte: bigint;
   /** `__u32 level` (offset 16, size 4) */
@@ -8991,7 +9003,7 @@ export interface KvmmmuKvmMmuPagingElement {
 }
 
 /** Fields of the `kvmmmu:kvm_mmu_prepare_zap_page` tracepoint (id 125 on the generating machine). */
-export interface KvmmmuKvmMmuPrepareZapPage {
+export interface KvmmmuKvmMmuPrepareZapPage extends TracepointCommonFields {
   /** `__u8 mmu_valid_gen` (offset 8, size 1) */
   readonly mmu_valid_gen: number;
   /** `__u64 gfn` (offset 16, size 8) */
@@ -9005,19 +9017,19 @@ export interface KvmmmuKvmMmuPrepareZapPage {
 }
 
 /** Fields of the `kvmmmu:kvm_mmu_set_accessed_bit` tracepoint (id 131 on the generating machine). */
-export interface KvmmmuKvmMmuSetAccessedBit {
+export interface KvmmmuKvmMmuSetAccessedBit extends TracepointCommonFields {
   /** `__u64 gpa` (offset 8, size 8) */
   readonly gpa: bigint;
 }
 
 /** Fields of the `kvmmmu:kvm_mmu_set_dirty_bit` tracepoint (id 130 on the generating machine). */
-export interface KvmmmuKvmMmuSetDirtyBit {
+export interface KvmmmuKvmMmuSetDirtyBit extends TracepointCommonFields {
   /** `__u64 gpa` (offset 8, size 8) */
   readonly gpa: bigint;
 }
 
 /** Fields of the `kvmmmu:kvm_mmu_set_spte` tracepoint (id 119 on the generating machine). */
-export interface KvmmmuKvmMmuSetSpte {
+export interface KvmmmuKvmMmuSetSpte extends TracepointCommonFields {
   /** `u64 gfn` (offset 8, size 8) */
   readonly gfn: bigint;
   /** `u64 spte` (offset 16, size 8) */
@@ -9035,7 +9047,7 @@ export interface KvmmmuKvmMmuSetSpte {
 }
 
 /** Fields of the `kvmmmu:kvm_mmu_split_huge_page` tracepoint (id 116 on the generating machine). */
-export interface KvmmmuKvmMmuSplitHugePage {
+export interface KvmmmuKvmMmuSplitHugePage extends TracepointCommonFields {
   /** `u64 gfn` (offset 8, size 8) */
   readonly gfn: bigint;
   /** `u64 spte` (offset 16, size 8) */
@@ -9047,7 +9059,7 @@ export interface KvmmmuKvmMmuSplitHugePage {
 }
 
 /** Fields of the `kvmmmu:kvm_mmu_spte_requested` tracepoint (id 118 on the generating machine). */
-export interface KvmmmuKvmMmuSpteRequested {
+export interface KvmmmuKvmMmuSpteRequested extends TracepointCommonFields {
   /** `u64 gfn` (offset 8, size 8) */
   readonly gfn: bigint;
   /** `u64 pfn` (offset 16, size 8) */
@@ -9057,7 +9069,7 @@ export interface KvmmmuKvmMmuSpteRequested {
 }
 
 /** Fields of the `kvmmmu:kvm_mmu_sync_page` tracepoint (id 127 on the generating machine). */
-export interface KvmmmuKvmMmuSyncPage {
+export interface KvmmmuKvmMmuSyncPage extends TracepointCommonFields {
   /** `__u8 mmu_valid_gen` (offset 8, size 1) */
   readonly mmu_valid_gen: number;
   /** `__u64 gfn` (offset 16, size 8) */
@@ -9071,7 +9083,7 @@ export interface KvmmmuKvmMmuSyncPage {
 }
 
 /** Fields of the `kvmmmu:kvm_mmu_unsync_page` tracepoint (id 126 on the generating machine). */
-export interface KvmmmuKvmMmuUnsyncPage {
+export interface KvmmmuKvmMmuUnsyncPage extends TracepointCommonFields {
   /** `__u8 mmu_valid_gen` (offset 8, size 1) */
   readonly mmu_valid_gen: number;
   /** `__u64 gfn` (offset 16, size 8) */
@@ -9085,13 +9097,13 @@ export interface KvmmmuKvmMmuUnsyncPage {
 }
 
 /** Fields of the `kvmmmu:kvm_mmu_walker_error` tracepoint (id 129 on the generating machine). */
-export interface KvmmmuKvmMmuWalkerError {
+export interface KvmmmuKvmMmuWalkerError extends TracepointCommonFields {
   /** `__u32 pferr` (offset 8, size 4) */
   readonly pferr: number;
 }
 
 /** Fields of the `kvmmmu:kvm_mmu_zap_all_fast` tracepoint (id 121 on the generating machine). */
-export interface KvmmmuKvmMmuZapAllFast {
+export interface KvmmmuKvmMmuZapAllFast extends TracepointCommonFields {
   /** `__u8 mmu_valid_gen` (offset 8, size 1) */
   readonly mmu_valid_gen: number;
   /** `unsigned int mmu_used_pages` (offset 12, size 4) */
@@ -9099,7 +9111,7 @@ export interface KvmmmuKvmMmuZapAllFast {
 }
 
 /** Fields of the `kvmmmu:kvm_tdp_mmu_spte_changed` tracepoint (id 117 on the generating machine). */
-export interface KvmmmuKvmTdpMmuSpteChanged {
+export interface KvmmmuKvmTdpMmuSpteChanged extends TracepointCommonFields {
   /** `u64 gfn` (offset 8, size 8) */
   readonly gfn: bigint;
   /** `u64 old_spte` (offset 16, size 8) */
@@ -9113,7 +9125,7 @@ export interface KvmmmuKvmTdpMmuSpteChanged {
 }
 
 /** Fields of the `kvmmmu:mark_mmio_spte` tracepoint (id 124 on the generating machine). */
-export interface KvmmmuMarkMmioSpte {
+export interface KvmmmuMarkMmioSpte extends TracepointCommonFields {
   /** `void * sptep` (offset 8, size 8) */
   readonly sptep: bigint;
   /** `gfn_t gfn` (offset 16, size 8) */
@@ -9125,7 +9137,7 @@ export interface KvmmmuMarkMmioSpte {
 }
 
 /** Fields of the `kyber:kyber_adjust` tracepoint (id 2123 on the generating machine). */
-export interface KyberKyberAdjust {
+export interface KyberKyberAdjust extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `char domain[16]` (offset 12, size 16) */
@@ -9135,7 +9147,7 @@ export interface KyberKyberAdjust {
 }
 
 /** Fields of the `kyber:kyber_latency` tracepoint (id 2124 on the generating machine). */
-export interface KyberKyberLatency {
+export interface KyberKyberLatency extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `char domain[16]` (offset 12, size 16) */
@@ -9153,7 +9165,7 @@ export interface KyberKyberLatency {
 }
 
 /** Fields of the `kyber:kyber_throttled` tracepoint (id 2122 on the generating machine). */
-export interface KyberKyberThrottled {
+export interface KyberKyberThrottled extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `char domain[16]` (offset 12, size 16) */
@@ -9161,7 +9173,7 @@ export interface KyberKyberThrottled {
 }
 
 /** Fields of the `lock:contention_begin` tracepoint (id 408 on the generating machine). */
-export interface LockContentionBegin {
+export interface LockContentionBegin extends TracepointCommonFields {
   /** `void * lock_addr` (offset 8, size 8) */
   readonly lock_addr: bigint;
   /** `unsigned int flags` (offset 16, size 4) */
@@ -9169,7 +9181,7 @@ export interface LockContentionBegin {
 }
 
 /** Fields of the `lock:contention_end` tracepoint (id 407 on the generating machine). */
-export interface LockContentionEnd {
+export interface LockContentionEnd extends TracepointCommonFields {
   /** `void * lock_addr` (offset 8, size 8) */
   readonly lock_addr: bigint;
   /** `int ret` (offset 16, size 4, signed) */
@@ -9177,7 +9189,7 @@ export interface LockContentionEnd {
 }
 
 /** Fields of the `maple_tree:ma_op` tracepoint (id 2325 on the generating machine). */
-export interface MapleTreeMaOp {
+export interface MapleTreeMaOp extends TracepointCommonFields {
   /** `const char * fn` (offset 8, size 8) */
   readonly fn: bigint;
   /** `unsigned long min` (offset 16, size 8) */
@@ -9193,7 +9205,7 @@ export interface MapleTreeMaOp {
 }
 
 /** Fields of the `maple_tree:ma_read` tracepoint (id 2324 on the generating machine). */
-export interface MapleTreeMaRead {
+export interface MapleTreeMaRead extends TracepointCommonFields {
   /** `const char * fn` (offset 8, size 8) */
   readonly fn: bigint;
   /** `unsigned long min` (offset 16, size 8) */
@@ -9209,7 +9221,7 @@ export interface MapleTreeMaRead {
 }
 
 /** Fields of the `maple_tree:ma_write` tracepoint (id 2323 on the generating machine). */
-export interface MapleTreeMaWrite {
+export interface MapleTreeMaWrite extends TracepointCommonFields {
   /** `const char * fn` (offset 8, size 8) */
   readonly fn: bigint;
   /** `unsigned long min` (offset 16, size 8) */
@@ -9229,7 +9241,7 @@ export interface MapleTreeMaWrite {
 }
 
 /** Fields of the `mei:mei_pci_cfg_read` tracepoint (id 2185 on the generating machine). */
-export interface MeiMeiPciCfgRead {
+export interface MeiMeiPciCfgRead extends TracepointCommonFields {
   /** `__data_loc char[] dev` (offset 8, size 4) */
   readonly dev: string;
   /** `__data_loc char[] reg` (offset 12, size 4) */
@@ -9241,7 +9253,7 @@ export interface MeiMeiPciCfgRead {
 }
 
 /** Fields of the `mei:mei_reg_read` tracepoint (id 2187 on the generating machine). */
-export interface MeiMeiRegRead {
+export interface MeiMeiRegRead extends TracepointCommonFields {
   /** `__data_loc char[] dev` (offset 8, size 4) */
   readonly dev: string;
   /** `__data_loc char[] reg` (offset 12, size 4) */
@@ -9253,7 +9265,7 @@ export interface MeiMeiRegRead {
 }
 
 /** Fields of the `mei:mei_reg_write` tracepoint (id 2186 on the generating machine). */
-export interface MeiMeiRegWrite {
+export interface MeiMeiRegWrite extends TracepointCommonFields {
   /** `__data_loc char[] dev` (offset 8, size 4) */
   readonly dev: string;
   /** `__data_loc char[] reg` (offset 12, size 4) */
@@ -9265,7 +9277,7 @@ export interface MeiMeiRegWrite {
 }
 
 /** Fields of the `memcg:count_memcg_events` tracepoint (id 761 on the generating machine). */
-export interface MemcgCountMemcgEvents {
+export interface MemcgCountMemcgEvents extends TracepointCommonFields {
   /** `u64 id` (offset 8, size 8) */
   readonly id: bigint;
   /** `int item` (offset 16, size 4, signed) */
@@ -9275,7 +9287,7 @@ export interface MemcgCountMemcgEvents {
 }
 
 /** Fields of the `memcg:memcg_flush_stats` tracepoint (id 760 on the generating machine). */
-export interface MemcgMemcgFlushStats {
+export interface MemcgMemcgFlushStats extends TracepointCommonFields {
   /** `u64 id` (offset 8, size 8) */
   readonly id: bigint;
   /** `s64 stats_updates` (offset 16, size 8, signed) */
@@ -9287,7 +9299,7 @@ export interface MemcgMemcgFlushStats {
 }
 
 /** Fields of the `memcg:mod_memcg_lruvec_state` tracepoint (id 762 on the generating machine). */
-export interface MemcgModMemcgLruvecState {
+export interface MemcgModMemcgLruvecState extends TracepointCommonFields {
   /** `u64 id` (offset 8, size 8) */
   readonly id: bigint;
   /** `int item` (offset 16, size 4, signed) */
@@ -9297,7 +9309,7 @@ export interface MemcgModMemcgLruvecState {
 }
 
 /** Fields of the `memcg:mod_memcg_state` tracepoint (id 763 on the generating machine). */
-export interface MemcgModMemcgState {
+export interface MemcgModMemcgState extends TracepointCommonFields {
   /** `u64 id` (offset 8, size 8) */
   readonly id: bigint;
   /** `int item` (offset 16, size 4, signed) */
@@ -9307,7 +9319,7 @@ export interface MemcgModMemcgState {
 }
 
 /** Fields of the `migrate:mm_migrate_pages` tracepoint (id 713 on the generating machine). */
-export interface MigrateMmMigratePages {
+export interface MigrateMmMigratePages extends TracepointCommonFields {
   /** `unsigned long succeeded` (offset 8, size 8) */
   readonly succeeded: bigint;
   /** `unsigned long failed` (offset 16, size 8) */
@@ -9327,7 +9339,7 @@ export interface MigrateMmMigratePages {
 }
 
 /** Fields of the `migrate:mm_migrate_pages_start` tracepoint (id 712 on the generating machine). */
-export interface MigrateMmMigratePagesStart {
+export interface MigrateMmMigratePagesStart extends TracepointCommonFields {
   /** `enum migrate_mode mode` (offset 8, size 4) */
   readonly mode: number;
   /** `int reason` (offset 12, size 4, signed) */
@@ -9335,7 +9347,7 @@ export interface MigrateMmMigratePagesStart {
 }
 
 /** Fields of the `migrate:remove_migration_pte` tracepoint (id 710 on the generating machine). */
-export interface MigrateRemoveMigrationPte {
+export interface MigrateRemoveMigrationPte extends TracepointCommonFields {
   /** `unsigned long addr` (offset 8, size 8) */
   readonly addr: bigint;
   /** `unsigned long pte` (offset 16, size 8) */
@@ -9345,7 +9357,7 @@ export interface MigrateRemoveMigrationPte {
 }
 
 /** Fields of the `migrate:set_migration_pte` tracepoint (id 711 on the generating machine). */
-export interface MigrateSetMigrationPte {
+export interface MigrateSetMigrationPte extends TracepointCommonFields {
   /** `unsigned long addr` (offset 8, size 8) */
   readonly addr: bigint;
   /** `unsigned long pte` (offset 16, size 8) */
@@ -9355,7 +9367,7 @@ export interface MigrateSetMigrationPte {
 }
 
 /** Fields of the `mmap:exit_mmap` tracepoint (id 696 on the generating machine). */
-export interface MmapExitMmap {
+export interface MmapExitMmap extends TracepointCommonFields {
   /** `struct mm_struct * mm` (offset 8, size 8) */
   readonly mm: bigint;
   /** `struct maple_tree * mt` (offset 16, size 8) */
@@ -9363,7 +9375,7 @@ export interface MmapExitMmap {
 }
 
 /** Fields of the `mmap:vm_unmapped_area` tracepoint (id 697 on the generating machine). */
-export interface MmapVmUnmappedArea {
+export interface MmapVmUnmappedArea extends TracepointCommonFields {
   /** `unsigned long addr` (offset 8, size 8) */
   readonly addr: bigint;
   /** `unsigned long total_vm` (offset 16, size 8) */
@@ -9383,7 +9395,7 @@ export interface MmapVmUnmappedArea {
 }
 
 /** Fields of the `mmap_lock:mmap_lock_acquire_returned` tracepoint (id 675 on the generating machine). */
-export interface MmapLockMmapLockAcquireReturned {
+export interface MmapLockMmapLockAcquireReturned extends TracepointCommonFields {
   /** `struct mm_struct * mm` (offset 8, size 8) */
   readonly mm: bigint;
   /** `u64 memcg_id` (offset 16, size 8) */
@@ -9395,7 +9407,7 @@ export interface MmapLockMmapLockAcquireReturned {
 }
 
 /** Fields of the `mmap_lock:mmap_lock_released` tracepoint (id 676 on the generating machine). */
-export interface MmapLockMmapLockReleased {
+export interface MmapLockMmapLockReleased extends TracepointCommonFields {
   /** `struct mm_struct * mm` (offset 8, size 8) */
   readonly mm: bigint;
   /** `u64 memcg_id` (offset 16, size 8) */
@@ -9405,7 +9417,7 @@ export interface MmapLockMmapLockReleased {
 }
 
 /** Fields of the `mmap_lock:mmap_lock_start_locking` tracepoint (id 677 on the generating machine). */
-export interface MmapLockMmapLockStartLocking {
+export interface MmapLockMmapLockStartLocking extends TracepointCommonFields {
   /** `struct mm_struct * mm` (offset 8, size 8) */
   readonly mm: bigint;
   /** `u64 memcg_id` (offset 16, size 8) */
@@ -9415,7 +9427,7 @@ export interface MmapLockMmapLockStartLocking {
 }
 
 /** Fields of the `mptcp:ack_update_msk` tracepoint (id 2319 on the generating machine). */
-export interface MptcpAckUpdateMsk {
+export interface MptcpAckUpdateMsk extends TracepointCommonFields {
   /** `u64 data_ack` (offset 8, size 8) */
   readonly data_ack: bigint;
   /** `u64 old_snd_una` (offset 16, size 8) */
@@ -9429,7 +9441,7 @@ export interface MptcpAckUpdateMsk {
 }
 
 /** Fields of the `mptcp:get_mapping_status` tracepoint (id 2320 on the generating machine). */
-export interface MptcpGetMappingStatus {
+export interface MptcpGetMappingStatus extends TracepointCommonFields {
   /** `u64 data_ack` (offset 8, size 8) */
   readonly data_ack: bigint;
   /** `u64 data_seq` (offset 16, size 8) */
@@ -9465,7 +9477,7 @@ export interface MptcpGetMappingStatus {
 }
 
 /** Fields of the `mptcp:mptcp_sendmsg_frag` tracepoint (id 2321 on the generating machine). */
-export interface MptcpMptcpSendmsgFrag {
+export interface MptcpMptcpSendmsgFrag extends TracepointCommonFields {
   /** `u64 data_ack` (offset 8, size 8) */
   readonly data_ack: bigint;
   /** `u64 data_seq` (offset 16, size 8) */
@@ -9501,7 +9513,7 @@ export interface MptcpMptcpSendmsgFrag {
 }
 
 /** Fields of the `mptcp:mptcp_subflow_get_send` tracepoint (id 2322 on the generating machine). */
-export interface MptcpMptcpSubflowGetSend {
+export interface MptcpMptcpSubflowGetSend extends TracepointCommonFields {
   /** `bool active` (offset 8, size 1) */
   readonly active: number;
   /** `bool free` (offset 9, size 1) */
@@ -9517,7 +9529,7 @@ export interface MptcpMptcpSubflowGetSend {
 }
 
 /** Fields of the `mptcp:subflow_check_data_avail` tracepoint (id 2318 on the generating machine). */
-export interface MptcpSubflowCheckDataAvail {
+export interface MptcpSubflowCheckDataAvail extends TracepointCommonFields {
   /** `u8 status` (offset 8, size 1) */
   readonly status: number;
   /** `const void * skb` (offset 16, size 8) */
@@ -9525,7 +9537,7 @@ export interface MptcpSubflowCheckDataAvail {
 }
 
 /** Fields of the `msr:rdpmc` tracepoint (id 2152 on the generating machine). */
-export interface MsrRdpmc {
+export interface MsrRdpmc extends TracepointCommonFields {
   /** `unsigned msr` (offset 8, size 4) */
   readonly msr: number;
   /** `u64 val` (offset 16, size 8) */
@@ -9535,7 +9547,7 @@ export interface MsrRdpmc {
 }
 
 /** Fields of the `msr:read_msr` tracepoint (id 2154 on the generating machine). */
-export interface MsrReadMsr {
+export interface MsrReadMsr extends TracepointCommonFields {
   /** `unsigned msr` (offset 8, size 4) */
   readonly msr: number;
   /** `u64 val` (offset 16, size 8) */
@@ -9545,7 +9557,7 @@ export interface MsrReadMsr {
 }
 
 /** Fields of the `msr:write_msr` tracepoint (id 2153 on the generating machine). */
-export interface MsrWriteMsr {
+export interface MsrWriteMsr extends TracepointCommonFields {
   /** `unsigned msr` (offset 8, size 4) */
   readonly msr: number;
   /** `u64 val` (offset 16, size 8) */
@@ -9555,7 +9567,7 @@ export interface MsrWriteMsr {
 }
 
 /** Fields of the `napi:dql_stall_detected` tracepoint (id 2290 on the generating machine). */
-export interface NapiDqlStallDetected {
+export interface NapiDqlStallDetected extends TracepointCommonFields {
   /** `unsigned short thrs` (offset 8, size 2) */
   readonly thrs: number;
   /** `unsigned int len` (offset 12, size 4) */
@@ -9571,7 +9583,7 @@ export interface NapiDqlStallDetected {
 }
 
 /** Fields of the `napi:napi_poll` tracepoint (id 2291 on the generating machine). */
-export interface NapiNapiPoll {
+export interface NapiNapiPoll extends TracepointCommonFields {
   /** `struct napi_struct * napi` (offset 8, size 8) */
   readonly napi: bigint;
   /** `__data_loc char[] dev_name` (offset 16, size 4) */
@@ -9583,7 +9595,7 @@ export interface NapiNapiPoll {
 }
 
 /** Fields of the `neigh:neigh_cleanup_and_release` tracepoint (id 2243 on the generating machine). */
-export interface NeighNeighCleanupAndRelease {
+export interface NeighNeighCleanupAndRelease extends TracepointCommonFields {
   /** `u32 family` (offset 8, size 4) */
   readonly family: number;
   /** `__data_loc char[] dev` (offset 12, size 4) */
@@ -9617,7 +9629,7 @@ export interface NeighNeighCleanupAndRelease {
 }
 
 /** Fields of the `neigh:neigh_create` tracepoint (id 2249 on the generating machine). */
-export interface NeighNeighCreate {
+export interface NeighNeighCreate extends TracepointCommonFields {
   /** `u32 family` (offset 8, size 4) */
   readonly family: number;
   /** `__data_loc char[] dev` (offset 12, size 4) */
@@ -9635,7 +9647,7 @@ export interface NeighNeighCreate {
 }
 
 /** Fields of the `neigh:neigh_event_send_dead` tracepoint (id 2244 on the generating machine). */
-export interface NeighNeighEventSendDead {
+export interface NeighNeighEventSendDead extends TracepointCommonFields {
   /** `u32 family` (offset 8, size 4) */
   readonly family: number;
   /** `__data_loc char[] dev` (offset 12, size 4) */
@@ -9669,7 +9681,7 @@ export interface NeighNeighEventSendDead {
 }
 
 /** Fields of the `neigh:neigh_event_send_done` tracepoint (id 2245 on the generating machine). */
-export interface NeighNeighEventSendDone {
+export interface NeighNeighEventSendDone extends TracepointCommonFields {
   /** `u32 family` (offset 8, size 4) */
   readonly family: number;
   /** `__data_loc char[] dev` (offset 12, size 4) */
@@ -9703,7 +9715,7 @@ export interface NeighNeighEventSendDone {
 }
 
 /** Fields of the `neigh:neigh_timer_handler` tracepoint (id 2246 on the generating machine). */
-export interface NeighNeighTimerHandler {
+export interface NeighNeighTimerHandler extends TracepointCommonFields {
   /** `u32 family` (offset 8, size 4) */
   readonly family: number;
   /** `__data_loc char[] dev` (offset 12, size 4) */
@@ -9737,7 +9749,7 @@ export interface NeighNeighTimerHandler {
 }
 
 /** Fields of the `neigh:neigh_update` tracepoint (id 2248 on the generating machine). */
-export interface NeighNeighUpdate {
+export interface NeighNeighUpdate extends TracepointCommonFields {
   /** `u32 family` (offset 8, size 4) */
   readonly family: number;
   /** `__data_loc char[] dev` (offset 12, size 4) */
@@ -9777,7 +9789,7 @@ export interface NeighNeighUpdate {
 }
 
 /** Fields of the `neigh:neigh_update_done` tracepoint (id 2247 on the generating machine). */
-export interface NeighNeighUpdateDone {
+export interface NeighNeighUpdateDone extends TracepointCommonFields {
   /** `u32 family` (offset 8, size 4) */
   readonly family: number;
   /** `__data_loc char[] dev` (offset 12, size 4) */
@@ -9811,7 +9823,7 @@ export interface NeighNeighUpdateDone {
 }
 
 /** Fields of the `net:napi_gro_frags_entry` tracepoint (id 2301 on the generating machine). */
-export interface NetNapiGroFragsEntry {
+export interface NetNapiGroFragsEntry extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `unsigned int napi_id` (offset 12, size 4) */
@@ -9853,13 +9865,13 @@ export interface NetNapiGroFragsEntry {
 }
 
 /** Fields of the `net:napi_gro_frags_exit` tracepoint (id 2296 on the generating machine). */
-export interface NetNapiGroFragsExit {
+export interface NetNapiGroFragsExit extends TracepointCommonFields {
   /** `int ret` (offset 8, size 4, signed) */
   readonly ret: number;
 }
 
 /** Fields of the `net:napi_gro_receive_entry` tracepoint (id 2300 on the generating machine). */
-export interface NetNapiGroReceiveEntry {
+export interface NetNapiGroReceiveEntry extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `unsigned int napi_id` (offset 12, size 4) */
@@ -9901,13 +9913,13 @@ export interface NetNapiGroReceiveEntry {
 }
 
 /** Fields of the `net:napi_gro_receive_exit` tracepoint (id 2295 on the generating machine). */
-export interface NetNapiGroReceiveExit {
+export interface NetNapiGroReceiveExit extends TracepointCommonFields {
   /** `int ret` (offset 8, size 4, signed) */
   readonly ret: number;
 }
 
 /** Fields of the `net:net_dev_queue` tracepoint (id 2304 on the generating machine). */
-export interface NetNetDevQueue {
+export interface NetNetDevQueue extends TracepointCommonFields {
   /** `void * skbaddr` (offset 8, size 8) */
   readonly skbaddr: bigint;
   /** `unsigned int len` (offset 16, size 4) */
@@ -9917,7 +9929,7 @@ export interface NetNetDevQueue {
 }
 
 /** Fields of the `net:net_dev_start_xmit` tracepoint (id 2307 on the generating machine). */
-export interface NetNetDevStartXmit {
+export interface NetNetDevStartXmit extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `u16 queue_mapping` (offset 12, size 2) */
@@ -9955,7 +9967,7 @@ export interface NetNetDevStartXmit {
 }
 
 /** Fields of the `net:net_dev_xmit` tracepoint (id 2306 on the generating machine). */
-export interface NetNetDevXmit {
+export interface NetNetDevXmit extends TracepointCommonFields {
   /** `void * skbaddr` (offset 8, size 8) */
   readonly skbaddr: bigint;
   /** `unsigned int len` (offset 16, size 4) */
@@ -9967,7 +9979,7 @@ export interface NetNetDevXmit {
 }
 
 /** Fields of the `net:net_dev_xmit_timeout` tracepoint (id 2305 on the generating machine). */
-export interface NetNetDevXmitTimeout {
+export interface NetNetDevXmitTimeout extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `__data_loc char[] driver` (offset 12, size 4) */
@@ -9977,7 +9989,7 @@ export interface NetNetDevXmitTimeout {
 }
 
 /** Fields of the `net:netif_receive_skb` tracepoint (id 2303 on the generating machine). */
-export interface NetNetifReceiveSkb {
+export interface NetNetifReceiveSkb extends TracepointCommonFields {
   /** `void * skbaddr` (offset 8, size 8) */
   readonly skbaddr: bigint;
   /** `unsigned int len` (offset 16, size 4) */
@@ -9987,7 +9999,7 @@ export interface NetNetifReceiveSkb {
 }
 
 /** Fields of the `net:netif_receive_skb_entry` tracepoint (id 2299 on the generating machine). */
-export interface NetNetifReceiveSkbEntry {
+export interface NetNetifReceiveSkbEntry extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `unsigned int napi_id` (offset 12, size 4) */
@@ -10029,13 +10041,13 @@ export interface NetNetifReceiveSkbEntry {
 }
 
 /** Fields of the `net:netif_receive_skb_exit` tracepoint (id 2294 on the generating machine). */
-export interface NetNetifReceiveSkbExit {
+export interface NetNetifReceiveSkbExit extends TracepointCommonFields {
   /** `int ret` (offset 8, size 4, signed) */
   readonly ret: number;
 }
 
 /** Fields of the `net:netif_receive_skb_list_entry` tracepoint (id 2298 on the generating machine). */
-export interface NetNetifReceiveSkbListEntry {
+export interface NetNetifReceiveSkbListEntry extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `unsigned int napi_id` (offset 12, size 4) */
@@ -10077,13 +10089,13 @@ export interface NetNetifReceiveSkbListEntry {
 }
 
 /** Fields of the `net:netif_receive_skb_list_exit` tracepoint (id 2292 on the generating machine). */
-export interface NetNetifReceiveSkbListExit {
+export interface NetNetifReceiveSkbListExit extends TracepointCommonFields {
   /** `int ret` (offset 8, size 4, signed) */
   readonly ret: number;
 }
 
 /** Fields of the `net:netif_rx` tracepoint (id 2302 on the generating machine). */
-export interface NetNetifRx {
+export interface NetNetifRx extends TracepointCommonFields {
   /** `void * skbaddr` (offset 8, size 8) */
   readonly skbaddr: bigint;
   /** `unsigned int len` (offset 16, size 4) */
@@ -10093,7 +10105,7 @@ export interface NetNetifRx {
 }
 
 /** Fields of the `net:netif_rx_entry` tracepoint (id 2297 on the generating machine). */
-export interface NetNetifRxEntry {
+export interface NetNetifRxEntry extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `unsigned int napi_id` (offset 12, size 4) */
@@ -10135,19 +10147,19 @@ export interface NetNetifRxEntry {
 }
 
 /** Fields of the `net:netif_rx_exit` tracepoint (id 2293 on the generating machine). */
-export interface NetNetifRxExit {
+export interface NetNetifRxExit extends TracepointCommonFields {
   /** `int ret` (offset 8, size 4, signed) */
   readonly ret: number;
 }
 
 /** Fields of the `netlink:netlink_extack` tracepoint (id 2311 on the generating machine). */
-export interface NetlinkNetlinkExtack {
+export interface NetlinkNetlinkExtack extends TracepointCommonFields {
   /** `__data_loc char[] msg` (offset 8, size 4) */
   readonly msg: string;
 }
 
 /** Fields of the `nmi:nmi_handler` tracepoint (id 170 on the generating machine). */
-export interface NmiNmiHandler {
+export interface NmiNmiHandler extends TracepointCommonFields {
   /** `void * handler` (offset 8, size 8) */
   readonly handler: bigint;
   /** `s64 delta_ns` (offset 16, size 8, signed) */
@@ -10157,25 +10169,25 @@ export interface NmiNmiHandler {
 }
 
 /** Fields of the `notifier:notifier_register` tracepoint (id 346 on the generating machine). */
-export interface NotifierNotifierRegister {
+export interface NotifierNotifierRegister extends TracepointCommonFields {
   /** `void * cb` (offset 8, size 8) */
   readonly cb: bigint;
 }
 
 /** Fields of the `notifier:notifier_run` tracepoint (id 344 on the generating machine). */
-export interface NotifierNotifierRun {
+export interface NotifierNotifierRun extends TracepointCommonFields {
   /** `void * cb` (offset 8, size 8) */
   readonly cb: bigint;
 }
 
 /** Fields of the `notifier:notifier_unregister` tracepoint (id 345 on the generating machine). */
-export interface NotifierNotifierUnregister {
+export interface NotifierNotifierUnregister extends TracepointCommonFields {
   /** `void * cb` (offset 8, size 8) */
   readonly cb: bigint;
 }
 
 /** Fields of the `oom:compact_retry` tracepoint (id 604 on the generating machine). */
-export interface OomCompactRetry {
+export interface OomCompactRetry extends TracepointCommonFields {
   /** `int order` (offset 8, size 4, signed) */
   readonly order: number;
   /** `int priority` (offset 12, size 4, signed) */
@@ -10191,13 +10203,13 @@ export interface OomCompactRetry {
 }
 
 /** Fields of the `oom:finish_task_reaping` tracepoint (id 606 on the generating machine). */
-export interface OomFinishTaskReaping {
+export interface OomFinishTaskReaping extends TracepointCommonFields {
   /** `int pid` (offset 8, size 4, signed) */
   readonly pid: number;
 }
 
 /** Fields of the `oom:mark_victim` tracepoint (id 609 on the generating machine). */
-export interface OomMarkVictim {
+export interface OomMarkVictim extends TracepointCommonFields {
   /** `int pid` (offset 8, size 4, signed) */
   readonly pid: number;
   /** `__data_loc char[] comm` (offset 12, size 4) */
@@ -10219,7 +10231,7 @@ export interface OomMarkVictim {
 }
 
 /** Fields of the `oom:oom_score_adj_update` tracepoint (id 611 on the generating machine). */
-export interface OomOomScoreAdjUpdate {
+export interface OomOomScoreAdjUpdate extends TracepointCommonFields {
   /** `pid_t pid` (offset 8, size 4, signed) */
   readonly pid: number;
   /** `char comm[16]` (offset 12, size 16) */
@@ -10229,7 +10241,7 @@ export interface OomOomScoreAdjUpdate {
 }
 
 /** Fields of the `oom:reclaim_retry_zone` tracepoint (id 610 on the generating machine). */
-export interface OomReclaimRetryZone {
+export interface OomReclaimRetryZone extends TracepointCommonFields {
   /** `int node` (offset 8, size 4, signed) */
   readonly node: number;
   /** `int zone_idx` (offset 12, size 4, signed) */
@@ -10249,25 +10261,25 @@ export interface OomReclaimRetryZone {
 }
 
 /** Fields of the `oom:skip_task_reaping` tracepoint (id 605 on the generating machine). */
-export interface OomSkipTaskReaping {
+export interface OomSkipTaskReaping extends TracepointCommonFields {
   /** `int pid` (offset 8, size 4, signed) */
   readonly pid: number;
 }
 
 /** Fields of the `oom:start_task_reaping` tracepoint (id 607 on the generating machine). */
-export interface OomStartTaskReaping {
+export interface OomStartTaskReaping extends TracepointCommonFields {
   /** `int pid` (offset 8, size 4, signed) */
   readonly pid: number;
 }
 
 /** Fields of the `oom:wake_reaper` tracepoint (id 608 on the generating machine). */
-export interface OomWakeReaper {
+export interface OomWakeReaper extends TracepointCommonFields {
   /** `int pid` (offset 8, size 4, signed) */
   readonly pid: number;
 }
 
 /** Fields of the `page_isolation:test_pages_isolated` tracepoint (id 764 on the generating machine). */
-export interface PageIsolationTestPagesIsolated {
+export interface PageIsolationTestPagesIsolated extends TracepointCommonFields {
   /** `unsigned long start_pfn` (offset 8, size 8) */
   readonly start_pfn: bigint;
   /** `unsigned long end_pfn` (offset 16, size 8) */
@@ -10277,7 +10289,7 @@ export interface PageIsolationTestPagesIsolated {
 }
 
 /** Fields of the `page_pool:page_pool_release` tracepoint (id 2253 on the generating machine). */
-export interface PagePoolPagePoolRelease {
+export interface PagePoolPagePoolRelease extends TracepointCommonFields {
   /** `const struct page_pool * pool` (offset 8, size 8) */
   readonly pool: bigint;
   /** `s32 inflight` (offset 16, size 4, signed) */
@@ -10291,7 +10303,7 @@ export interface PagePoolPagePoolRelease {
 }
 
 /** Fields of the `page_pool:page_pool_state_hold` tracepoint (id 2251 on the generating machine). */
-export interface PagePoolPagePoolStateHold {
+export interface PagePoolPagePoolStateHold extends TracepointCommonFields {
   /** `const struct page_pool * pool` (offset 8, size 8) */
   readonly pool: bigint;
   /** `unsigned long netmem` (offset 16, size 8) */
@@ -10303,7 +10315,7 @@ export interface PagePoolPagePoolStateHold {
 }
 
 /** Fields of the `page_pool:page_pool_state_release` tracepoint (id 2252 on the generating machine). */
-export interface PagePoolPagePoolStateRelease {
+export interface PagePoolPagePoolStateRelease extends TracepointCommonFields {
   /** `const struct page_pool * pool` (offset 8, size 8) */
   readonly pool: bigint;
   /** `unsigned long netmem` (offset 16, size 8) */
@@ -10315,7 +10327,7 @@ export interface PagePoolPagePoolStateRelease {
 }
 
 /** Fields of the `page_pool:page_pool_update_nid` tracepoint (id 2250 on the generating machine). */
-export interface PagePoolPagePoolUpdateNid {
+export interface PagePoolPagePoolUpdateNid extends TracepointCommonFields {
   /** `const struct page_pool * pool` (offset 8, size 8) */
   readonly pool: bigint;
   /** `int pool_nid` (offset 16, size 4, signed) */
@@ -10325,7 +10337,7 @@ export interface PagePoolPagePoolUpdateNid {
 }
 
 /** Fields of the `pagemap:mm_lru_activate` tracepoint (id 620 on the generating machine). */
-export interface PagemapMmLruActivate {
+export interface PagemapMmLruActivate extends TracepointCommonFields {
   /** `struct folio * folio` (offset 8, size 8) */
   readonly folio: bigint;
   /** `unsigned long pfn` (offset 16, size 8) */
@@ -10333,7 +10345,7 @@ export interface PagemapMmLruActivate {
 }
 
 /** Fields of the `pagemap:mm_lru_insertion` tracepoint (id 621 on the generating machine). */
-export interface PagemapMmLruInsertion {
+export interface PagemapMmLruInsertion extends TracepointCommonFields {
   /** `struct folio * folio` (offset 8, size 8) */
   readonly folio: bigint;
   /** `unsigned long pfn` (offset 16, size 8) */
@@ -10345,7 +10357,7 @@ export interface PagemapMmLruInsertion {
 }
 
 /** Fields of the `percpu:percpu_alloc_percpu` tracepoint (id 645 on the generating machine). */
-export interface PercpuPercpuAllocPercpu {
+export interface PercpuPercpuAllocPercpu extends TracepointCommonFields {
   /** `unsigned long call_site` (offset 8, size 8) */
   readonly call_site: bigint;
   /** `bool reserved` (offset 16, size 1) */
@@ -10369,7 +10381,7 @@ export interface PercpuPercpuAllocPercpu {
 }
 
 /** Fields of the `percpu:percpu_alloc_percpu_fail` tracepoint (id 643 on the generating machine). */
-export interface PercpuPercpuAllocPercpuFail {
+export interface PercpuPercpuAllocPercpuFail extends TracepointCommonFields {
   /** `bool reserved` (offset 8, size 1) */
   readonly reserved: number;
   /** `bool is_atomic` (offset 9, size 1) */
@@ -10381,19 +10393,19 @@ export interface PercpuPercpuAllocPercpuFail {
 }
 
 /** Fields of the `percpu:percpu_create_chunk` tracepoint (id 642 on the generating machine). */
-export interface PercpuPercpuCreateChunk {
+export interface PercpuPercpuCreateChunk extends TracepointCommonFields {
   /** `void * base_addr` (offset 8, size 8) */
   readonly base_addr: bigint;
 }
 
 /** Fields of the `percpu:percpu_destroy_chunk` tracepoint (id 641 on the generating machine). */
-export interface PercpuPercpuDestroyChunk {
+export interface PercpuPercpuDestroyChunk extends TracepointCommonFields {
   /** `void * base_addr` (offset 8, size 8) */
   readonly base_addr: bigint;
 }
 
 /** Fields of the `percpu:percpu_free_percpu` tracepoint (id 644 on the generating machine). */
-export interface PercpuPercpuFreePercpu {
+export interface PercpuPercpuFreePercpu extends TracepointCommonFields {
   /** `void * base_addr` (offset 8, size 8) */
   readonly base_addr: bigint;
   /** `int off` (offset 16, size 4, signed) */
@@ -10403,7 +10415,7 @@ export interface PercpuPercpuFreePercpu {
 }
 
 /** Fields of the `power:cpu_frequency` tracepoint (id 565 on the generating machine). */
-export interface PowerCpuFrequency {
+export interface PowerCpuFrequency extends TracepointCommonFields {
   /** `u32 state` (offset 8, size 4) */
   readonly state: number;
   /** `u32 cpu_id` (offset 12, size 4) */
@@ -10411,7 +10423,7 @@ export interface PowerCpuFrequency {
 }
 
 /** Fields of the `power:cpu_frequency_limits` tracepoint (id 564 on the generating machine). */
-export interface PowerCpuFrequencyLimits {
+export interface PowerCpuFrequencyLimits extends TracepointCommonFields {
   /** `u32 min_freq` (offset 8, size 4) */
   readonly min_freq: number;
   /** `u32 max_freq` (offset 12, size 4) */
@@ -10421,7 +10433,7 @@ export interface PowerCpuFrequencyLimits {
 }
 
 /** Fields of the `power:cpu_idle` tracepoint (id 568 on the generating machine). */
-export interface PowerCpuIdle {
+export interface PowerCpuIdle extends TracepointCommonFields {
   /** `u32 state` (offset 8, size 4) */
   readonly state: number;
   /** `u32 cpu_id` (offset 12, size 4) */
@@ -10429,7 +10441,7 @@ export interface PowerCpuIdle {
 }
 
 /** Fields of the `power:cpu_idle_miss` tracepoint (id 567 on the generating machine). */
-export interface PowerCpuIdleMiss {
+export interface PowerCpuIdleMiss extends TracepointCommonFields {
   /** `u32 cpu_id` (offset 8, size 4) */
   readonly cpu_id: number;
   /** `u32 state` (offset 12, size 4) */
@@ -10439,7 +10451,7 @@ export interface PowerCpuIdleMiss {
 }
 
 /** Fields of the `power:dev_pm_qos_add_request` tracepoint (id 555 on the generating machine). */
-export interface PowerDevPmQosAddRequest {
+export interface PowerDevPmQosAddRequest extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `enum dev_pm_qos_req_type type` (offset 12, size 4) */
@@ -10449,7 +10461,7 @@ export interface PowerDevPmQosAddRequest {
 }
 
 /** Fields of the `power:dev_pm_qos_remove_request` tracepoint (id 553 on the generating machine). */
-export interface PowerDevPmQosRemoveRequest {
+export interface PowerDevPmQosRemoveRequest extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `enum dev_pm_qos_req_type type` (offset 12, size 4) */
@@ -10459,7 +10471,7 @@ export interface PowerDevPmQosRemoveRequest {
 }
 
 /** Fields of the `power:dev_pm_qos_update_request` tracepoint (id 554 on the generating machine). */
-export interface PowerDevPmQosUpdateRequest {
+export interface PowerDevPmQosUpdateRequest extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `enum dev_pm_qos_req_type type` (offset 12, size 4) */
@@ -10469,7 +10481,7 @@ export interface PowerDevPmQosUpdateRequest {
 }
 
 /** Fields of the `power:guest_halt_poll_ns` tracepoint (id 552 on the generating machine). */
-export interface PowerGuestHaltPollNs {
+export interface PowerGuestHaltPollNs extends TracepointCommonFields {
   /** `bool grow` (offset 8, size 1) */
   readonly grow: number;
   /** `unsigned int new` (offset 12, size 4) */
@@ -10479,19 +10491,19 @@ export interface PowerGuestHaltPollNs {
 }
 
 /** Fields of the `power:pm_qos_add_request` tracepoint (id 560 on the generating machine). */
-export interface PowerPmQosAddRequest {
+export interface PowerPmQosAddRequest extends TracepointCommonFields {
   /** `s32 value` (offset 8, size 4, signed) */
   readonly value: number;
 }
 
 /** Fields of the `power:pm_qos_remove_request` tracepoint (id 558 on the generating machine). */
-export interface PowerPmQosRemoveRequest {
+export interface PowerPmQosRemoveRequest extends TracepointCommonFields {
   /** `s32 value` (offset 8, size 4, signed) */
   readonly value: number;
 }
 
 /** Fields of the `power:pm_qos_update_flags` tracepoint (id 556 on the generating machine). */
-export interface PowerPmQosUpdateFlags {
+export interface PowerPmQosUpdateFlags extends TracepointCommonFields {
   /** `enum pm_qos_req_action action` (offset 8, size 4) */
   readonly action: number;
   /** `int prev_value` (offset 12, size 4, signed) */
@@ -10501,13 +10513,13 @@ export interface PowerPmQosUpdateFlags {
 }
 
 /** Fields of the `power:pm_qos_update_request` tracepoint (id 559 on the generating machine). */
-export interface PowerPmQosUpdateRequest {
+export interface PowerPmQosUpdateRequest extends TracepointCommonFields {
   /** `s32 value` (offset 8, size 4, signed) */
   readonly value: number;
 }
 
 /** Fields of the `power:pm_qos_update_target` tracepoint (id 557 on the generating machine). */
-export interface PowerPmQosUpdateTarget {
+export interface PowerPmQosUpdateTarget extends TracepointCommonFields {
   /** `enum pm_qos_req_action action` (offset 8, size 4) */
   readonly action: number;
   /** `int prev_value` (offset 12, size 4, signed) */
@@ -10517,7 +10529,7 @@ export interface PowerPmQosUpdateTarget {
 }
 
 /** Fields of the `power:pstate_sample` tracepoint (id 566 on the generating machine). */
-export interface PowerPstateSample {
+export interface PowerPstateSample extends TracepointCommonFields {
   /** `u32 core_busy` (offset 8, size 4) */
   readonly core_busy: number;
   /** `u32 scaled_busy` (offset 12, size 4) */
@@ -10539,7 +10551,7 @@ export interface PowerPstateSample {
 }
 
 /** Fields of the `power:suspend_resume` tracepoint (id 563 on the generating machine). */
-export interface PowerSuspendResume {
+export interface PowerSuspendResume extends TracepointCommonFields {
   /** `const char * action` (offset 8, size 8) */
   readonly action: bigint;
   /** `int val` (offset 16, size 4, signed) */
@@ -10549,7 +10561,7 @@ export interface PowerSuspendResume {
 }
 
 /** Fields of the `power:wakeup_source_activate` tracepoint (id 562 on the generating machine). */
-export interface PowerWakeupSourceActivate {
+export interface PowerWakeupSourceActivate extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `u64 state` (offset 16, size 8) */
@@ -10557,7 +10569,7 @@ export interface PowerWakeupSourceActivate {
 }
 
 /** Fields of the `power:wakeup_source_deactivate` tracepoint (id 561 on the generating machine). */
-export interface PowerWakeupSourceDeactivate {
+export interface PowerWakeupSourceDeactivate extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `u64 state` (offset 16, size 8) */
@@ -10565,13 +10577,13 @@ export interface PowerWakeupSourceDeactivate {
 }
 
 /** Fields of the `printk:console` tracepoint (id 411 on the generating machine). */
-export interface PrintkConsole {
+export interface PrintkConsole extends TracepointCommonFields {
   /** `__data_loc char[] msg` (offset 8, size 4) */
   readonly msg: string;
 }
 
 /** Fields of the `qdisc:qdisc_create` tracepoint (id 2259 on the generating machine). */
-export interface QdiscQdiscCreate {
+export interface QdiscQdiscCreate extends TracepointCommonFields {
   /** `__data_loc char[] dev` (offset 8, size 4) */
   readonly dev: string;
   /** `__data_loc char[] kind` (offset 12, size 4) */
@@ -10581,7 +10593,7 @@ export interface QdiscQdiscCreate {
 }
 
 /** Fields of the `qdisc:qdisc_dequeue` tracepoint (id 2263 on the generating machine). */
-export interface QdiscQdiscDequeue {
+export interface QdiscQdiscDequeue extends TracepointCommonFields {
   /** `struct Qdisc * qdisc` (offset 8, size 8) */
   readonly qdisc: bigint;
   /** `const struct netdev_queue * txq` (offset 16, size 8) */
@@ -10601,7 +10613,7 @@ export interface QdiscQdiscDequeue {
 }
 
 /** Fields of the `qdisc:qdisc_destroy` tracepoint (id 2260 on the generating machine). */
-export interface QdiscQdiscDestroy {
+export interface QdiscQdiscDestroy extends TracepointCommonFields {
   /** `__data_loc char[] dev` (offset 8, size 4) */
   readonly dev: string;
   /** `__data_loc char[] kind` (offset 12, size 4) */
@@ -10613,7 +10625,7 @@ export interface QdiscQdiscDestroy {
 }
 
 /** Fields of the `qdisc:qdisc_enqueue` tracepoint (id 2262 on the generating machine). */
-export interface QdiscQdiscEnqueue {
+export interface QdiscQdiscEnqueue extends TracepointCommonFields {
   /** `struct Qdisc * qdisc` (offset 8, size 8) */
   readonly qdisc: bigint;
   /** `const struct netdev_queue * txq` (offset 16, size 8) */
@@ -10629,7 +10641,7 @@ export interface QdiscQdiscEnqueue {
 }
 
 /** Fields of the `qdisc:qdisc_reset` tracepoint (id 2261 on the generating machine). */
-export interface QdiscQdiscReset {
+export interface QdiscQdiscReset extends TracepointCommonFields {
   /** `__data_loc char[] dev` (offset 8, size 4) */
   readonly dev: string;
   /** `__data_loc char[] kind` (offset 12, size 4) */
@@ -10641,7 +10653,7 @@ export interface QdiscQdiscReset {
 }
 
 /** Fields of the `ras:arm_event` tracepoint (id 2205 on the generating machine). */
-export interface RasArmEvent {
+export interface RasArmEvent extends TracepointCommonFields {
   /** `u64 mpidr` (offset 8, size 8) */
   readonly mpidr: bigint;
   /** `u64 midr` (offset 16, size 8) */
@@ -10671,7 +10683,7 @@ export interface RasArmEvent {
 }
 
 /** Fields of the `ras:mc_event` tracepoint (id 2206 on the generating machine). */
-export interface RasMcEvent {
+export interface RasMcEvent extends TracepointCommonFields {
   /** `unsigned int error_type` (offset 8, size 4) */
   readonly error_type: number;
   /** `__data_loc char[] msg` (offset 12, size 4) */
@@ -10699,7 +10711,7 @@ export interface RasMcEvent {
 }
 
 /** Fields of the `ras:non_standard_event` tracepoint (id 2204 on the generating machine). */
-export interface RasNonStandardEvent {
+export interface RasNonStandardEvent extends TracepointCommonFields {
   /** `char sec_type[16]` (offset 8, size 16) */
   readonly sec_type: string;
   /** `char fru_id[16]` (offset 24, size 16) */
@@ -10715,7 +10727,7 @@ export interface RasNonStandardEvent {
 }
 
 /** Fields of the `raw_syscalls:sys_enter` tracepoint (id 443 on the generating machine). */
-export interface RawSyscallsSysEnter {
+export interface RawSyscallsSysEnter extends TracepointCommonFields {
   /** `long id` (offset 8, size 8, signed) */
   readonly id: bigint;
   /** `unsigned long args[6]` (offset 16, size 48) */
@@ -10723,7 +10735,7 @@ export interface RawSyscallsSysEnter {
 }
 
 /** Fields of the `raw_syscalls:sys_exit` tracepoint (id 442 on the generating machine). */
-export interface RawSyscallsSysExit {
+export interface RawSyscallsSysExit extends TracepointCommonFields {
   /** `long id` (offset 8, size 8, signed) */
   readonly id: bigint;
   /** `long ret` (offset 16, size 8, signed) */
@@ -10731,7 +10743,7 @@ export interface RawSyscallsSysExit {
 }
 
 /** Fields of the `rcu:rcu_stall_warning` tracepoint (id 423 on the generating machine). */
-export interface RcuRcuStallWarning {
+export interface RcuRcuStallWarning extends TracepointCommonFields {
   /** `const char * rcuname` (offset 8, size 8) */
   readonly rcuname: bigint;
   /** `const char * msg` (offset 16, size 8) */
@@ -10739,13 +10751,13 @@ export interface RcuRcuStallWarning {
 }
 
 /** Fields of the `rcu:rcu_utilization` tracepoint (id 424 on the generating machine). */
-export interface RcuRcuUtilization {
+export interface RcuRcuUtilization extends TracepointCommonFields {
   /** `const char * s` (offset 8, size 8) */
   readonly s: bigint;
 }
 
 /** Fields of the `readahead:page_cache_async_ra` tracepoint (id 616 on the generating machine). */
-export interface ReadaheadPageCacheAsyncRa {
+export interface ReadaheadPageCacheAsyncRa extends TracepointCommonFields {
   /** `unsigned long i_ino` (offset 8, size 8) */
   readonly i_ino: bigint;
   /** `dev_t s_dev` (offset 16, size 4) */
@@ -10769,7 +10781,7 @@ export interface ReadaheadPageCacheAsyncRa {
 }
 
 /** Fields of the `readahead:page_cache_ra_order` tracepoint (id 618 on the generating machine). */
-export interface ReadaheadPageCacheRaOrder {
+export interface ReadaheadPageCacheRaOrder extends TracepointCommonFields {
   /** `unsigned long i_ino` (offset 8, size 8) */
   readonly i_ino: bigint;
   /** `dev_t s_dev` (offset 16, size 4) */
@@ -10787,7 +10799,7 @@ export interface ReadaheadPageCacheRaOrder {
 }
 
 /** Fields of the `readahead:page_cache_ra_unbounded` tracepoint (id 619 on the generating machine). */
-export interface ReadaheadPageCacheRaUnbounded {
+export interface ReadaheadPageCacheRaUnbounded extends TracepointCommonFields {
   /** `unsigned long i_ino` (offset 8, size 8) */
   readonly i_ino: bigint;
   /** `dev_t s_dev` (offset 16, size 4) */
@@ -10801,7 +10813,7 @@ export interface ReadaheadPageCacheRaUnbounded {
 }
 
 /** Fields of the `readahead:page_cache_sync_ra` tracepoint (id 617 on the generating machine). */
-export interface ReadaheadPageCacheSyncRa {
+export interface ReadaheadPageCacheSyncRa extends TracepointCommonFields {
   /** `unsigned long i_ino` (offset 8, size 8) */
   readonly i_ino: bigint;
   /** `dev_t s_dev` (offset 16, size 4) */
@@ -10825,7 +10837,7 @@ export interface ReadaheadPageCacheSyncRa {
 }
 
 /** Fields of the `rpm:rpm_idle` tracepoint (id 572 on the generating machine). */
-export interface RpmRpmIdle {
+export interface RpmRpmIdle extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `int flags` (offset 12, size 4, signed) */
@@ -10845,7 +10857,7 @@ export interface RpmRpmIdle {
 }
 
 /** Fields of the `rpm:rpm_resume` tracepoint (id 573 on the generating machine). */
-export interface RpmRpmResume {
+export interface RpmRpmResume extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `int flags` (offset 12, size 4, signed) */
@@ -10865,7 +10877,7 @@ export interface RpmRpmResume {
 }
 
 /** Fields of the `rpm:rpm_return_int` tracepoint (id 570 on the generating machine). */
-export interface RpmRpmReturnInt {
+export interface RpmRpmReturnInt extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `unsigned long ip` (offset 16, size 8) */
@@ -10875,7 +10887,7 @@ export interface RpmRpmReturnInt {
 }
 
 /** Fields of the `rpm:rpm_status` tracepoint (id 569 on the generating machine). */
-export interface RpmRpmStatus {
+export interface RpmRpmStatus extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `int status` (offset 12, size 4, signed) */
@@ -10883,7 +10895,7 @@ export interface RpmRpmStatus {
 }
 
 /** Fields of the `rpm:rpm_suspend` tracepoint (id 574 on the generating machine). */
-export interface RpmRpmSuspend {
+export interface RpmRpmSuspend extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `int flags` (offset 12, size 4, signed) */
@@ -10903,7 +10915,7 @@ export interface RpmRpmSuspend {
 }
 
 /** Fields of the `rpm:rpm_usage` tracepoint (id 571 on the generating machine). */
-export interface RpmRpmUsage {
+export interface RpmRpmUsage extends TracepointCommonFields {
   /** `__data_loc char[] name` (offset 8, size 4) */
   readonly name: string;
   /** `int flags` (offset 12, size 4, signed) */
@@ -10923,7 +10935,7 @@ export interface RpmRpmUsage {
 }
 
 /** Fields of the `rseq:rseq_ip_fixup` tracepoint (id 591 on the generating machine). */
-export interface RseqRseqIpFixup {
+export interface RseqRseqIpFixup extends TracepointCommonFields {
   /** `unsigned long regs_ip` (offset 8, size 8) */
   readonly regs_ip: bigint;
   /** `unsigned long start_ip` (offset 16, size 8) */
@@ -10935,7 +10947,7 @@ export interface RseqRseqIpFixup {
 }
 
 /** Fields of the `rseq:rseq_update` tracepoint (id 592 on the generating machine). */
-export interface RseqRseqUpdate {
+export interface RseqRseqUpdate extends TracepointCommonFields {
   /** `s32 cpu_id` (offset 8, size 4, signed) */
   readonly cpu_id: number;
   /** `s32 node_id` (offset 12, size 4, signed) */
@@ -10945,7 +10957,7 @@ export interface RseqRseqUpdate {
 }
 
 /** Fields of the `sched:sched_kthread_stop` tracepoint (id 380 on the generating machine). */
-export interface SchedSchedKthreadStop {
+export interface SchedSchedKthreadStop extends TracepointCommonFields {
   /** `__data_loc char[] comm` (offset 8, size 4) */
   readonly comm: string;
   /** `pid_t pid` (offset 12, size 4, signed) */
@@ -10953,13 +10965,13 @@ export interface SchedSchedKthreadStop {
 }
 
 /** Fields of the `sched:sched_kthread_stop_ret` tracepoint (id 379 on the generating machine). */
-export interface SchedSchedKthreadStopRet {
+export interface SchedSchedKthreadStopRet extends TracepointCommonFields {
   /** `int ret` (offset 8, size 4, signed) */
   readonly ret: number;
 }
 
 /** Fields of the `sched:sched_kthread_work_execute_end` tracepoint (id 376 on the generating machine). */
-export interface SchedSchedKthreadWorkExecuteEnd {
+export interface SchedSchedKthreadWorkExecuteEnd extends TracepointCommonFields {
   /** `void * work` (offset 8, size 8) */
   readonly work: bigint;
   /** `void * function` (offset 16, size 8) */
@@ -10967,7 +10979,7 @@ export interface SchedSchedKthreadWorkExecuteEnd {
 }
 
 /** Fields of the `sched:sched_kthread_work_execute_start` tracepoint (id 377 on the generating machine). */
-export interface SchedSchedKthreadWorkExecuteStart {
+export interface SchedSchedKthreadWorkExecuteStart extends TracepointCommonFields {
   /** `void * work` (offset 8, size 8) */
   readonly work: bigint;
   /** `void * function` (offset 16, size 8) */
@@ -10975,7 +10987,7 @@ export interface SchedSchedKthreadWorkExecuteStart {
 }
 
 /** Fields of the `sched:sched_kthread_work_queue_work` tracepoint (id 378 on the generating machine). */
-export interface SchedSchedKthreadWorkQueueWork {
+export interface SchedSchedKthreadWorkQueueWork extends TracepointCommonFields {
   /** `void * work` (offset 8, size 8) */
   readonly work: bigint;
   /** `void * function` (offset 16, size 8) */
@@ -10985,7 +10997,7 @@ export interface SchedSchedKthreadWorkQueueWork {
 }
 
 /** Fields of the `sched:sched_migrate_task` tracepoint (id 371 on the generating machine). */
-export interface SchedSchedMigrateTask {
+export interface SchedSchedMigrateTask extends TracepointCommonFields {
   /** `__data_loc char[] comm` (offset 8, size 4) */
   readonly comm: string;
   /** `pid_t pid` (offset 12, size 4, signed) */
@@ -10999,7 +11011,7 @@ export interface SchedSchedMigrateTask {
 }
 
 /** Fields of the `sched:sched_move_numa` tracepoint (id 360 on the generating machine). */
-export interface SchedSchedMoveNuma {
+export interface SchedSchedMoveNuma extends TracepointCommonFields {
   /** `pid_t pid` (offset 8, size 4, signed) */
   readonly pid: number;
   /** `pid_t tgid` (offset 12, size 4, signed) */
@@ -11017,7 +11029,7 @@ export interface SchedSchedMoveNuma {
 }
 
 /** Fields of the `sched:sched_pi_setprio` tracepoint (id 362 on the generating machine). */
-export interface SchedSchedPiSetprio {
+export interface SchedSchedPiSetprio extends TracepointCommonFields {
   /** `__data_loc char[] comm` (offset 8, size 4) */
   readonly comm: string;
   /** `pid_t pid` (offset 12, size 4, signed) */
@@ -11029,7 +11041,7 @@ export interface SchedSchedPiSetprio {
 }
 
 /** Fields of the `sched:sched_prepare_exec` tracepoint (id 364 on the generating machine). */
-export interface SchedSchedPrepareExec {
+export interface SchedSchedPrepareExec extends TracepointCommonFields {
   /** `__data_loc char[] interp` (offset 8, size 4) */
   readonly interp: string;
   /** `__data_loc char[] filename` (offset 12, size 4) */
@@ -11041,7 +11053,7 @@ export interface SchedSchedPrepareExec {
 }
 
 /** Fields of the `sched:sched_process_exec` tracepoint (id 365 on the generating machine). */
-export interface SchedSchedProcessExec {
+export interface SchedSchedProcessExec extends TracepointCommonFields {
   /** `__data_loc char[] filename` (offset 8, size 4) */
   readonly filename: string;
   /** `pid_t pid` (offset 12, size 4, signed) */
@@ -11051,7 +11063,7 @@ export interface SchedSchedProcessExec {
 }
 
 /** Fields of the `sched:sched_process_exit` tracepoint (id 369 on the generating machine). */
-export interface SchedSchedProcessExit {
+export interface SchedSchedProcessExit extends TracepointCommonFields {
   /** `char comm[16]` (offset 8, size 16) */
   readonly comm: string;
   /** `pid_t pid` (offset 24, size 4, signed) */
@@ -11063,7 +11075,7 @@ export interface SchedSchedProcessExit {
 }
 
 /** Fields of the `sched:sched_process_fork` tracepoint (id 366 on the generating machine). */
-export interface SchedSchedProcessFork {
+export interface SchedSchedProcessFork extends TracepointCommonFields {
   /** `__data_loc char[] parent_comm` (offset 8, size 4) */
   readonly parent_comm: string;
   /** `pid_t parent_pid` (offset 12, size 4, signed) */
@@ -11075,7 +11087,7 @@ export interface SchedSchedProcessFork {
 }
 
 /** Fields of the `sched:sched_process_free` tracepoint (id 370 on the generating machine). */
-export interface SchedSchedProcessFree {
+export interface SchedSchedProcessFree extends TracepointCommonFields {
   /** `__data_loc char[] comm` (offset 8, size 4) */
   readonly comm: string;
   /** `pid_t pid` (offset 12, size 4, signed) */
@@ -11085,7 +11097,7 @@ export interface SchedSchedProcessFree {
 }
 
 /** Fields of the `sched:sched_process_hang` tracepoint (id 361 on the generating machine). */
-export interface SchedSchedProcessHang {
+export interface SchedSchedProcessHang extends TracepointCommonFields {
   /** `__data_loc char[] comm` (offset 8, size 4) */
   readonly comm: string;
   /** `pid_t pid` (offset 12, size 4, signed) */
@@ -11093,7 +11105,7 @@ export interface SchedSchedProcessHang {
 }
 
 /** Fields of the `sched:sched_process_wait` tracepoint (id 367 on the generating machine). */
-export interface SchedSchedProcessWait {
+export interface SchedSchedProcessWait extends TracepointCommonFields {
   /** `__data_loc char[] comm` (offset 8, size 4) */
   readonly comm: string;
   /** `pid_t pid` (offset 12, size 4, signed) */
@@ -11103,7 +11115,7 @@ export interface SchedSchedProcessWait {
 }
 
 /** Fields of the `sched:sched_skip_cpuset_numa` tracepoint (id 356 on the generating machine). */
-export interface SchedSchedSkipCpusetNuma {
+export interface SchedSchedSkipCpusetNuma extends TracepointCommonFields {
   /** `char comm[16]` (offset 8, size 16) */
   readonly comm: string;
   /** `pid_t pid` (offset 24, size 4, signed) */
@@ -11117,7 +11129,7 @@ export interface SchedSchedSkipCpusetNuma {
 }
 
 /** Fields of the `sched:sched_skip_vma_numa` tracepoint (id 357 on the generating machine). */
-export interface SchedSchedSkipVmaNuma {
+export interface SchedSchedSkipVmaNuma extends TracepointCommonFields {
   /** `unsigned long numa_scan_offset` (offset 8, size 8) */
   readonly numa_scan_offset: bigint;
   /** `unsigned long vm_start` (offset 16, size 8) */
@@ -11129,7 +11141,7 @@ export interface SchedSchedSkipVmaNuma {
 }
 
 /** Fields of the `sched:sched_stat_runtime` tracepoint (id 363 on the generating machine). */
-export interface SchedSchedStatRuntime {
+export interface SchedSchedStatRuntime extends TracepointCommonFields {
   /** `__data_loc char[] comm` (offset 8, size 4) */
   readonly comm: string;
   /** `pid_t pid` (offset 12, size 4, signed) */
@@ -11139,7 +11151,7 @@ export interface SchedSchedStatRuntime {
 }
 
 /** Fields of the `sched:sched_stick_numa` tracepoint (id 359 on the generating machine). */
-export interface SchedSchedStickNuma {
+export interface SchedSchedStickNuma extends TracepointCommonFields {
   /** `pid_t src_pid` (offset 8, size 4, signed) */
   readonly src_pid: number;
   /** `pid_t src_tgid` (offset 12, size 4, signed) */
@@ -11163,7 +11175,7 @@ export interface SchedSchedStickNuma {
 }
 
 /** Fields of the `sched:sched_swap_numa` tracepoint (id 358 on the generating machine). */
-export interface SchedSchedSwapNuma {
+export interface SchedSchedSwapNuma extends TracepointCommonFields {
   /** `pid_t src_pid` (offset 8, size 4, signed) */
   readonly src_pid: number;
   /** `pid_t src_tgid` (offset 12, size 4, signed) */
@@ -11187,7 +11199,7 @@ export interface SchedSchedSwapNuma {
 }
 
 /** Fields of the `sched:sched_switch` tracepoint (id 372 on the generating machine). */
-export interface SchedSchedSwitch {
+export interface SchedSchedSwitch extends TracepointCommonFields {
   /** `char prev_comm[16]` (offset 8, size 16) */
   readonly prev_comm: string;
   /** `pid_t prev_pid` (offset 24, size 4, signed) */
@@ -11205,7 +11217,7 @@ export interface SchedSchedSwitch {
 }
 
 /** Fields of the `sched:sched_wait_task` tracepoint (id 368 on the generating machine). */
-export interface SchedSchedWaitTask {
+export interface SchedSchedWaitTask extends TracepointCommonFields {
   /** `__data_loc char[] comm` (offset 8, size 4) */
   readonly comm: string;
   /** `pid_t pid` (offset 12, size 4, signed) */
@@ -11215,13 +11227,13 @@ export interface SchedSchedWaitTask {
 }
 
 /** Fields of the `sched:sched_wake_idle_without_ipi` tracepoint (id 355 on the generating machine). */
-export interface SchedSchedWakeIdleWithoutIpi {
+export interface SchedSchedWakeIdleWithoutIpi extends TracepointCommonFields {
   /** `int cpu` (offset 8, size 4, signed) */
   readonly cpu: number;
 }
 
 /** Fields of the `sched:sched_wakeup` tracepoint (id 374 on the generating machine). */
-export interface SchedSchedWakeup {
+export interface SchedSchedWakeup extends TracepointCommonFields {
   /** `char comm[16]` (offset 8, size 16) */
   readonly comm: string;
   /** `pid_t pid` (offset 24, size 4, signed) */
@@ -11233,7 +11245,7 @@ export interface SchedSchedWakeup {
 }
 
 /** Fields of the `sched:sched_wakeup_new` tracepoint (id 373 on the generating machine). */
-export interface SchedSchedWakeupNew {
+export interface SchedSchedWakeupNew extends TracepointCommonFields {
   /** `char comm[16]` (offset 8, size 16) */
   readonly comm: string;
   /** `pid_t pid` (offset 24, size 4, signed) */
@@ -11245,7 +11257,7 @@ export interface SchedSchedWakeupNew {
 }
 
 /** Fields of the `sched:sched_waking` tracepoint (id 375 on the generating machine). */
-export interface SchedSchedWaking {
+export interface SchedSchedWaking extends TracepointCommonFields {
   /** `char comm[16]` (offset 8, size 16) */
   readonly comm: string;
   /** `pid_t pid` (offset 24, size 4, signed) */
@@ -11257,7 +11269,7 @@ export interface SchedSchedWaking {
 }
 
 /** Fields of the `signal:signal_deliver` tracepoint (id 260 on the generating machine). */
-export interface SignalSignalDeliver {
+export interface SignalSignalDeliver extends TracepointCommonFields {
   /** `int sig` (offset 8, size 4, signed) */
   readonly sig: number;
   /** `int errno` (offset 12, size 4, signed) */
@@ -11271,7 +11283,7 @@ export interface SignalSignalDeliver {
 }
 
 /** Fields of the `signal:signal_generate` tracepoint (id 261 on the generating machine). */
-export interface SignalSignalGenerate {
+export interface SignalSignalGenerate extends TracepointCommonFields {
   /** `int sig` (offset 8, size 4, signed) */
   readonly sig: number;
   /** `int errno` (offset 12, size 4, signed) */
@@ -11289,7 +11301,7 @@ export interface SignalSignalGenerate {
 }
 
 /** Fields of the `skb:consume_skb` tracepoint (id 2309 on the generating machine). */
-export interface SkbConsumeSkb {
+export interface SkbConsumeSkb extends TracepointCommonFields {
   /** `void * skbaddr` (offset 8, size 8) */
   readonly skbaddr: bigint;
   /** `void * location` (offset 16, size 8) */
@@ -11297,7 +11309,7 @@ export interface SkbConsumeSkb {
 }
 
 /** Fields of the `skb:kfree_skb` tracepoint (id 2310 on the generating machine). */
-export interface SkbKfreeSkb {
+export interface SkbKfreeSkb extends TracepointCommonFields {
   /** `void * skbaddr` (offset 8, size 8) */
   readonly skbaddr: bigint;
   /** `void * location` (offset 16, size 8) */
@@ -11311,7 +11323,7 @@ export interface SkbKfreeSkb {
 }
 
 /** Fields of the `skb:skb_copy_datagram_iovec` tracepoint (id 2308 on the generating machine). */
-export interface SkbSkbCopyDatagramIovec {
+export interface SkbSkbCopyDatagramIovec extends TracepointCommonFields {
   /** `const void * skbaddr` (offset 8, size 8) */
   readonly skbaddr: bigint;
   /** `int len` (offset 16, size 4, signed) */
@@ -11319,7 +11331,7 @@ export interface SkbSkbCopyDatagramIovec {
 }
 
 /** Fields of the `sock:inet_sk_error_report` tracepoint (id 2286 on the generating machine). */
-export interface SockInetSkErrorReport {
+export interface SockInetSkErrorReport extends TracepointCommonFields {
   /** `int error` (offset 8, size 4, signed) */
   readonly error: number;
   /** `__u16 sport` (offset 12, size 2) */
@@ -11341,7 +11353,7 @@ export interface SockInetSkErrorReport {
 }
 
 /** Fields of the `sock:inet_sock_set_state` tracepoint (id 2287 on the generating machine). */
-export interface SockInetSockSetState {
+export interface SockInetSockSetState extends TracepointCommonFields {
   /** `const void * skaddr` (offset 8, size 8) */
   readonly skaddr: bigint;
   /** `int oldstate` (offset 16, size 4, signed) */
@@ -11367,7 +11379,7 @@ export interface SockInetSockSetState {
 }
 
 /** Fields of the `sock:sk_data_ready` tracepoint (id 2285 on the generating machine). */
-export interface SockSkDataReady {
+export interface SockSkDataReady extends TracepointCommonFields {
   /** `const void * skaddr` (offset 8, size 8) */
   readonly skaddr: bigint;
   /** `__u16 family` (offset 16, size 2) */
@@ -11379,7 +11391,7 @@ export interface SockSkDataReady {
 }
 
 /** Fields of the `sock:sock_exceed_buf_limit` tracepoint (id 2288 on the generating machine). */
-export interface SockSockExceedBufLimit {
+export interface SockSockExceedBufLimit extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `long sysctl_mem[3]` (offset 40, size 24, signed) */
@@ -11401,7 +11413,7 @@ export interface SockSockExceedBufLimit {
 }
 
 /** Fields of the `sock:sock_rcvqueue_full` tracepoint (id 2289 on the generating machine). */
-export interface SockSockRcvqueueFull {
+export interface SockSockRcvqueueFull extends TracepointCommonFields {
   /** `int rmem_alloc` (offset 8, size 4, signed) */
   readonly rmem_alloc: number;
   /** `unsigned int truesize` (offset 12, size 4) */
@@ -11411,7 +11423,7 @@ export interface SockSockRcvqueueFull {
 }
 
 /** Fields of the `sock:sock_recv_length` tracepoint (id 2283 on the generating machine). */
-export interface SockSockRecvLength {
+export interface SockSockRecvLength extends TracepointCommonFields {
   /** `void * sk` (offset 8, size 8) */
   readonly sk: bigint;
   /** `__u16 family` (offset 16, size 2) */
@@ -11425,7 +11437,7 @@ export interface SockSockRecvLength {
 }
 
 /** Fields of the `sock:sock_send_length` tracepoint (id 2284 on the generating machine). */
-export interface SockSockSendLength {
+export interface SockSockSendLength extends TracepointCommonFields {
   /** `void * sk` (offset 8, size 8) */
   readonly sk: bigint;
   /** `__u16 family` (offset 16, size 2) */
@@ -11439,7 +11451,7 @@ export interface SockSockSendLength {
 }
 
 /** Fields of the `swiotlb:swiotlb_bounced` tracepoint (id 441 on the generating machine). */
-export interface SwiotlbSwiotlbBounced {
+export interface SwiotlbSwiotlbBounced extends TracepointCommonFields {
   /** `__data_loc char[] dev_name` (offset 8, size 4) */
   readonly dev_name: string;
   /** `u64 dma_mask` (offset 16, size 8) */
@@ -11453,7 +11465,7 @@ export interface SwiotlbSwiotlbBounced {
 }
 
 /** Fields of the `syscalls:sys_enter_accept` tracepoint (id 2232 on the generating machine). */
-export interface SyscallsSysEnterAccept {
+export interface SyscallsSysEnterAccept extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -11465,7 +11477,7 @@ export interface SyscallsSysEnterAccept {
 }
 
 /** Fields of the `syscalls:sys_enter_accept4` tracepoint (id 2234 on the generating machine). */
-export interface SyscallsSysEnterAccept4 {
+export interface SyscallsSysEnterAccept4 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -11479,7 +11491,7 @@ export interface SyscallsSysEnterAccept4 {
 }
 
 /** Fields of the `syscalls:sys_enter_access` tracepoint (id 808 on the generating machine). */
-export interface SyscallsSysEnterAccess {
+export interface SyscallsSysEnterAccess extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * filename` (offset 16, size 8) */
@@ -11489,7 +11501,7 @@ export interface SyscallsSysEnterAccess {
 }
 
 /** Fields of the `syscalls:sys_enter_acct` tracepoint (id 531 on the generating machine). */
-export interface SyscallsSysEnterAcct {
+export interface SyscallsSysEnterAcct extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * name` (offset 16, size 8) */
@@ -11497,7 +11509,7 @@ export interface SyscallsSysEnterAcct {
 }
 
 /** Fields of the `syscalls:sys_enter_add_key` tracepoint (id 2072 on the generating machine). */
-export interface SyscallsSysEnterAddKey {
+export interface SyscallsSysEnterAddKey extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * _type` (offset 16, size 8) */
@@ -11513,7 +11525,7 @@ export interface SyscallsSysEnterAddKey {
 }
 
 /** Fields of the `syscalls:sys_enter_adjtimex` tracepoint (id 447 on the generating machine). */
-export interface SyscallsSysEnterAdjtimex {
+export interface SyscallsSysEnterAdjtimex extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `struct __kernel_timex * txc_p` (offset 16, size 8) */
@@ -11521,7 +11533,7 @@ export interface SyscallsSysEnterAdjtimex {
 }
 
 /** Fields of the `syscalls:sys_enter_alarm` tracepoint (id 496 on the generating machine). */
-export interface SyscallsSysEnterAlarm {
+export interface SyscallsSysEnterAlarm extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int seconds` (offset 16, size 8) */
@@ -11529,7 +11541,7 @@ export interface SyscallsSysEnterAlarm {
 }
 
 /** Fields of the `syscalls:sys_enter_arch_prctl` tracepoint (id 176 on the generating machine). */
-export interface SyscallsSysEnterArchPrctl {
+export interface SyscallsSysEnterArchPrctl extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int option` (offset 16, size 8) */
@@ -11539,7 +11551,7 @@ export interface SyscallsSysEnterArchPrctl {
 }
 
 /** Fields of the `syscalls:sys_enter_bind` tracepoint (id 2238 on the generating machine). */
-export interface SyscallsSysEnterBind {
+export interface SyscallsSysEnterBind extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -11551,7 +11563,7 @@ export interface SyscallsSysEnterBind {
 }
 
 /** Fields of the `syscalls:sys_enter_bpf` tracepoint (id 586 on the generating machine). */
-export interface SyscallsSysEnterBpf {
+export interface SyscallsSysEnterBpf extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int cmd` (offset 16, size 8) */
@@ -11563,7 +11575,7 @@ export interface SyscallsSysEnterBpf {
 }
 
 /** Fields of the `syscalls:sys_enter_brk` tracepoint (id 695 on the generating machine). */
-export interface SyscallsSysEnterBrk {
+export interface SyscallsSysEnterBrk extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long brk` (offset 16, size 8) */
@@ -11571,7 +11583,7 @@ export interface SyscallsSysEnterBrk {
 }
 
 /** Fields of the `syscalls:sys_enter_cachestat` tracepoint (id 594 on the generating machine). */
-export interface SyscallsSysEnterCachestat {
+export interface SyscallsSysEnterCachestat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -11585,7 +11597,7 @@ export interface SyscallsSysEnterCachestat {
 }
 
 /** Fields of the `syscalls:sys_enter_capget` tracepoint (id 229 on the generating machine). */
-export interface SyscallsSysEnterCapget {
+export interface SyscallsSysEnterCapget extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `cap_user_header_t header` (offset 16, size 8) */
@@ -11595,7 +11607,7 @@ export interface SyscallsSysEnterCapget {
 }
 
 /** Fields of the `syscalls:sys_enter_capset` tracepoint (id 227 on the generating machine). */
-export interface SyscallsSysEnterCapset {
+export interface SyscallsSysEnterCapset extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `cap_user_header_t header` (offset 16, size 8) */
@@ -11605,7 +11617,7 @@ export interface SyscallsSysEnterCapset {
 }
 
 /** Fields of the `syscalls:sys_enter_chdir` tracepoint (id 806 on the generating machine). */
-export interface SyscallsSysEnterChdir {
+export interface SyscallsSysEnterChdir extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * filename` (offset 16, size 8) */
@@ -11613,7 +11625,7 @@ export interface SyscallsSysEnterChdir {
 }
 
 /** Fields of the `syscalls:sys_enter_chmod` tracepoint (id 794 on the generating machine). */
-export interface SyscallsSysEnterChmod {
+export interface SyscallsSysEnterChmod extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * filename` (offset 16, size 8) */
@@ -11623,7 +11635,7 @@ export interface SyscallsSysEnterChmod {
 }
 
 /** Fields of the `syscalls:sys_enter_chown` tracepoint (id 790 on the generating machine). */
-export interface SyscallsSysEnterChown {
+export interface SyscallsSysEnterChown extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * filename` (offset 16, size 8) */
@@ -11635,7 +11647,7 @@ export interface SyscallsSysEnterChown {
 }
 
 /** Fields of the `syscalls:sys_enter_chroot` tracepoint (id 802 on the generating machine). */
-export interface SyscallsSysEnterChroot {
+export interface SyscallsSysEnterChroot extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * filename` (offset 16, size 8) */
@@ -11643,7 +11655,7 @@ export interface SyscallsSysEnterChroot {
 }
 
 /** Fields of the `syscalls:sys_enter_clock_adjtime` tracepoint (id 478 on the generating machine). */
-export interface SyscallsSysEnterClockAdjtime {
+export interface SyscallsSysEnterClockAdjtime extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const clockid_t which_clock` (offset 16, size 8) */
@@ -11653,7 +11665,7 @@ export interface SyscallsSysEnterClockAdjtime {
 }
 
 /** Fields of the `syscalls:sys_enter_clock_getres` tracepoint (id 476 on the generating machine). */
-export interface SyscallsSysEnterClockGetres {
+export interface SyscallsSysEnterClockGetres extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const clockid_t which_clock` (offset 16, size 8) */
@@ -11663,7 +11675,7 @@ export interface SyscallsSysEnterClockGetres {
 }
 
 /** Fields of the `syscalls:sys_enter_clock_gettime` tracepoint (id 480 on the generating machine). */
-export interface SyscallsSysEnterClockGettime {
+export interface SyscallsSysEnterClockGettime extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const clockid_t which_clock` (offset 16, size 8) */
@@ -11673,7 +11685,7 @@ export interface SyscallsSysEnterClockGettime {
 }
 
 /** Fields of the `syscalls:sys_enter_clock_nanosleep` tracepoint (id 474 on the generating machine). */
-export interface SyscallsSysEnterClockNanosleep {
+export interface SyscallsSysEnterClockNanosleep extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const clockid_t which_clock` (offset 16, size 8) */
@@ -11687,7 +11699,7 @@ export interface SyscallsSysEnterClockNanosleep {
 }
 
 /** Fields of the `syscalls:sys_enter_clock_settime` tracepoint (id 482 on the generating machine). */
-export interface SyscallsSysEnterClockSettime {
+export interface SyscallsSysEnterClockSettime extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const clockid_t which_clock` (offset 16, size 8) */
@@ -11697,7 +11709,7 @@ export interface SyscallsSysEnterClockSettime {
 }
 
 /** Fields of the `syscalls:sys_enter_clone` tracepoint (id 196 on the generating machine). */
-export interface SyscallsSysEnterClone {
+export interface SyscallsSysEnterClone extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long clone_flags` (offset 16, size 8) */
@@ -11713,7 +11725,7 @@ export interface SyscallsSysEnterClone {
 }
 
 /** Fields of the `syscalls:sys_enter_clone3` tracepoint (id 194 on the generating machine). */
-export interface SyscallsSysEnterClone3 {
+export interface SyscallsSysEnterClone3 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `struct clone_args * uargs` (offset 16, size 8) */
@@ -11723,7 +11735,7 @@ export interface SyscallsSysEnterClone3 {
 }
 
 /** Fields of the `syscalls:sys_enter_close` tracepoint (id 776 on the generating machine). */
-export interface SyscallsSysEnterClose {
+export interface SyscallsSysEnterClose extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -11731,7 +11743,7 @@ export interface SyscallsSysEnterClose {
 }
 
 /** Fields of the `syscalls:sys_enter_close_range` tracepoint (id 922 on the generating machine). */
-export interface SyscallsSysEnterCloseRange {
+export interface SyscallsSysEnterCloseRange extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -11743,7 +11755,7 @@ export interface SyscallsSysEnterCloseRange {
 }
 
 /** Fields of the `syscalls:sys_enter_connect` tracepoint (id 2230 on the generating machine). */
-export interface SyscallsSysEnterConnect {
+export interface SyscallsSysEnterConnect extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -11755,7 +11767,7 @@ export interface SyscallsSysEnterConnect {
 }
 
 /** Fields of the `syscalls:sys_enter_copy_file_range` tracepoint (id 820 on the generating machine). */
-export interface SyscallsSysEnterCopyFileRange {
+export interface SyscallsSysEnterCopyFileRange extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd_in` (offset 16, size 8) */
@@ -11773,7 +11785,7 @@ export interface SyscallsSysEnterCopyFileRange {
 }
 
 /** Fields of the `syscalls:sys_enter_creat` tracepoint (id 778 on the generating machine). */
-export interface SyscallsSysEnterCreat {
+export interface SyscallsSysEnterCreat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * pathname` (offset 16, size 8) */
@@ -11783,7 +11795,7 @@ export interface SyscallsSysEnterCreat {
 }
 
 /** Fields of the `syscalls:sys_enter_dup` tracepoint (id 916 on the generating machine). */
-export interface SyscallsSysEnterDup {
+export interface SyscallsSysEnterDup extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fildes` (offset 16, size 8) */
@@ -11791,7 +11803,7 @@ export interface SyscallsSysEnterDup {
 }
 
 /** Fields of the `syscalls:sys_enter_dup2` tracepoint (id 918 on the generating machine). */
-export interface SyscallsSysEnterDup2 {
+export interface SyscallsSysEnterDup2 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int oldfd` (offset 16, size 8) */
@@ -11801,7 +11813,7 @@ export interface SyscallsSysEnterDup2 {
 }
 
 /** Fields of the `syscalls:sys_enter_dup3` tracepoint (id 920 on the generating machine). */
-export interface SyscallsSysEnterDup3 {
+export interface SyscallsSysEnterDup3 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int oldfd` (offset 16, size 8) */
@@ -11813,7 +11825,7 @@ export interface SyscallsSysEnterDup3 {
 }
 
 /** Fields of the `syscalls:sys_enter_epoll_create` tracepoint (id 1073 on the generating machine). */
-export interface SyscallsSysEnterEpollCreate {
+export interface SyscallsSysEnterEpollCreate extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int size` (offset 16, size 8) */
@@ -11821,7 +11833,7 @@ export interface SyscallsSysEnterEpollCreate {
 }
 
 /** Fields of the `syscalls:sys_enter_epoll_create1` tracepoint (id 1075 on the generating machine). */
-export interface SyscallsSysEnterEpollCreate1 {
+export interface SyscallsSysEnterEpollCreate1 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int flags` (offset 16, size 8) */
@@ -11829,7 +11841,7 @@ export interface SyscallsSysEnterEpollCreate1 {
 }
 
 /** Fields of the `syscalls:sys_enter_epoll_ctl` tracepoint (id 1071 on the generating machine). */
-export interface SyscallsSysEnterEpollCtl {
+export interface SyscallsSysEnterEpollCtl extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int epfd` (offset 16, size 8) */
@@ -11843,7 +11855,7 @@ export interface SyscallsSysEnterEpollCtl {
 }
 
 /** Fields of the `syscalls:sys_enter_epoll_pwait` tracepoint (id 1067 on the generating machine). */
-export interface SyscallsSysEnterEpollPwait {
+export interface SyscallsSysEnterEpollPwait extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int epfd` (offset 16, size 8) */
@@ -11861,7 +11873,7 @@ export interface SyscallsSysEnterEpollPwait {
 }
 
 /** Fields of the `syscalls:sys_enter_epoll_pwait2` tracepoint (id 1065 on the generating machine). */
-export interface SyscallsSysEnterEpollPwait2 {
+export interface SyscallsSysEnterEpollPwait2 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int epfd` (offset 16, size 8) */
@@ -11879,7 +11891,7 @@ export interface SyscallsSysEnterEpollPwait2 {
 }
 
 /** Fields of the `syscalls:sys_enter_epoll_wait` tracepoint (id 1069 on the generating machine). */
-export interface SyscallsSysEnterEpollWait {
+export interface SyscallsSysEnterEpollWait extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int epfd` (offset 16, size 8) */
@@ -11893,7 +11905,7 @@ export interface SyscallsSysEnterEpollWait {
 }
 
 /** Fields of the `syscalls:sys_enter_eventfd` tracepoint (id 1087 on the generating machine). */
-export interface SyscallsSysEnterEventfd {
+export interface SyscallsSysEnterEventfd extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int count` (offset 16, size 8) */
@@ -11901,7 +11913,7 @@ export interface SyscallsSysEnterEventfd {
 }
 
 /** Fields of the `syscalls:sys_enter_eventfd2` tracepoint (id 1089 on the generating machine). */
-export interface SyscallsSysEnterEventfd2 {
+export interface SyscallsSysEnterEventfd2 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int count` (offset 16, size 8) */
@@ -11911,7 +11923,7 @@ export interface SyscallsSysEnterEventfd2 {
 }
 
 /** Fields of the `syscalls:sys_enter_execve` tracepoint (id 862 on the generating machine). */
-export interface SyscallsSysEnterExecve {
+export interface SyscallsSysEnterExecve extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * filename` (offset 16, size 8) */
@@ -11923,7 +11935,7 @@ export interface SyscallsSysEnterExecve {
 }
 
 /** Fields of the `syscalls:sys_enter_execveat` tracepoint (id 860 on the generating machine). */
-export interface SyscallsSysEnterExecveat {
+export interface SyscallsSysEnterExecveat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -11939,7 +11951,7 @@ export interface SyscallsSysEnterExecveat {
 }
 
 /** Fields of the `syscalls:sys_enter_exit` tracepoint (id 218 on the generating machine). */
-export interface SyscallsSysEnterExit {
+export interface SyscallsSysEnterExit extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int error_code` (offset 16, size 8) */
@@ -11947,7 +11959,7 @@ export interface SyscallsSysEnterExit {
 }
 
 /** Fields of the `syscalls:sys_enter_exit_group` tracepoint (id 216 on the generating machine). */
-export interface SyscallsSysEnterExitGroup {
+export interface SyscallsSysEnterExitGroup extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int error_code` (offset 16, size 8) */
@@ -11955,7 +11967,7 @@ export interface SyscallsSysEnterExitGroup {
 }
 
 /** Fields of the `syscalls:sys_enter_faccessat` tracepoint (id 812 on the generating machine). */
-export interface SyscallsSysEnterFaccessat {
+export interface SyscallsSysEnterFaccessat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -11967,7 +11979,7 @@ export interface SyscallsSysEnterFaccessat {
 }
 
 /** Fields of the `syscalls:sys_enter_faccessat2` tracepoint (id 810 on the generating machine). */
-export interface SyscallsSysEnterFaccessat2 {
+export interface SyscallsSysEnterFaccessat2 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -11981,7 +11993,7 @@ export interface SyscallsSysEnterFaccessat2 {
 }
 
 /** Fields of the `syscalls:sys_enter_fadvise64` tracepoint (id 613 on the generating machine). */
-export interface SyscallsSysEnterFadvise64 {
+export interface SyscallsSysEnterFadvise64 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -11995,7 +12007,7 @@ export interface SyscallsSysEnterFadvise64 {
 }
 
 /** Fields of the `syscalls:sys_enter_fallocate` tracepoint (id 814 on the generating machine). */
-export interface SyscallsSysEnterFallocate {
+export interface SyscallsSysEnterFallocate extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -12009,7 +12021,7 @@ export interface SyscallsSysEnterFallocate {
 }
 
 /** Fields of the `syscalls:sys_enter_fanotify_init` tracepoint (id 1063 on the generating machine). */
-export interface SyscallsSysEnterFanotifyInit {
+export interface SyscallsSysEnterFanotifyInit extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int flags` (offset 16, size 8) */
@@ -12019,7 +12031,7 @@ export interface SyscallsSysEnterFanotifyInit {
 }
 
 /** Fields of the `syscalls:sys_enter_fanotify_mark` tracepoint (id 1061 on the generating machine). */
-export interface SyscallsSysEnterFanotifyMark {
+export interface SyscallsSysEnterFanotifyMark extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fanotify_fd` (offset 16, size 8) */
@@ -12035,7 +12047,7 @@ export interface SyscallsSysEnterFanotifyMark {
 }
 
 /** Fields of the `syscalls:sys_enter_fchdir` tracepoint (id 804 on the generating machine). */
-export interface SyscallsSysEnterFchdir {
+export interface SyscallsSysEnterFchdir extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -12043,7 +12055,7 @@ export interface SyscallsSysEnterFchdir {
 }
 
 /** Fields of the `syscalls:sys_enter_fchmod` tracepoint (id 800 on the generating machine). */
-export interface SyscallsSysEnterFchmod {
+export interface SyscallsSysEnterFchmod extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -12053,7 +12065,7 @@ export interface SyscallsSysEnterFchmod {
 }
 
 /** Fields of the `syscalls:sys_enter_fchmodat` tracepoint (id 796 on the generating machine). */
-export interface SyscallsSysEnterFchmodat {
+export interface SyscallsSysEnterFchmodat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -12065,7 +12077,7 @@ export interface SyscallsSysEnterFchmodat {
 }
 
 /** Fields of the `syscalls:sys_enter_fchmodat2` tracepoint (id 798 on the generating machine). */
-export interface SyscallsSysEnterFchmodat2 {
+export interface SyscallsSysEnterFchmodat2 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -12079,7 +12091,7 @@ export interface SyscallsSysEnterFchmodat2 {
 }
 
 /** Fields of the `syscalls:sys_enter_fchown` tracepoint (id 786 on the generating machine). */
-export interface SyscallsSysEnterFchown {
+export interface SyscallsSysEnterFchown extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -12091,7 +12103,7 @@ export interface SyscallsSysEnterFchown {
 }
 
 /** Fields of the `syscalls:sys_enter_fchownat` tracepoint (id 792 on the generating machine). */
-export interface SyscallsSysEnterFchownat {
+export interface SyscallsSysEnterFchownat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -12107,7 +12119,7 @@ export interface SyscallsSysEnterFchownat {
 }
 
 /** Fields of the `syscalls:sys_enter_fcntl` tracepoint (id 896 on the generating machine). */
-export interface SyscallsSysEnterFcntl {
+export interface SyscallsSysEnterFcntl extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -12119,7 +12131,7 @@ export interface SyscallsSysEnterFcntl {
 }
 
 /** Fields of the `syscalls:sys_enter_fdatasync` tracepoint (id 1019 on the generating machine). */
-export interface SyscallsSysEnterFdatasync {
+export interface SyscallsSysEnterFdatasync extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -12127,7 +12139,7 @@ export interface SyscallsSysEnterFdatasync {
 }
 
 /** Fields of the `syscalls:sys_enter_fgetxattr` tracepoint (id 962 on the generating machine). */
-export interface SyscallsSysEnterFgetxattr {
+export interface SyscallsSysEnterFgetxattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -12141,7 +12153,7 @@ export interface SyscallsSysEnterFgetxattr {
 }
 
 /** Fields of the `syscalls:sys_enter_file_getattr` tracepoint (id 1051 on the generating machine). */
-export interface SyscallsSysEnterFileGetattr {
+export interface SyscallsSysEnterFileGetattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -12157,7 +12169,7 @@ export interface SyscallsSysEnterFileGetattr {
 }
 
 /** Fields of the `syscalls:sys_enter_file_setattr` tracepoint (id 1049 on the generating machine). */
-export interface SyscallsSysEnterFileSetattr {
+export interface SyscallsSysEnterFileSetattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -12173,7 +12185,7 @@ export interface SyscallsSysEnterFileSetattr {
 }
 
 /** Fields of the `syscalls:sys_enter_flistxattr` tracepoint (id 954 on the generating machine). */
-export interface SyscallsSysEnterFlistxattr {
+export interface SyscallsSysEnterFlistxattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -12185,7 +12197,7 @@ export interface SyscallsSysEnterFlistxattr {
 }
 
 /** Fields of the `syscalls:sys_enter_flock` tracepoint (id 1117 on the generating machine). */
-export interface SyscallsSysEnterFlock {
+export interface SyscallsSysEnterFlock extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -12195,13 +12207,13 @@ export interface SyscallsSysEnterFlock {
 }
 
 /** Fields of the `syscalls:sys_enter_fork` tracepoint (id 200 on the generating machine). */
-export interface SyscallsSysEnterFork {
+export interface SyscallsSysEnterFork extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
 }
 
 /** Fields of the `syscalls:sys_enter_fremovexattr` tracepoint (id 946 on the generating machine). */
-export interface SyscallsSysEnterFremovexattr {
+export interface SyscallsSysEnterFremovexattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -12211,7 +12223,7 @@ export interface SyscallsSysEnterFremovexattr {
 }
 
 /** Fields of the `syscalls:sys_enter_fsconfig` tracepoint (id 1043 on the generating machine). */
-export interface SyscallsSysEnterFsconfig {
+export interface SyscallsSysEnterFsconfig extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -12227,7 +12239,7 @@ export interface SyscallsSysEnterFsconfig {
 }
 
 /** Fields of the `syscalls:sys_enter_fsetxattr` tracepoint (id 970 on the generating machine). */
-export interface SyscallsSysEnterFsetxattr {
+export interface SyscallsSysEnterFsetxattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -12243,7 +12255,7 @@ export interface SyscallsSysEnterFsetxattr {
 }
 
 /** Fields of the `syscalls:sys_enter_fsmount` tracepoint (id 938 on the generating machine). */
-export interface SyscallsSysEnterFsmount {
+export interface SyscallsSysEnterFsmount extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fs_fd` (offset 16, size 8) */
@@ -12255,7 +12267,7 @@ export interface SyscallsSysEnterFsmount {
 }
 
 /** Fields of the `syscalls:sys_enter_fsopen` tracepoint (id 1047 on the generating machine). */
-export interface SyscallsSysEnterFsopen {
+export interface SyscallsSysEnterFsopen extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * _fs_name` (offset 16, size 8) */
@@ -12265,7 +12277,7 @@ export interface SyscallsSysEnterFsopen {
 }
 
 /** Fields of the `syscalls:sys_enter_fspick` tracepoint (id 1045 on the generating machine). */
-export interface SyscallsSysEnterFspick {
+export interface SyscallsSysEnterFspick extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -12277,7 +12289,7 @@ export interface SyscallsSysEnterFspick {
 }
 
 /** Fields of the `syscalls:sys_enter_fstatfs` tracepoint (id 1039 on the generating machine). */
-export interface SyscallsSysEnterFstatfs {
+export interface SyscallsSysEnterFstatfs extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -12287,7 +12299,7 @@ export interface SyscallsSysEnterFstatfs {
 }
 
 /** Fields of the `syscalls:sys_enter_fsync` tracepoint (id 1021 on the generating machine). */
-export interface SyscallsSysEnterFsync {
+export interface SyscallsSysEnterFsync extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -12295,7 +12307,7 @@ export interface SyscallsSysEnterFsync {
 }
 
 /** Fields of the `syscalls:sys_enter_ftruncate` tracepoint (id 816 on the generating machine). */
-export interface SyscallsSysEnterFtruncate {
+export interface SyscallsSysEnterFtruncate extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -12305,7 +12317,7 @@ export interface SyscallsSysEnterFtruncate {
 }
 
 /** Fields of the `syscalls:sys_enter_futex` tracepoint (id 522 on the generating machine). */
-export interface SyscallsSysEnterFutex {
+export interface SyscallsSysEnterFutex extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `u32 * uaddr` (offset 16, size 8) */
@@ -12323,7 +12335,7 @@ export interface SyscallsSysEnterFutex {
 }
 
 /** Fields of the `syscalls:sys_enter_futex_requeue` tracepoint (id 514 on the generating machine). */
-export interface SyscallsSysEnterFutexRequeue {
+export interface SyscallsSysEnterFutexRequeue extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `struct futex_waitv * waiters` (offset 16, size 8) */
@@ -12337,7 +12349,7 @@ export interface SyscallsSysEnterFutexRequeue {
 }
 
 /** Fields of the `syscalls:sys_enter_futex_wait` tracepoint (id 516 on the generating machine). */
-export interface SyscallsSysEnterFutexWait {
+export interface SyscallsSysEnterFutexWait extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `void * uaddr` (offset 16, size 8) */
@@ -12355,7 +12367,7 @@ export interface SyscallsSysEnterFutexWait {
 }
 
 /** Fields of the `syscalls:sys_enter_futex_waitv` tracepoint (id 520 on the generating machine). */
-export interface SyscallsSysEnterFutexWaitv {
+export interface SyscallsSysEnterFutexWaitv extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `struct futex_waitv * waiters` (offset 16, size 8) */
@@ -12371,7 +12383,7 @@ export interface SyscallsSysEnterFutexWaitv {
 }
 
 /** Fields of the `syscalls:sys_enter_futex_wake` tracepoint (id 518 on the generating machine). */
-export interface SyscallsSysEnterFutexWake {
+export interface SyscallsSysEnterFutexWake extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `void * uaddr` (offset 16, size 8) */
@@ -12385,7 +12397,7 @@ export interface SyscallsSysEnterFutexWake {
 }
 
 /** Fields of the `syscalls:sys_enter_futimesat` tracepoint (id 1031 on the generating machine). */
-export interface SyscallsSysEnterFutimesat {
+export interface SyscallsSysEnterFutimesat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -12397,7 +12409,7 @@ export interface SyscallsSysEnterFutimesat {
 }
 
 /** Fields of the `syscalls:sys_enter_get_mempolicy` tracepoint (id 732 on the generating machine). */
-export interface SyscallsSysEnterGetMempolicy {
+export interface SyscallsSysEnterGetMempolicy extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int * policy` (offset 16, size 8) */
@@ -12413,7 +12425,7 @@ export interface SyscallsSysEnterGetMempolicy {
 }
 
 /** Fields of the `syscalls:sys_enter_get_robust_list` tracepoint (id 524 on the generating machine). */
-export interface SyscallsSysEnterGetRobustList {
+export interface SyscallsSysEnterGetRobustList extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int pid` (offset 16, size 8) */
@@ -12425,7 +12437,7 @@ export interface SyscallsSysEnterGetRobustList {
 }
 
 /** Fields of the `syscalls:sys_enter_getcpu` tracepoint (id 265 on the generating machine). */
-export interface SyscallsSysEnterGetcpu {
+export interface SyscallsSysEnterGetcpu extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned * cpup` (offset 16, size 8) */
@@ -12437,7 +12449,7 @@ export interface SyscallsSysEnterGetcpu {
 }
 
 /** Fields of the `syscalls:sys_enter_getcwd` tracepoint (id 1035 on the generating machine). */
-export interface SyscallsSysEnterGetcwd {
+export interface SyscallsSysEnterGetcwd extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `char * buf` (offset 16, size 8) */
@@ -12447,7 +12459,7 @@ export interface SyscallsSysEnterGetcwd {
 }
 
 /** Fields of the `syscalls:sys_enter_getdents` tracepoint (id 902 on the generating machine). */
-export interface SyscallsSysEnterGetdents {
+export interface SyscallsSysEnterGetdents extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -12459,7 +12471,7 @@ export interface SyscallsSysEnterGetdents {
 }
 
 /** Fields of the `syscalls:sys_enter_getdents64` tracepoint (id 900 on the generating machine). */
-export interface SyscallsSysEnterGetdents64 {
+export interface SyscallsSysEnterGetdents64 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -12471,25 +12483,25 @@ export interface SyscallsSysEnterGetdents64 {
 }
 
 /** Fields of the `syscalls:sys_enter_getegid` tracepoint (id 297 on the generating machine). */
-export interface SyscallsSysEnterGetegid {
+export interface SyscallsSysEnterGetegid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
 }
 
 /** Fields of the `syscalls:sys_enter_geteuid` tracepoint (id 301 on the generating machine). */
-export interface SyscallsSysEnterGeteuid {
+export interface SyscallsSysEnterGeteuid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
 }
 
 /** Fields of the `syscalls:sys_enter_getgid` tracepoint (id 299 on the generating machine). */
-export interface SyscallsSysEnterGetgid {
+export interface SyscallsSysEnterGetgid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
 }
 
 /** Fields of the `syscalls:sys_enter_getgroups` tracepoint (id 352 on the generating machine). */
-export interface SyscallsSysEnterGetgroups {
+export interface SyscallsSysEnterGetgroups extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int gidsetsize` (offset 16, size 8) */
@@ -12499,7 +12511,7 @@ export interface SyscallsSysEnterGetgroups {
 }
 
 /** Fields of the `syscalls:sys_enter_getitimer` tracepoint (id 498 on the generating machine). */
-export interface SyscallsSysEnterGetitimer {
+export interface SyscallsSysEnterGetitimer extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int which` (offset 16, size 8) */
@@ -12509,7 +12521,7 @@ export interface SyscallsSysEnterGetitimer {
 }
 
 /** Fields of the `syscalls:sys_enter_getpeername` tracepoint (id 2226 on the generating machine). */
-export interface SyscallsSysEnterGetpeername {
+export interface SyscallsSysEnterGetpeername extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -12521,7 +12533,7 @@ export interface SyscallsSysEnterGetpeername {
 }
 
 /** Fields of the `syscalls:sys_enter_getpgid` tracepoint (id 291 on the generating machine). */
-export interface SyscallsSysEnterGetpgid {
+export interface SyscallsSysEnterGetpgid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t pid` (offset 16, size 8) */
@@ -12529,25 +12541,25 @@ export interface SyscallsSysEnterGetpgid {
 }
 
 /** Fields of the `syscalls:sys_enter_getpgrp` tracepoint (id 289 on the generating machine). */
-export interface SyscallsSysEnterGetpgrp {
+export interface SyscallsSysEnterGetpgrp extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
 }
 
 /** Fields of the `syscalls:sys_enter_getpid` tracepoint (id 309 on the generating machine). */
-export interface SyscallsSysEnterGetpid {
+export interface SyscallsSysEnterGetpid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
 }
 
 /** Fields of the `syscalls:sys_enter_getppid` tracepoint (id 305 on the generating machine). */
-export interface SyscallsSysEnterGetppid {
+export interface SyscallsSysEnterGetppid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
 }
 
 /** Fields of the `syscalls:sys_enter_getpriority` tracepoint (id 331 on the generating machine). */
-export interface SyscallsSysEnterGetpriority {
+export interface SyscallsSysEnterGetpriority extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int which` (offset 16, size 8) */
@@ -12557,7 +12569,7 @@ export interface SyscallsSysEnterGetpriority {
 }
 
 /** Fields of the `syscalls:sys_enter_getrandom` tracepoint (id 2177 on the generating machine). */
-export interface SyscallsSysEnterGetrandom {
+export interface SyscallsSysEnterGetrandom extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `char * ubuf` (offset 16, size 8) */
@@ -12569,7 +12581,7 @@ export interface SyscallsSysEnterGetrandom {
 }
 
 /** Fields of the `syscalls:sys_enter_getresgid` tracepoint (id 315 on the generating machine). */
-export interface SyscallsSysEnterGetresgid {
+export interface SyscallsSysEnterGetresgid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `gid_t * rgidp` (offset 16, size 8) */
@@ -12581,7 +12593,7 @@ export interface SyscallsSysEnterGetresgid {
 }
 
 /** Fields of the `syscalls:sys_enter_getresuid` tracepoint (id 319 on the generating machine). */
-export interface SyscallsSysEnterGetresuid {
+export interface SyscallsSysEnterGetresuid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `uid_t * ruidp` (offset 16, size 8) */
@@ -12593,7 +12605,7 @@ export interface SyscallsSysEnterGetresuid {
 }
 
 /** Fields of the `syscalls:sys_enter_getrlimit` tracepoint (id 277 on the generating machine). */
-export interface SyscallsSysEnterGetrlimit {
+export interface SyscallsSysEnterGetrlimit extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int resource` (offset 16, size 8) */
@@ -12603,7 +12615,7 @@ export interface SyscallsSysEnterGetrlimit {
 }
 
 /** Fields of the `syscalls:sys_enter_getrusage` tracepoint (id 271 on the generating machine). */
-export interface SyscallsSysEnterGetrusage {
+export interface SyscallsSysEnterGetrusage extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int who` (offset 16, size 8) */
@@ -12613,7 +12625,7 @@ export interface SyscallsSysEnterGetrusage {
 }
 
 /** Fields of the `syscalls:sys_enter_getsid` tracepoint (id 287 on the generating machine). */
-export interface SyscallsSysEnterGetsid {
+export interface SyscallsSysEnterGetsid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t pid` (offset 16, size 8) */
@@ -12621,7 +12633,7 @@ export interface SyscallsSysEnterGetsid {
 }
 
 /** Fields of the `syscalls:sys_enter_getsockname` tracepoint (id 2228 on the generating machine). */
-export interface SyscallsSysEnterGetsockname {
+export interface SyscallsSysEnterGetsockname extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -12633,7 +12645,7 @@ export interface SyscallsSysEnterGetsockname {
 }
 
 /** Fields of the `syscalls:sys_enter_getsockopt` tracepoint (id 2218 on the generating machine). */
-export interface SyscallsSysEnterGetsockopt {
+export interface SyscallsSysEnterGetsockopt extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -12649,13 +12661,13 @@ export interface SyscallsSysEnterGetsockopt {
 }
 
 /** Fields of the `syscalls:sys_enter_gettid` tracepoint (id 307 on the generating machine). */
-export interface SyscallsSysEnterGettid {
+export interface SyscallsSysEnterGettid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
 }
 
 /** Fields of the `syscalls:sys_enter_gettimeofday` tracepoint (id 451 on the generating machine). */
-export interface SyscallsSysEnterGettimeofday {
+export interface SyscallsSysEnterGettimeofday extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `struct __kernel_old_timeval * tv` (offset 16, size 8) */
@@ -12665,13 +12677,13 @@ export interface SyscallsSysEnterGettimeofday {
 }
 
 /** Fields of the `syscalls:sys_enter_getuid` tracepoint (id 303 on the generating machine). */
-export interface SyscallsSysEnterGetuid {
+export interface SyscallsSysEnterGetuid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
 }
 
 /** Fields of the `syscalls:sys_enter_getxattr` tracepoint (id 966 on the generating machine). */
-export interface SyscallsSysEnterGetxattr {
+export interface SyscallsSysEnterGetxattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * pathname` (offset 16, size 8) */
@@ -12685,7 +12697,7 @@ export interface SyscallsSysEnterGetxattr {
 }
 
 /** Fields of the `syscalls:sys_enter_getxattrat` tracepoint (id 968 on the generating machine). */
-export interface SyscallsSysEnterGetxattrat {
+export interface SyscallsSysEnterGetxattrat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -12703,7 +12715,7 @@ export interface SyscallsSysEnterGetxattrat {
 }
 
 /** Fields of the `syscalls:sys_enter_inotify_add_watch` tracepoint (id 1055 on the generating machine). */
-export interface SyscallsSysEnterInotifyAddWatch {
+export interface SyscallsSysEnterInotifyAddWatch extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -12715,13 +12727,13 @@ export interface SyscallsSysEnterInotifyAddWatch {
 }
 
 /** Fields of the `syscalls:sys_enter_inotify_init` tracepoint (id 1057 on the generating machine). */
-export interface SyscallsSysEnterInotifyInit {
+export interface SyscallsSysEnterInotifyInit extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
 }
 
 /** Fields of the `syscalls:sys_enter_inotify_init1` tracepoint (id 1059 on the generating machine). */
-export interface SyscallsSysEnterInotifyInit1 {
+export interface SyscallsSysEnterInotifyInit1 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int flags` (offset 16, size 8) */
@@ -12729,7 +12741,7 @@ export interface SyscallsSysEnterInotifyInit1 {
 }
 
 /** Fields of the `syscalls:sys_enter_inotify_rm_watch` tracepoint (id 1053 on the generating machine). */
-export interface SyscallsSysEnterInotifyRmWatch {
+export interface SyscallsSysEnterInotifyRmWatch extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -12739,7 +12751,7 @@ export interface SyscallsSysEnterInotifyRmWatch {
 }
 
 /** Fields of the `syscalls:sys_enter_io_cancel` tracepoint (id 1097 on the generating machine). */
-export interface SyscallsSysEnterIoCancel {
+export interface SyscallsSysEnterIoCancel extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `aio_context_t ctx_id` (offset 16, size 8) */
@@ -12751,7 +12763,7 @@ export interface SyscallsSysEnterIoCancel {
 }
 
 /** Fields of the `syscalls:sys_enter_io_destroy` tracepoint (id 1101 on the generating machine). */
-export interface SyscallsSysEnterIoDestroy {
+export interface SyscallsSysEnterIoDestroy extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `aio_context_t ctx` (offset 16, size 8) */
@@ -12759,7 +12771,7 @@ export interface SyscallsSysEnterIoDestroy {
 }
 
 /** Fields of the `syscalls:sys_enter_io_getevents` tracepoint (id 1095 on the generating machine). */
-export interface SyscallsSysEnterIoGetevents {
+export interface SyscallsSysEnterIoGetevents extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `aio_context_t ctx_id` (offset 16, size 8) */
@@ -12775,7 +12787,7 @@ export interface SyscallsSysEnterIoGetevents {
 }
 
 /** Fields of the `syscalls:sys_enter_io_pgetevents` tracepoint (id 1093 on the generating machine). */
-export interface SyscallsSysEnterIoPgetevents {
+export interface SyscallsSysEnterIoPgetevents extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `aio_context_t ctx_id` (offset 16, size 8) */
@@ -12793,7 +12805,7 @@ export interface SyscallsSysEnterIoPgetevents {
 }
 
 /** Fields of the `syscalls:sys_enter_io_setup` tracepoint (id 1103 on the generating machine). */
-export interface SyscallsSysEnterIoSetup {
+export interface SyscallsSysEnterIoSetup extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned nr_events` (offset 16, size 8) */
@@ -12803,7 +12815,7 @@ export interface SyscallsSysEnterIoSetup {
 }
 
 /** Fields of the `syscalls:sys_enter_io_submit` tracepoint (id 1099 on the generating machine). */
-export interface SyscallsSysEnterIoSubmit {
+export interface SyscallsSysEnterIoSubmit extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `aio_context_t ctx_id` (offset 16, size 8) */
@@ -12815,7 +12827,7 @@ export interface SyscallsSysEnterIoSubmit {
 }
 
 /** Fields of the `syscalls:sys_enter_io_uring_enter` tracepoint (id 2132 on the generating machine). */
-export interface SyscallsSysEnterIoUringEnter {
+export interface SyscallsSysEnterIoUringEnter extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -12833,7 +12845,7 @@ export interface SyscallsSysEnterIoUringEnter {
 }
 
 /** Fields of the `syscalls:sys_enter_io_uring_register` tracepoint (id 2151 on the generating machine). */
-export interface SyscallsSysEnterIoUringRegister {
+export interface SyscallsSysEnterIoUringRegister extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -12847,7 +12859,7 @@ export interface SyscallsSysEnterIoUringRegister {
 }
 
 /** Fields of the `syscalls:sys_enter_io_uring_setup` tracepoint (id 2130 on the generating machine). */
-export interface SyscallsSysEnterIoUringSetup {
+export interface SyscallsSysEnterIoUringSetup extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `u32 entries` (offset 16, size 8) */
@@ -12857,7 +12869,7 @@ export interface SyscallsSysEnterIoUringSetup {
 }
 
 /** Fields of the `syscalls:sys_enter_ioctl` tracepoint (id 898 on the generating machine). */
-export interface SyscallsSysEnterIoctl {
+export interface SyscallsSysEnterIoctl extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -12869,7 +12881,7 @@ export interface SyscallsSysEnterIoctl {
 }
 
 /** Fields of the `syscalls:sys_enter_ioperm` tracepoint (id 169 on the generating machine). */
-export interface SyscallsSysEnterIoperm {
+export interface SyscallsSysEnterIoperm extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long from` (offset 16, size 8) */
@@ -12881,7 +12893,7 @@ export interface SyscallsSysEnterIoperm {
 }
 
 /** Fields of the `syscalls:sys_enter_iopl` tracepoint (id 167 on the generating machine). */
-export interface SyscallsSysEnterIopl {
+export interface SyscallsSysEnterIopl extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int level` (offset 16, size 8) */
@@ -12889,7 +12901,7 @@ export interface SyscallsSysEnterIopl {
 }
 
 /** Fields of the `syscalls:sys_enter_ioprio_get` tracepoint (id 2112 on the generating machine). */
-export interface SyscallsSysEnterIoprioGet {
+export interface SyscallsSysEnterIoprioGet extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int which` (offset 16, size 8) */
@@ -12899,7 +12911,7 @@ export interface SyscallsSysEnterIoprioGet {
 }
 
 /** Fields of the `syscalls:sys_enter_ioprio_set` tracepoint (id 2114 on the generating machine). */
-export interface SyscallsSysEnterIoprioSet {
+export interface SyscallsSysEnterIoprioSet extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int which` (offset 16, size 8) */
@@ -12911,7 +12923,7 @@ export interface SyscallsSysEnterIoprioSet {
 }
 
 /** Fields of the `syscalls:sys_enter_kcmp` tracepoint (id 445 on the generating machine). */
-export interface SyscallsSysEnterKcmp {
+export interface SyscallsSysEnterKcmp extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t pid1` (offset 16, size 8) */
@@ -12927,7 +12939,7 @@ export interface SyscallsSysEnterKcmp {
 }
 
 /** Fields of the `syscalls:sys_enter_keyctl` tracepoint (id 2068 on the generating machine). */
-export interface SyscallsSysEnterKeyctl {
+export interface SyscallsSysEnterKeyctl extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int option` (offset 16, size 8) */
@@ -12943,7 +12955,7 @@ export interface SyscallsSysEnterKeyctl {
 }
 
 /** Fields of the `syscalls:sys_enter_kill` tracepoint (id 251 on the generating machine). */
-export interface SyscallsSysEnterKill {
+export interface SyscallsSysEnterKill extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t pid` (offset 16, size 8) */
@@ -12953,7 +12965,7 @@ export interface SyscallsSysEnterKill {
 }
 
 /** Fields of the `syscalls:sys_enter_landlock_add_rule` tracepoint (id 2084 on the generating machine). */
-export interface SyscallsSysEnterLandlockAddRule {
+export interface SyscallsSysEnterLandlockAddRule extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const int ruleset_fd` (offset 16, size 8) */
@@ -12967,7 +12979,7 @@ export interface SyscallsSysEnterLandlockAddRule {
 }
 
 /** Fields of the `syscalls:sys_enter_landlock_create_ruleset` tracepoint (id 2086 on the generating machine). */
-export interface SyscallsSysEnterLandlockCreateRuleset {
+export interface SyscallsSysEnterLandlockCreateRuleset extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const struct landlock_ruleset_attr *const attr` (offset 16, size 8) */
@@ -12979,7 +12991,7 @@ export interface SyscallsSysEnterLandlockCreateRuleset {
 }
 
 /** Fields of the `syscalls:sys_enter_landlock_restrict_self` tracepoint (id 2082 on the generating machine). */
-export interface SyscallsSysEnterLandlockRestrictSelf {
+export interface SyscallsSysEnterLandlockRestrictSelf extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const int ruleset_fd` (offset 16, size 8) */
@@ -12989,7 +13001,7 @@ export interface SyscallsSysEnterLandlockRestrictSelf {
 }
 
 /** Fields of the `syscalls:sys_enter_lchown` tracepoint (id 788 on the generating machine). */
-export interface SyscallsSysEnterLchown {
+export interface SyscallsSysEnterLchown extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * filename` (offset 16, size 8) */
@@ -13001,7 +13013,7 @@ export interface SyscallsSysEnterLchown {
 }
 
 /** Fields of the `syscalls:sys_enter_lgetxattr` tracepoint (id 964 on the generating machine). */
-export interface SyscallsSysEnterLgetxattr {
+export interface SyscallsSysEnterLgetxattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * pathname` (offset 16, size 8) */
@@ -13015,7 +13027,7 @@ export interface SyscallsSysEnterLgetxattr {
 }
 
 /** Fields of the `syscalls:sys_enter_link` tracepoint (id 874 on the generating machine). */
-export interface SyscallsSysEnterLink {
+export interface SyscallsSysEnterLink extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * oldname` (offset 16, size 8) */
@@ -13025,7 +13037,7 @@ export interface SyscallsSysEnterLink {
 }
 
 /** Fields of the `syscalls:sys_enter_linkat` tracepoint (id 876 on the generating machine). */
-export interface SyscallsSysEnterLinkat {
+export interface SyscallsSysEnterLinkat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int olddfd` (offset 16, size 8) */
@@ -13041,7 +13053,7 @@ export interface SyscallsSysEnterLinkat {
 }
 
 /** Fields of the `syscalls:sys_enter_listen` tracepoint (id 2236 on the generating machine). */
-export interface SyscallsSysEnterListen {
+export interface SyscallsSysEnterListen extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -13051,7 +13063,7 @@ export interface SyscallsSysEnterListen {
 }
 
 /** Fields of the `syscalls:sys_enter_listmount` tracepoint (id 926 on the generating machine). */
-export interface SyscallsSysEnterListmount {
+export interface SyscallsSysEnterListmount extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const struct mnt_id_req * req` (offset 16, size 8) */
@@ -13065,7 +13077,7 @@ export interface SyscallsSysEnterListmount {
 }
 
 /** Fields of the `syscalls:sys_enter_listxattr` tracepoint (id 958 on the generating machine). */
-export interface SyscallsSysEnterListxattr {
+export interface SyscallsSysEnterListxattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * pathname` (offset 16, size 8) */
@@ -13077,7 +13089,7 @@ export interface SyscallsSysEnterListxattr {
 }
 
 /** Fields of the `syscalls:sys_enter_listxattrat` tracepoint (id 960 on the generating machine). */
-export interface SyscallsSysEnterListxattrat {
+export interface SyscallsSysEnterListxattrat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -13093,7 +13105,7 @@ export interface SyscallsSysEnterListxattrat {
 }
 
 /** Fields of the `syscalls:sys_enter_llistxattr` tracepoint (id 956 on the generating machine). */
-export interface SyscallsSysEnterLlistxattr {
+export interface SyscallsSysEnterLlistxattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * pathname` (offset 16, size 8) */
@@ -13105,7 +13117,7 @@ export interface SyscallsSysEnterLlistxattr {
 }
 
 /** Fields of the `syscalls:sys_enter_lremovexattr` tracepoint (id 948 on the generating machine). */
-export interface SyscallsSysEnterLremovexattr {
+export interface SyscallsSysEnterLremovexattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * pathname` (offset 16, size 8) */
@@ -13115,7 +13127,7 @@ export interface SyscallsSysEnterLremovexattr {
 }
 
 /** Fields of the `syscalls:sys_enter_lseek` tracepoint (id 844 on the generating machine). */
-export interface SyscallsSysEnterLseek {
+export interface SyscallsSysEnterLseek extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -13127,7 +13139,7 @@ export interface SyscallsSysEnterLseek {
 }
 
 /** Fields of the `syscalls:sys_enter_lsetxattr` tracepoint (id 972 on the generating machine). */
-export interface SyscallsSysEnterLsetxattr {
+export interface SyscallsSysEnterLsetxattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * pathname` (offset 16, size 8) */
@@ -13143,7 +13155,7 @@ export interface SyscallsSysEnterLsetxattr {
 }
 
 /** Fields of the `syscalls:sys_enter_lsm_get_self_attr` tracepoint (id 2077 on the generating machine). */
-export interface SyscallsSysEnterLsmGetSelfAttr {
+export interface SyscallsSysEnterLsmGetSelfAttr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int attr` (offset 16, size 8) */
@@ -13157,7 +13169,7 @@ export interface SyscallsSysEnterLsmGetSelfAttr {
 }
 
 /** Fields of the `syscalls:sys_enter_lsm_list_modules` tracepoint (id 2075 on the generating machine). */
-export interface SyscallsSysEnterLsmListModules {
+export interface SyscallsSysEnterLsmListModules extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `u64 * ids` (offset 16, size 8) */
@@ -13169,7 +13181,7 @@ export interface SyscallsSysEnterLsmListModules {
 }
 
 /** Fields of the `syscalls:sys_enter_lsm_set_self_attr` tracepoint (id 2079 on the generating machine). */
-export interface SyscallsSysEnterLsmSetSelfAttr {
+export interface SyscallsSysEnterLsmSetSelfAttr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int attr` (offset 16, size 8) */
@@ -13183,7 +13195,7 @@ export interface SyscallsSysEnterLsmSetSelfAttr {
 }
 
 /** Fields of the `syscalls:sys_enter_madvise` tracepoint (id 726 on the generating machine). */
-export interface SyscallsSysEnterMadvise {
+export interface SyscallsSysEnterMadvise extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long start` (offset 16, size 8) */
@@ -13195,7 +13207,7 @@ export interface SyscallsSysEnterMadvise {
 }
 
 /** Fields of the `syscalls:sys_enter_mbind` tracepoint (id 738 on the generating machine). */
-export interface SyscallsSysEnterMbind {
+export interface SyscallsSysEnterMbind extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long start` (offset 16, size 8) */
@@ -13213,7 +13225,7 @@ export interface SyscallsSysEnterMbind {
 }
 
 /** Fields of the `syscalls:sys_enter_membarrier` tracepoint (id 406 on the generating machine). */
-export interface SyscallsSysEnterMembarrier {
+export interface SyscallsSysEnterMembarrier extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int cmd` (offset 16, size 8) */
@@ -13225,7 +13237,7 @@ export interface SyscallsSysEnterMembarrier {
 }
 
 /** Fields of the `syscalls:sys_enter_memfd_create` tracepoint (id 772 on the generating machine). */
-export interface SyscallsSysEnterMemfdCreate {
+export interface SyscallsSysEnterMemfdCreate extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * uname` (offset 16, size 8) */
@@ -13235,7 +13247,7 @@ export interface SyscallsSysEnterMemfdCreate {
 }
 
 /** Fields of the `syscalls:sys_enter_memfd_secret` tracepoint (id 766 on the generating machine). */
-export interface SyscallsSysEnterMemfdSecret {
+export interface SyscallsSysEnterMemfdSecret extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int flags` (offset 16, size 8) */
@@ -13243,7 +13255,7 @@ export interface SyscallsSysEnterMemfdSecret {
 }
 
 /** Fields of the `syscalls:sys_enter_migrate_pages` tracepoint (id 734 on the generating machine). */
-export interface SyscallsSysEnterMigratePages {
+export interface SyscallsSysEnterMigratePages extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t pid` (offset 16, size 8) */
@@ -13257,7 +13269,7 @@ export interface SyscallsSysEnterMigratePages {
 }
 
 /** Fields of the `syscalls:sys_enter_mincore` tracepoint (id 679 on the generating machine). */
-export interface SyscallsSysEnterMincore {
+export interface SyscallsSysEnterMincore extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long start` (offset 16, size 8) */
@@ -13269,7 +13281,7 @@ export interface SyscallsSysEnterMincore {
 }
 
 /** Fields of the `syscalls:sys_enter_mkdir` tracepoint (id 888 on the generating machine). */
-export interface SyscallsSysEnterMkdir {
+export interface SyscallsSysEnterMkdir extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * pathname` (offset 16, size 8) */
@@ -13279,7 +13291,7 @@ export interface SyscallsSysEnterMkdir {
 }
 
 /** Fields of the `syscalls:sys_enter_mkdirat` tracepoint (id 890 on the generating machine). */
-export interface SyscallsSysEnterMkdirat {
+export interface SyscallsSysEnterMkdirat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -13291,7 +13303,7 @@ export interface SyscallsSysEnterMkdirat {
 }
 
 /** Fields of the `syscalls:sys_enter_mknod` tracepoint (id 892 on the generating machine). */
-export interface SyscallsSysEnterMknod {
+export interface SyscallsSysEnterMknod extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * filename` (offset 16, size 8) */
@@ -13303,7 +13315,7 @@ export interface SyscallsSysEnterMknod {
 }
 
 /** Fields of the `syscalls:sys_enter_mknodat` tracepoint (id 894 on the generating machine). */
-export interface SyscallsSysEnterMknodat {
+export interface SyscallsSysEnterMknodat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -13317,7 +13329,7 @@ export interface SyscallsSysEnterMknodat {
 }
 
 /** Fields of the `syscalls:sys_enter_mlock` tracepoint (id 689 on the generating machine). */
-export interface SyscallsSysEnterMlock {
+export interface SyscallsSysEnterMlock extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long start` (offset 16, size 8) */
@@ -13327,7 +13339,7 @@ export interface SyscallsSysEnterMlock {
 }
 
 /** Fields of the `syscalls:sys_enter_mlock2` tracepoint (id 687 on the generating machine). */
-export interface SyscallsSysEnterMlock2 {
+export interface SyscallsSysEnterMlock2 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long start` (offset 16, size 8) */
@@ -13339,7 +13351,7 @@ export interface SyscallsSysEnterMlock2 {
 }
 
 /** Fields of the `syscalls:sys_enter_mlockall` tracepoint (id 683 on the generating machine). */
-export interface SyscallsSysEnterMlockall {
+export interface SyscallsSysEnterMlockall extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int flags` (offset 16, size 8) */
@@ -13347,7 +13359,7 @@ export interface SyscallsSysEnterMlockall {
 }
 
 /** Fields of the `syscalls:sys_enter_mmap` tracepoint (id 174 on the generating machine). */
-export interface SyscallsSysEnterMmap {
+export interface SyscallsSysEnterMmap extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long addr` (offset 16, size 8) */
@@ -13365,7 +13377,7 @@ export interface SyscallsSysEnterMmap {
 }
 
 /** Fields of the `syscalls:sys_enter_modify_ldt` tracepoint (id 172 on the generating machine). */
-export interface SyscallsSysEnterModifyLdt {
+export interface SyscallsSysEnterModifyLdt extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int func` (offset 16, size 8) */
@@ -13377,7 +13389,7 @@ export interface SyscallsSysEnterModifyLdt {
 }
 
 /** Fields of the `syscalls:sys_enter_mount` tracepoint (id 940 on the generating machine). */
-export interface SyscallsSysEnterMount {
+export interface SyscallsSysEnterMount extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `char * dev_name` (offset 16, size 8) */
@@ -13393,7 +13405,7 @@ export interface SyscallsSysEnterMount {
 }
 
 /** Fields of the `syscalls:sys_enter_mount_setattr` tracepoint (id 932 on the generating machine). */
-export interface SyscallsSysEnterMountSetattr {
+export interface SyscallsSysEnterMountSetattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -13409,7 +13421,7 @@ export interface SyscallsSysEnterMountSetattr {
 }
 
 /** Fields of the `syscalls:sys_enter_move_mount` tracepoint (id 936 on the generating machine). */
-export interface SyscallsSysEnterMoveMount {
+export interface SyscallsSysEnterMoveMount extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int from_dfd` (offset 16, size 8) */
@@ -13425,7 +13437,7 @@ export interface SyscallsSysEnterMoveMount {
 }
 
 /** Fields of the `syscalls:sys_enter_move_pages` tracepoint (id 751 on the generating machine). */
-export interface SyscallsSysEnterMovePages {
+export interface SyscallsSysEnterMovePages extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t pid` (offset 16, size 8) */
@@ -13443,7 +13455,7 @@ export interface SyscallsSysEnterMovePages {
 }
 
 /** Fields of the `syscalls:sys_enter_mprotect` tracepoint (id 705 on the generating machine). */
-export interface SyscallsSysEnterMprotect {
+export interface SyscallsSysEnterMprotect extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long start` (offset 16, size 8) */
@@ -13455,7 +13467,7 @@ export interface SyscallsSysEnterMprotect {
 }
 
 /** Fields of the `syscalls:sys_enter_mq_getsetattr` tracepoint (id 2056 on the generating machine). */
-export interface SyscallsSysEnterMqGetsetattr {
+export interface SyscallsSysEnterMqGetsetattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `mqd_t mqdes` (offset 16, size 8) */
@@ -13467,7 +13479,7 @@ export interface SyscallsSysEnterMqGetsetattr {
 }
 
 /** Fields of the `syscalls:sys_enter_mq_notify` tracepoint (id 2058 on the generating machine). */
-export interface SyscallsSysEnterMqNotify {
+export interface SyscallsSysEnterMqNotify extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `mqd_t mqdes` (offset 16, size 8) */
@@ -13477,7 +13489,7 @@ export interface SyscallsSysEnterMqNotify {
 }
 
 /** Fields of the `syscalls:sys_enter_mq_open` tracepoint (id 2066 on the generating machine). */
-export interface SyscallsSysEnterMqOpen {
+export interface SyscallsSysEnterMqOpen extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * u_name` (offset 16, size 8) */
@@ -13491,7 +13503,7 @@ export interface SyscallsSysEnterMqOpen {
 }
 
 /** Fields of the `syscalls:sys_enter_mq_timedreceive` tracepoint (id 2060 on the generating machine). */
-export interface SyscallsSysEnterMqTimedreceive {
+export interface SyscallsSysEnterMqTimedreceive extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `mqd_t mqdes` (offset 16, size 8) */
@@ -13507,7 +13519,7 @@ export interface SyscallsSysEnterMqTimedreceive {
 }
 
 /** Fields of the `syscalls:sys_enter_mq_timedsend` tracepoint (id 2062 on the generating machine). */
-export interface SyscallsSysEnterMqTimedsend {
+export interface SyscallsSysEnterMqTimedsend extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `mqd_t mqdes` (offset 16, size 8) */
@@ -13523,7 +13535,7 @@ export interface SyscallsSysEnterMqTimedsend {
 }
 
 /** Fields of the `syscalls:sys_enter_mq_unlink` tracepoint (id 2064 on the generating machine). */
-export interface SyscallsSysEnterMqUnlink {
+export interface SyscallsSysEnterMqUnlink extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * u_name` (offset 16, size 8) */
@@ -13531,7 +13543,7 @@ export interface SyscallsSysEnterMqUnlink {
 }
 
 /** Fields of the `syscalls:sys_enter_mremap` tracepoint (id 707 on the generating machine). */
-export interface SyscallsSysEnterMremap {
+export interface SyscallsSysEnterMremap extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long addr` (offset 16, size 8) */
@@ -13547,7 +13559,7 @@ export interface SyscallsSysEnterMremap {
 }
 
 /** Fields of the `syscalls:sys_enter_mseal` tracepoint (id 722 on the generating machine). */
-export interface SyscallsSysEnterMseal {
+export interface SyscallsSysEnterMseal extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long start` (offset 16, size 8) */
@@ -13559,7 +13571,7 @@ export interface SyscallsSysEnterMseal {
 }
 
 /** Fields of the `syscalls:sys_enter_msgctl` tracepoint (id 2036 on the generating machine). */
-export interface SyscallsSysEnterMsgctl {
+export interface SyscallsSysEnterMsgctl extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int msqid` (offset 16, size 8) */
@@ -13571,7 +13583,7 @@ export interface SyscallsSysEnterMsgctl {
 }
 
 /** Fields of the `syscalls:sys_enter_msgget` tracepoint (id 2038 on the generating machine). */
-export interface SyscallsSysEnterMsgget {
+export interface SyscallsSysEnterMsgget extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `key_t key` (offset 16, size 8) */
@@ -13581,7 +13593,7 @@ export interface SyscallsSysEnterMsgget {
 }
 
 /** Fields of the `syscalls:sys_enter_msgrcv` tracepoint (id 2032 on the generating machine). */
-export interface SyscallsSysEnterMsgrcv {
+export interface SyscallsSysEnterMsgrcv extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int msqid` (offset 16, size 8) */
@@ -13597,7 +13609,7 @@ export interface SyscallsSysEnterMsgrcv {
 }
 
 /** Fields of the `syscalls:sys_enter_msgsnd` tracepoint (id 2034 on the generating machine). */
-export interface SyscallsSysEnterMsgsnd {
+export interface SyscallsSysEnterMsgsnd extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int msqid` (offset 16, size 8) */
@@ -13611,7 +13623,7 @@ export interface SyscallsSysEnterMsgsnd {
 }
 
 /** Fields of the `syscalls:sys_enter_msync` tracepoint (id 709 on the generating machine). */
-export interface SyscallsSysEnterMsync {
+export interface SyscallsSysEnterMsync extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long start` (offset 16, size 8) */
@@ -13623,7 +13635,7 @@ export interface SyscallsSysEnterMsync {
 }
 
 /** Fields of the `syscalls:sys_enter_munlock` tracepoint (id 685 on the generating machine). */
-export interface SyscallsSysEnterMunlock {
+export interface SyscallsSysEnterMunlock extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long start` (offset 16, size 8) */
@@ -13633,13 +13645,13 @@ export interface SyscallsSysEnterMunlock {
 }
 
 /** Fields of the `syscalls:sys_enter_munlockall` tracepoint (id 681 on the generating machine). */
-export interface SyscallsSysEnterMunlockall {
+export interface SyscallsSysEnterMunlockall extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
 }
 
 /** Fields of the `syscalls:sys_enter_munmap` tracepoint (id 693 on the generating machine). */
-export interface SyscallsSysEnterMunmap {
+export interface SyscallsSysEnterMunmap extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long addr` (offset 16, size 8) */
@@ -13649,7 +13661,7 @@ export interface SyscallsSysEnterMunmap {
 }
 
 /** Fields of the `syscalls:sys_enter_name_to_handle_at` tracepoint (id 1133 on the generating machine). */
-export interface SyscallsSysEnterNameToHandleAt {
+export interface SyscallsSysEnterNameToHandleAt extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -13665,7 +13677,7 @@ export interface SyscallsSysEnterNameToHandleAt {
 }
 
 /** Fields of the `syscalls:sys_enter_nanosleep` tracepoint (id 469 on the generating machine). */
-export interface SyscallsSysEnterNanosleep {
+export interface SyscallsSysEnterNanosleep extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `struct __kernel_timespec * rqtp` (offset 16, size 8) */
@@ -13675,7 +13687,7 @@ export interface SyscallsSysEnterNanosleep {
 }
 
 /** Fields of the `syscalls:sys_enter_newfstat` tracepoint (id 852 on the generating machine). */
-export interface SyscallsSysEnterNewfstat {
+export interface SyscallsSysEnterNewfstat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -13685,7 +13697,7 @@ export interface SyscallsSysEnterNewfstat {
 }
 
 /** Fields of the `syscalls:sys_enter_newfstatat` tracepoint (id 854 on the generating machine). */
-export interface SyscallsSysEnterNewfstatat {
+export interface SyscallsSysEnterNewfstatat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -13699,7 +13711,7 @@ export interface SyscallsSysEnterNewfstatat {
 }
 
 /** Fields of the `syscalls:sys_enter_newlstat` tracepoint (id 856 on the generating machine). */
-export interface SyscallsSysEnterNewlstat {
+export interface SyscallsSysEnterNewlstat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * filename` (offset 16, size 8) */
@@ -13709,7 +13721,7 @@ export interface SyscallsSysEnterNewlstat {
 }
 
 /** Fields of the `syscalls:sys_enter_newstat` tracepoint (id 858 on the generating machine). */
-export interface SyscallsSysEnterNewstat {
+export interface SyscallsSysEnterNewstat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * filename` (offset 16, size 8) */
@@ -13719,7 +13731,7 @@ export interface SyscallsSysEnterNewstat {
 }
 
 /** Fields of the `syscalls:sys_enter_newuname` tracepoint (id 283 on the generating machine). */
-export interface SyscallsSysEnterNewuname {
+export interface SyscallsSysEnterNewuname extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `struct new_utsname * name` (offset 16, size 8) */
@@ -13727,7 +13739,7 @@ export interface SyscallsSysEnterNewuname {
 }
 
 /** Fields of the `syscalls:sys_enter_open` tracepoint (id 784 on the generating machine). */
-export interface SyscallsSysEnterOpen {
+export interface SyscallsSysEnterOpen extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * filename` (offset 16, size 8) */
@@ -13739,7 +13751,7 @@ export interface SyscallsSysEnterOpen {
 }
 
 /** Fields of the `syscalls:sys_enter_open_by_handle_at` tracepoint (id 1131 on the generating machine). */
-export interface SyscallsSysEnterOpenByHandleAt {
+export interface SyscallsSysEnterOpenByHandleAt extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int mountdirfd` (offset 16, size 8) */
@@ -13751,7 +13763,7 @@ export interface SyscallsSysEnterOpenByHandleAt {
 }
 
 /** Fields of the `syscalls:sys_enter_open_tree` tracepoint (id 942 on the generating machine). */
-export interface SyscallsSysEnterOpenTree {
+export interface SyscallsSysEnterOpenTree extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -13763,7 +13775,7 @@ export interface SyscallsSysEnterOpenTree {
 }
 
 /** Fields of the `syscalls:sys_enter_open_tree_attr` tracepoint (id 930 on the generating machine). */
-export interface SyscallsSysEnterOpenTreeAttr {
+export interface SyscallsSysEnterOpenTreeAttr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -13779,7 +13791,7 @@ export interface SyscallsSysEnterOpenTreeAttr {
 }
 
 /** Fields of the `syscalls:sys_enter_openat` tracepoint (id 782 on the generating machine). */
-export interface SyscallsSysEnterOpenat {
+export interface SyscallsSysEnterOpenat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -13793,7 +13805,7 @@ export interface SyscallsSysEnterOpenat {
 }
 
 /** Fields of the `syscalls:sys_enter_openat2` tracepoint (id 780 on the generating machine). */
-export interface SyscallsSysEnterOpenat2 {
+export interface SyscallsSysEnterOpenat2 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -13807,13 +13819,13 @@ export interface SyscallsSysEnterOpenat2 {
 }
 
 /** Fields of the `syscalls:sys_enter_pause` tracepoint (id 235 on the generating machine). */
-export interface SyscallsSysEnterPause {
+export interface SyscallsSysEnterPause extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
 }
 
 /** Fields of the `syscalls:sys_enter_perf_event_open` tracepoint (id 588 on the generating machine). */
-export interface SyscallsSysEnterPerfEventOpen {
+export interface SyscallsSysEnterPerfEventOpen extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `struct perf_event_attr * attr_uptr` (offset 16, size 8) */
@@ -13829,7 +13841,7 @@ export interface SyscallsSysEnterPerfEventOpen {
 }
 
 /** Fields of the `syscalls:sys_enter_personality` tracepoint (id 207 on the generating machine). */
-export interface SyscallsSysEnterPersonality {
+export interface SyscallsSysEnterPersonality extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int personality` (offset 16, size 8) */
@@ -13837,7 +13849,7 @@ export interface SyscallsSysEnterPersonality {
 }
 
 /** Fields of the `syscalls:sys_enter_pidfd_getfd` tracepoint (id 339 on the generating machine). */
-export interface SyscallsSysEnterPidfdGetfd {
+export interface SyscallsSysEnterPidfdGetfd extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int pidfd` (offset 16, size 8) */
@@ -13849,7 +13861,7 @@ export interface SyscallsSysEnterPidfdGetfd {
 }
 
 /** Fields of the `syscalls:sys_enter_pidfd_open` tracepoint (id 341 on the generating machine). */
-export interface SyscallsSysEnterPidfdOpen {
+export interface SyscallsSysEnterPidfdOpen extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t pid` (offset 16, size 8) */
@@ -13859,7 +13871,7 @@ export interface SyscallsSysEnterPidfdOpen {
 }
 
 /** Fields of the `syscalls:sys_enter_pidfd_send_signal` tracepoint (id 249 on the generating machine). */
-export interface SyscallsSysEnterPidfdSendSignal {
+export interface SyscallsSysEnterPidfdSendSignal extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int pidfd` (offset 16, size 8) */
@@ -13873,7 +13885,7 @@ export interface SyscallsSysEnterPidfdSendSignal {
 }
 
 /** Fields of the `syscalls:sys_enter_pipe` tracepoint (id 864 on the generating machine). */
-export interface SyscallsSysEnterPipe {
+export interface SyscallsSysEnterPipe extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int * fildes` (offset 16, size 8) */
@@ -13881,7 +13893,7 @@ export interface SyscallsSysEnterPipe {
 }
 
 /** Fields of the `syscalls:sys_enter_pipe2` tracepoint (id 866 on the generating machine). */
-export interface SyscallsSysEnterPipe2 {
+export interface SyscallsSysEnterPipe2 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int * fildes` (offset 16, size 8) */
@@ -13891,7 +13903,7 @@ export interface SyscallsSysEnterPipe2 {
 }
 
 /** Fields of the `syscalls:sys_enter_pivot_root` tracepoint (id 934 on the generating machine). */
-export interface SyscallsSysEnterPivotRoot {
+export interface SyscallsSysEnterPivotRoot extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * new_root` (offset 16, size 8) */
@@ -13901,7 +13913,7 @@ export interface SyscallsSysEnterPivotRoot {
 }
 
 /** Fields of the `syscalls:sys_enter_pkey_alloc` tracepoint (id 701 on the generating machine). */
-export interface SyscallsSysEnterPkeyAlloc {
+export interface SyscallsSysEnterPkeyAlloc extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long flags` (offset 16, size 8) */
@@ -13911,7 +13923,7 @@ export interface SyscallsSysEnterPkeyAlloc {
 }
 
 /** Fields of the `syscalls:sys_enter_pkey_free` tracepoint (id 699 on the generating machine). */
-export interface SyscallsSysEnterPkeyFree {
+export interface SyscallsSysEnterPkeyFree extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int pkey` (offset 16, size 8) */
@@ -13919,7 +13931,7 @@ export interface SyscallsSysEnterPkeyFree {
 }
 
 /** Fields of the `syscalls:sys_enter_pkey_mprotect` tracepoint (id 703 on the generating machine). */
-export interface SyscallsSysEnterPkeyMprotect {
+export interface SyscallsSysEnterPkeyMprotect extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long start` (offset 16, size 8) */
@@ -13933,7 +13945,7 @@ export interface SyscallsSysEnterPkeyMprotect {
 }
 
 /** Fields of the `syscalls:sys_enter_poll` tracepoint (id 906 on the generating machine). */
-export interface SyscallsSysEnterPoll {
+export interface SyscallsSysEnterPoll extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `struct pollfd * ufds` (offset 16, size 8) */
@@ -13945,7 +13957,7 @@ export interface SyscallsSysEnterPoll {
 }
 
 /** Fields of the `syscalls:sys_enter_ppoll` tracepoint (id 904 on the generating machine). */
-export interface SyscallsSysEnterPpoll {
+export interface SyscallsSysEnterPpoll extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `struct pollfd * ufds` (offset 16, size 8) */
@@ -13961,7 +13973,7 @@ export interface SyscallsSysEnterPpoll {
 }
 
 /** Fields of the `syscalls:sys_enter_prctl` tracepoint (id 267 on the generating machine). */
-export interface SyscallsSysEnterPrctl {
+export interface SyscallsSysEnterPrctl extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int option` (offset 16, size 8) */
@@ -13977,7 +13989,7 @@ export interface SyscallsSysEnterPrctl {
 }
 
 /** Fields of the `syscalls:sys_enter_pread64` tracepoint (id 838 on the generating machine). */
-export interface SyscallsSysEnterPread64 {
+export interface SyscallsSysEnterPread64 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -13991,7 +14003,7 @@ export interface SyscallsSysEnterPread64 {
 }
 
 /** Fields of the `syscalls:sys_enter_preadv` tracepoint (id 830 on the generating machine). */
-export interface SyscallsSysEnterPreadv {
+export interface SyscallsSysEnterPreadv extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long fd` (offset 16, size 8) */
@@ -14007,7 +14019,7 @@ export interface SyscallsSysEnterPreadv {
 }
 
 /** Fields of the `syscalls:sys_enter_preadv2` tracepoint (id 828 on the generating machine). */
-export interface SyscallsSysEnterPreadv2 {
+export interface SyscallsSysEnterPreadv2 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long fd` (offset 16, size 8) */
@@ -14025,7 +14037,7 @@ export interface SyscallsSysEnterPreadv2 {
 }
 
 /** Fields of the `syscalls:sys_enter_prlimit64` tracepoint (id 275 on the generating machine). */
-export interface SyscallsSysEnterPrlimit64 {
+export interface SyscallsSysEnterPrlimit64 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t pid` (offset 16, size 8) */
@@ -14039,7 +14051,7 @@ export interface SyscallsSysEnterPrlimit64 {
 }
 
 /** Fields of the `syscalls:sys_enter_process_madvise` tracepoint (id 724 on the generating machine). */
-export interface SyscallsSysEnterProcessMadvise {
+export interface SyscallsSysEnterProcessMadvise extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int pidfd` (offset 16, size 8) */
@@ -14055,7 +14067,7 @@ export interface SyscallsSysEnterProcessMadvise {
 }
 
 /** Fields of the `syscalls:sys_enter_process_mrelease` tracepoint (id 603 on the generating machine). */
-export interface SyscallsSysEnterProcessMrelease {
+export interface SyscallsSysEnterProcessMrelease extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int pidfd` (offset 16, size 8) */
@@ -14065,7 +14077,7 @@ export interface SyscallsSysEnterProcessMrelease {
 }
 
 /** Fields of the `syscalls:sys_enter_process_vm_readv` tracepoint (id 720 on the generating machine). */
-export interface SyscallsSysEnterProcessVmReadv {
+export interface SyscallsSysEnterProcessVmReadv extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t pid` (offset 16, size 8) */
@@ -14083,7 +14095,7 @@ export interface SyscallsSysEnterProcessVmReadv {
 }
 
 /** Fields of the `syscalls:sys_enter_process_vm_writev` tracepoint (id 718 on the generating machine). */
-export interface SyscallsSysEnterProcessVmWritev {
+export interface SyscallsSysEnterProcessVmWritev extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t pid` (offset 16, size 8) */
@@ -14101,7 +14113,7 @@ export interface SyscallsSysEnterProcessVmWritev {
 }
 
 /** Fields of the `syscalls:sys_enter_pselect6` tracepoint (id 908 on the generating machine). */
-export interface SyscallsSysEnterPselect6 {
+export interface SyscallsSysEnterPselect6 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int n` (offset 16, size 8) */
@@ -14119,7 +14131,7 @@ export interface SyscallsSysEnterPselect6 {
 }
 
 /** Fields of the `syscalls:sys_enter_ptrace` tracepoint (id 231 on the generating machine). */
-export interface SyscallsSysEnterPtrace {
+export interface SyscallsSysEnterPtrace extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long request` (offset 16, size 8) */
@@ -14133,7 +14145,7 @@ export interface SyscallsSysEnterPtrace {
 }
 
 /** Fields of the `syscalls:sys_enter_pwrite64` tracepoint (id 836 on the generating machine). */
-export interface SyscallsSysEnterPwrite64 {
+export interface SyscallsSysEnterPwrite64 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -14147,7 +14159,7 @@ export interface SyscallsSysEnterPwrite64 {
 }
 
 /** Fields of the `syscalls:sys_enter_pwritev` tracepoint (id 826 on the generating machine). */
-export interface SyscallsSysEnterPwritev {
+export interface SyscallsSysEnterPwritev extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long fd` (offset 16, size 8) */
@@ -14163,7 +14175,7 @@ export interface SyscallsSysEnterPwritev {
 }
 
 /** Fields of the `syscalls:sys_enter_pwritev2` tracepoint (id 824 on the generating machine). */
-export interface SyscallsSysEnterPwritev2 {
+export interface SyscallsSysEnterPwritev2 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long fd` (offset 16, size 8) */
@@ -14181,7 +14193,7 @@ export interface SyscallsSysEnterPwritev2 {
 }
 
 /** Fields of the `syscalls:sys_enter_quotactl` tracepoint (id 1151 on the generating machine). */
-export interface SyscallsSysEnterQuotactl {
+export interface SyscallsSysEnterQuotactl extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int cmd` (offset 16, size 8) */
@@ -14195,7 +14207,7 @@ export interface SyscallsSysEnterQuotactl {
 }
 
 /** Fields of the `syscalls:sys_enter_quotactl_fd` tracepoint (id 1149 on the generating machine). */
-export interface SyscallsSysEnterQuotactlFd {
+export interface SyscallsSysEnterQuotactlFd extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -14209,7 +14221,7 @@ export interface SyscallsSysEnterQuotactlFd {
 }
 
 /** Fields of the `syscalls:sys_enter_read` tracepoint (id 842 on the generating machine). */
-export interface SyscallsSysEnterRead {
+export interface SyscallsSysEnterRead extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -14221,7 +14233,7 @@ export interface SyscallsSysEnterRead {
 }
 
 /** Fields of the `syscalls:sys_enter_readahead` tracepoint (id 615 on the generating machine). */
-export interface SyscallsSysEnterReadahead {
+export interface SyscallsSysEnterReadahead extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -14233,7 +14245,7 @@ export interface SyscallsSysEnterReadahead {
 }
 
 /** Fields of the `syscalls:sys_enter_readlink` tracepoint (id 848 on the generating machine). */
-export interface SyscallsSysEnterReadlink {
+export interface SyscallsSysEnterReadlink extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * path` (offset 16, size 8) */
@@ -14245,7 +14257,7 @@ export interface SyscallsSysEnterReadlink {
 }
 
 /** Fields of the `syscalls:sys_enter_readlinkat` tracepoint (id 850 on the generating machine). */
-export interface SyscallsSysEnterReadlinkat {
+export interface SyscallsSysEnterReadlinkat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -14259,7 +14271,7 @@ export interface SyscallsSysEnterReadlinkat {
 }
 
 /** Fields of the `syscalls:sys_enter_readv` tracepoint (id 834 on the generating machine). */
-export interface SyscallsSysEnterReadv {
+export interface SyscallsSysEnterReadv extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long fd` (offset 16, size 8) */
@@ -14271,7 +14283,7 @@ export interface SyscallsSysEnterReadv {
 }
 
 /** Fields of the `syscalls:sys_enter_reboot` tracepoint (id 348 on the generating machine). */
-export interface SyscallsSysEnterReboot {
+export interface SyscallsSysEnterReboot extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int magic1` (offset 16, size 8) */
@@ -14285,7 +14297,7 @@ export interface SyscallsSysEnterReboot {
 }
 
 /** Fields of the `syscalls:sys_enter_recvfrom` tracepoint (id 2222 on the generating machine). */
-export interface SyscallsSysEnterRecvfrom {
+export interface SyscallsSysEnterRecvfrom extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -14303,7 +14315,7 @@ export interface SyscallsSysEnterRecvfrom {
 }
 
 /** Fields of the `syscalls:sys_enter_recvmmsg` tracepoint (id 2208 on the generating machine). */
-export interface SyscallsSysEnterRecvmmsg {
+export interface SyscallsSysEnterRecvmmsg extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -14319,7 +14331,7 @@ export interface SyscallsSysEnterRecvmmsg {
 }
 
 /** Fields of the `syscalls:sys_enter_recvmsg` tracepoint (id 2210 on the generating machine). */
-export interface SyscallsSysEnterRecvmsg {
+export interface SyscallsSysEnterRecvmsg extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -14331,7 +14343,7 @@ export interface SyscallsSysEnterRecvmsg {
 }
 
 /** Fields of the `syscalls:sys_enter_remap_file_pages` tracepoint (id 691 on the generating machine). */
-export interface SyscallsSysEnterRemapFilePages {
+export interface SyscallsSysEnterRemapFilePages extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long start` (offset 16, size 8) */
@@ -14347,7 +14359,7 @@ export interface SyscallsSysEnterRemapFilePages {
 }
 
 /** Fields of the `syscalls:sys_enter_removexattr` tracepoint (id 950 on the generating machine). */
-export interface SyscallsSysEnterRemovexattr {
+export interface SyscallsSysEnterRemovexattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * pathname` (offset 16, size 8) */
@@ -14357,7 +14369,7 @@ export interface SyscallsSysEnterRemovexattr {
 }
 
 /** Fields of the `syscalls:sys_enter_removexattrat` tracepoint (id 952 on the generating machine). */
-export interface SyscallsSysEnterRemovexattrat {
+export interface SyscallsSysEnterRemovexattrat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -14371,7 +14383,7 @@ export interface SyscallsSysEnterRemovexattrat {
 }
 
 /** Fields of the `syscalls:sys_enter_rename` tracepoint (id 868 on the generating machine). */
-export interface SyscallsSysEnterRename {
+export interface SyscallsSysEnterRename extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * oldname` (offset 16, size 8) */
@@ -14381,7 +14393,7 @@ export interface SyscallsSysEnterRename {
 }
 
 /** Fields of the `syscalls:sys_enter_renameat` tracepoint (id 870 on the generating machine). */
-export interface SyscallsSysEnterRenameat {
+export interface SyscallsSysEnterRenameat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int olddfd` (offset 16, size 8) */
@@ -14395,7 +14407,7 @@ export interface SyscallsSysEnterRenameat {
 }
 
 /** Fields of the `syscalls:sys_enter_renameat2` tracepoint (id 872 on the generating machine). */
-export interface SyscallsSysEnterRenameat2 {
+export interface SyscallsSysEnterRenameat2 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int olddfd` (offset 16, size 8) */
@@ -14411,7 +14423,7 @@ export interface SyscallsSysEnterRenameat2 {
 }
 
 /** Fields of the `syscalls:sys_enter_request_key` tracepoint (id 2070 on the generating machine). */
-export interface SyscallsSysEnterRequestKey {
+export interface SyscallsSysEnterRequestKey extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * _type` (offset 16, size 8) */
@@ -14425,13 +14437,13 @@ export interface SyscallsSysEnterRequestKey {
 }
 
 /** Fields of the `syscalls:sys_enter_restart_syscall` tracepoint (id 259 on the generating machine). */
-export interface SyscallsSysEnterRestartSyscall {
+export interface SyscallsSysEnterRestartSyscall extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
 }
 
 /** Fields of the `syscalls:sys_enter_rmdir` tracepoint (id 886 on the generating machine). */
-export interface SyscallsSysEnterRmdir {
+export interface SyscallsSysEnterRmdir extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * pathname` (offset 16, size 8) */
@@ -14439,7 +14451,7 @@ export interface SyscallsSysEnterRmdir {
 }
 
 /** Fields of the `syscalls:sys_enter_rseq` tracepoint (id 590 on the generating machine). */
-export interface SyscallsSysEnterRseq {
+export interface SyscallsSysEnterRseq extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `struct rseq * rseq` (offset 16, size 8) */
@@ -14453,7 +14465,7 @@ export interface SyscallsSysEnterRseq {
 }
 
 /** Fields of the `syscalls:sys_enter_rt_sigaction` tracepoint (id 237 on the generating machine). */
-export interface SyscallsSysEnterRtSigaction {
+export interface SyscallsSysEnterRtSigaction extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int sig` (offset 16, size 8) */
@@ -14467,7 +14479,7 @@ export interface SyscallsSysEnterRtSigaction {
 }
 
 /** Fields of the `syscalls:sys_enter_rt_sigpending` tracepoint (id 255 on the generating machine). */
-export interface SyscallsSysEnterRtSigpending {
+export interface SyscallsSysEnterRtSigpending extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `sigset_t * uset` (offset 16, size 8) */
@@ -14477,7 +14489,7 @@ export interface SyscallsSysEnterRtSigpending {
 }
 
 /** Fields of the `syscalls:sys_enter_rt_sigprocmask` tracepoint (id 257 on the generating machine). */
-export interface SyscallsSysEnterRtSigprocmask {
+export interface SyscallsSysEnterRtSigprocmask extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int how` (offset 16, size 8) */
@@ -14491,7 +14503,7 @@ export interface SyscallsSysEnterRtSigprocmask {
 }
 
 /** Fields of the `syscalls:sys_enter_rt_sigqueueinfo` tracepoint (id 243 on the generating machine). */
-export interface SyscallsSysEnterRtSigqueueinfo {
+export interface SyscallsSysEnterRtSigqueueinfo extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t pid` (offset 16, size 8) */
@@ -14503,13 +14515,13 @@ export interface SyscallsSysEnterRtSigqueueinfo {
 }
 
 /** Fields of the `syscalls:sys_enter_rt_sigreturn` tracepoint (id 135 on the generating machine). */
-export interface SyscallsSysEnterRtSigreturn {
+export interface SyscallsSysEnterRtSigreturn extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
 }
 
 /** Fields of the `syscalls:sys_enter_rt_sigsuspend` tracepoint (id 233 on the generating machine). */
-export interface SyscallsSysEnterRtSigsuspend {
+export interface SyscallsSysEnterRtSigsuspend extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `sigset_t * unewset` (offset 16, size 8) */
@@ -14519,7 +14531,7 @@ export interface SyscallsSysEnterRtSigsuspend {
 }
 
 /** Fields of the `syscalls:sys_enter_rt_sigtimedwait` tracepoint (id 253 on the generating machine). */
-export interface SyscallsSysEnterRtSigtimedwait {
+export interface SyscallsSysEnterRtSigtimedwait extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const sigset_t * uthese` (offset 16, size 8) */
@@ -14533,7 +14545,7 @@ export interface SyscallsSysEnterRtSigtimedwait {
 }
 
 /** Fields of the `syscalls:sys_enter_rt_tgsigqueueinfo` tracepoint (id 241 on the generating machine). */
-export interface SyscallsSysEnterRtTgsigqueueinfo {
+export interface SyscallsSysEnterRtTgsigqueueinfo extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t tgid` (offset 16, size 8) */
@@ -14547,7 +14559,7 @@ export interface SyscallsSysEnterRtTgsigqueueinfo {
 }
 
 /** Fields of the `syscalls:sys_enter_sched_get_priority_max` tracepoint (id 386 on the generating machine). */
-export interface SyscallsSysEnterSchedGetPriorityMax {
+export interface SyscallsSysEnterSchedGetPriorityMax extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int policy` (offset 16, size 8) */
@@ -14555,7 +14567,7 @@ export interface SyscallsSysEnterSchedGetPriorityMax {
 }
 
 /** Fields of the `syscalls:sys_enter_sched_get_priority_min` tracepoint (id 384 on the generating machine). */
-export interface SyscallsSysEnterSchedGetPriorityMin {
+export interface SyscallsSysEnterSchedGetPriorityMin extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int policy` (offset 16, size 8) */
@@ -14563,7 +14575,7 @@ export interface SyscallsSysEnterSchedGetPriorityMin {
 }
 
 /** Fields of the `syscalls:sys_enter_sched_getaffinity` tracepoint (id 390 on the generating machine). */
-export interface SyscallsSysEnterSchedGetaffinity {
+export interface SyscallsSysEnterSchedGetaffinity extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t pid` (offset 16, size 8) */
@@ -14575,7 +14587,7 @@ export interface SyscallsSysEnterSchedGetaffinity {
 }
 
 /** Fields of the `syscalls:sys_enter_sched_getattr` tracepoint (id 394 on the generating machine). */
-export interface SyscallsSysEnterSchedGetattr {
+export interface SyscallsSysEnterSchedGetattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t pid` (offset 16, size 8) */
@@ -14589,7 +14601,7 @@ export interface SyscallsSysEnterSchedGetattr {
 }
 
 /** Fields of the `syscalls:sys_enter_sched_getparam` tracepoint (id 396 on the generating machine). */
-export interface SyscallsSysEnterSchedGetparam {
+export interface SyscallsSysEnterSchedGetparam extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t pid` (offset 16, size 8) */
@@ -14599,7 +14611,7 @@ export interface SyscallsSysEnterSchedGetparam {
 }
 
 /** Fields of the `syscalls:sys_enter_sched_getscheduler` tracepoint (id 398 on the generating machine). */
-export interface SyscallsSysEnterSchedGetscheduler {
+export interface SyscallsSysEnterSchedGetscheduler extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t pid` (offset 16, size 8) */
@@ -14607,7 +14619,7 @@ export interface SyscallsSysEnterSchedGetscheduler {
 }
 
 /** Fields of the `syscalls:sys_enter_sched_rr_get_interval` tracepoint (id 382 on the generating machine). */
-export interface SyscallsSysEnterSchedRrGetInterval {
+export interface SyscallsSysEnterSchedRrGetInterval extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t pid` (offset 16, size 8) */
@@ -14617,7 +14629,7 @@ export interface SyscallsSysEnterSchedRrGetInterval {
 }
 
 /** Fields of the `syscalls:sys_enter_sched_setaffinity` tracepoint (id 392 on the generating machine). */
-export interface SyscallsSysEnterSchedSetaffinity {
+export interface SyscallsSysEnterSchedSetaffinity extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t pid` (offset 16, size 8) */
@@ -14629,7 +14641,7 @@ export interface SyscallsSysEnterSchedSetaffinity {
 }
 
 /** Fields of the `syscalls:sys_enter_sched_setattr` tracepoint (id 400 on the generating machine). */
-export interface SyscallsSysEnterSchedSetattr {
+export interface SyscallsSysEnterSchedSetattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t pid` (offset 16, size 8) */
@@ -14641,7 +14653,7 @@ export interface SyscallsSysEnterSchedSetattr {
 }
 
 /** Fields of the `syscalls:sys_enter_sched_setparam` tracepoint (id 402 on the generating machine). */
-export interface SyscallsSysEnterSchedSetparam {
+export interface SyscallsSysEnterSchedSetparam extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t pid` (offset 16, size 8) */
@@ -14651,7 +14663,7 @@ export interface SyscallsSysEnterSchedSetparam {
 }
 
 /** Fields of the `syscalls:sys_enter_sched_setscheduler` tracepoint (id 404 on the generating machine). */
-export interface SyscallsSysEnterSchedSetscheduler {
+export interface SyscallsSysEnterSchedSetscheduler extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t pid` (offset 16, size 8) */
@@ -14663,13 +14675,13 @@ export interface SyscallsSysEnterSchedSetscheduler {
 }
 
 /** Fields of the `syscalls:sys_enter_sched_yield` tracepoint (id 388 on the generating machine). */
-export interface SyscallsSysEnterSchedYield {
+export interface SyscallsSysEnterSchedYield extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
 }
 
 /** Fields of the `syscalls:sys_enter_seccomp` tracepoint (id 549 on the generating machine). */
-export interface SyscallsSysEnterSeccomp {
+export interface SyscallsSysEnterSeccomp extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int op` (offset 16, size 8) */
@@ -14681,7 +14693,7 @@ export interface SyscallsSysEnterSeccomp {
 }
 
 /** Fields of the `syscalls:sys_enter_select` tracepoint (id 910 on the generating machine). */
-export interface SyscallsSysEnterSelect {
+export interface SyscallsSysEnterSelect extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int n` (offset 16, size 8) */
@@ -14697,7 +14709,7 @@ export interface SyscallsSysEnterSelect {
 }
 
 /** Fields of the `syscalls:sys_enter_semctl` tracepoint (id 2044 on the generating machine). */
-export interface SyscallsSysEnterSemctl {
+export interface SyscallsSysEnterSemctl extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int semid` (offset 16, size 8) */
@@ -14711,7 +14723,7 @@ export interface SyscallsSysEnterSemctl {
 }
 
 /** Fields of the `syscalls:sys_enter_semget` tracepoint (id 2046 on the generating machine). */
-export interface SyscallsSysEnterSemget {
+export interface SyscallsSysEnterSemget extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `key_t key` (offset 16, size 8) */
@@ -14723,7 +14735,7 @@ export interface SyscallsSysEnterSemget {
 }
 
 /** Fields of the `syscalls:sys_enter_semop` tracepoint (id 2040 on the generating machine). */
-export interface SyscallsSysEnterSemop {
+export interface SyscallsSysEnterSemop extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int semid` (offset 16, size 8) */
@@ -14735,7 +14747,7 @@ export interface SyscallsSysEnterSemop {
 }
 
 /** Fields of the `syscalls:sys_enter_semtimedop` tracepoint (id 2042 on the generating machine). */
-export interface SyscallsSysEnterSemtimedop {
+export interface SyscallsSysEnterSemtimedop extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int semid` (offset 16, size 8) */
@@ -14749,7 +14761,7 @@ export interface SyscallsSysEnterSemtimedop {
 }
 
 /** Fields of the `syscalls:sys_enter_sendfile64` tracepoint (id 822 on the generating machine). */
-export interface SyscallsSysEnterSendfile64 {
+export interface SyscallsSysEnterSendfile64 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int out_fd` (offset 16, size 8) */
@@ -14763,7 +14775,7 @@ export interface SyscallsSysEnterSendfile64 {
 }
 
 /** Fields of the `syscalls:sys_enter_sendmmsg` tracepoint (id 2212 on the generating machine). */
-export interface SyscallsSysEnterSendmmsg {
+export interface SyscallsSysEnterSendmmsg extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -14777,7 +14789,7 @@ export interface SyscallsSysEnterSendmmsg {
 }
 
 /** Fields of the `syscalls:sys_enter_sendmsg` tracepoint (id 2214 on the generating machine). */
-export interface SyscallsSysEnterSendmsg {
+export interface SyscallsSysEnterSendmsg extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -14789,7 +14801,7 @@ export interface SyscallsSysEnterSendmsg {
 }
 
 /** Fields of the `syscalls:sys_enter_sendto` tracepoint (id 2224 on the generating machine). */
-export interface SyscallsSysEnterSendto {
+export interface SyscallsSysEnterSendto extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -14807,7 +14819,7 @@ export interface SyscallsSysEnterSendto {
 }
 
 /** Fields of the `syscalls:sys_enter_set_mempolicy` tracepoint (id 736 on the generating machine). */
-export interface SyscallsSysEnterSetMempolicy {
+export interface SyscallsSysEnterSetMempolicy extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int mode` (offset 16, size 8) */
@@ -14819,7 +14831,7 @@ export interface SyscallsSysEnterSetMempolicy {
 }
 
 /** Fields of the `syscalls:sys_enter_set_mempolicy_home_node` tracepoint (id 740 on the generating machine). */
-export interface SyscallsSysEnterSetMempolicyHomeNode {
+export interface SyscallsSysEnterSetMempolicyHomeNode extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long start` (offset 16, size 8) */
@@ -14833,7 +14845,7 @@ export interface SyscallsSysEnterSetMempolicyHomeNode {
 }
 
 /** Fields of the `syscalls:sys_enter_set_robust_list` tracepoint (id 526 on the generating machine). */
-export interface SyscallsSysEnterSetRobustList {
+export interface SyscallsSysEnterSetRobustList extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `struct robust_list_head * head` (offset 16, size 8) */
@@ -14843,7 +14855,7 @@ export interface SyscallsSysEnterSetRobustList {
 }
 
 /** Fields of the `syscalls:sys_enter_set_tid_address` tracepoint (id 202 on the generating machine). */
-export interface SyscallsSysEnterSetTidAddress {
+export interface SyscallsSysEnterSetTidAddress extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int * tidptr` (offset 16, size 8) */
@@ -14851,7 +14863,7 @@ export interface SyscallsSysEnterSetTidAddress {
 }
 
 /** Fields of the `syscalls:sys_enter_setdomainname` tracepoint (id 279 on the generating machine). */
-export interface SyscallsSysEnterSetdomainname {
+export interface SyscallsSysEnterSetdomainname extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `char * name` (offset 16, size 8) */
@@ -14861,7 +14873,7 @@ export interface SyscallsSysEnterSetdomainname {
 }
 
 /** Fields of the `syscalls:sys_enter_setfsgid` tracepoint (id 311 on the generating machine). */
-export interface SyscallsSysEnterSetfsgid {
+export interface SyscallsSysEnterSetfsgid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `gid_t gid` (offset 16, size 8) */
@@ -14869,7 +14881,7 @@ export interface SyscallsSysEnterSetfsgid {
 }
 
 /** Fields of the `syscalls:sys_enter_setfsuid` tracepoint (id 313 on the generating machine). */
-export interface SyscallsSysEnterSetfsuid {
+export interface SyscallsSysEnterSetfsuid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `uid_t uid` (offset 16, size 8) */
@@ -14877,7 +14889,7 @@ export interface SyscallsSysEnterSetfsuid {
 }
 
 /** Fields of the `syscalls:sys_enter_setgid` tracepoint (id 327 on the generating machine). */
-export interface SyscallsSysEnterSetgid {
+export interface SyscallsSysEnterSetgid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `gid_t gid` (offset 16, size 8) */
@@ -14885,7 +14897,7 @@ export interface SyscallsSysEnterSetgid {
 }
 
 /** Fields of the `syscalls:sys_enter_setgroups` tracepoint (id 350 on the generating machine). */
-export interface SyscallsSysEnterSetgroups {
+export interface SyscallsSysEnterSetgroups extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int gidsetsize` (offset 16, size 8) */
@@ -14895,7 +14907,7 @@ export interface SyscallsSysEnterSetgroups {
 }
 
 /** Fields of the `syscalls:sys_enter_sethostname` tracepoint (id 281 on the generating machine). */
-export interface SyscallsSysEnterSethostname {
+export interface SyscallsSysEnterSethostname extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `char * name` (offset 16, size 8) */
@@ -14905,7 +14917,7 @@ export interface SyscallsSysEnterSethostname {
 }
 
 /** Fields of the `syscalls:sys_enter_setitimer` tracepoint (id 494 on the generating machine). */
-export interface SyscallsSysEnterSetitimer {
+export interface SyscallsSysEnterSetitimer extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int which` (offset 16, size 8) */
@@ -14917,7 +14929,7 @@ export interface SyscallsSysEnterSetitimer {
 }
 
 /** Fields of the `syscalls:sys_enter_setns` tracepoint (id 343 on the generating machine). */
-export interface SyscallsSysEnterSetns {
+export interface SyscallsSysEnterSetns extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -14927,7 +14939,7 @@ export interface SyscallsSysEnterSetns {
 }
 
 /** Fields of the `syscalls:sys_enter_setpgid` tracepoint (id 293 on the generating machine). */
-export interface SyscallsSysEnterSetpgid {
+export interface SyscallsSysEnterSetpgid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t pid` (offset 16, size 8) */
@@ -14937,7 +14949,7 @@ export interface SyscallsSysEnterSetpgid {
 }
 
 /** Fields of the `syscalls:sys_enter_setpriority` tracepoint (id 333 on the generating machine). */
-export interface SyscallsSysEnterSetpriority {
+export interface SyscallsSysEnterSetpriority extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int which` (offset 16, size 8) */
@@ -14949,7 +14961,7 @@ export interface SyscallsSysEnterSetpriority {
 }
 
 /** Fields of the `syscalls:sys_enter_setregid` tracepoint (id 329 on the generating machine). */
-export interface SyscallsSysEnterSetregid {
+export interface SyscallsSysEnterSetregid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `gid_t rgid` (offset 16, size 8) */
@@ -14959,7 +14971,7 @@ export interface SyscallsSysEnterSetregid {
 }
 
 /** Fields of the `syscalls:sys_enter_setresgid` tracepoint (id 317 on the generating machine). */
-export interface SyscallsSysEnterSetresgid {
+export interface SyscallsSysEnterSetresgid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `gid_t rgid` (offset 16, size 8) */
@@ -14971,7 +14983,7 @@ export interface SyscallsSysEnterSetresgid {
 }
 
 /** Fields of the `syscalls:sys_enter_setresuid` tracepoint (id 321 on the generating machine). */
-export interface SyscallsSysEnterSetresuid {
+export interface SyscallsSysEnterSetresuid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `uid_t ruid` (offset 16, size 8) */
@@ -14983,7 +14995,7 @@ export interface SyscallsSysEnterSetresuid {
 }
 
 /** Fields of the `syscalls:sys_enter_setreuid` tracepoint (id 325 on the generating machine). */
-export interface SyscallsSysEnterSetreuid {
+export interface SyscallsSysEnterSetreuid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `uid_t ruid` (offset 16, size 8) */
@@ -14993,7 +15005,7 @@ export interface SyscallsSysEnterSetreuid {
 }
 
 /** Fields of the `syscalls:sys_enter_setrlimit` tracepoint (id 273 on the generating machine). */
-export interface SyscallsSysEnterSetrlimit {
+export interface SyscallsSysEnterSetrlimit extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int resource` (offset 16, size 8) */
@@ -15003,13 +15015,13 @@ export interface SyscallsSysEnterSetrlimit {
 }
 
 /** Fields of the `syscalls:sys_enter_setsid` tracepoint (id 285 on the generating machine). */
-export interface SyscallsSysEnterSetsid {
+export interface SyscallsSysEnterSetsid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
 }
 
 /** Fields of the `syscalls:sys_enter_setsockopt` tracepoint (id 2220 on the generating machine). */
-export interface SyscallsSysEnterSetsockopt {
+export interface SyscallsSysEnterSetsockopt extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -15025,7 +15037,7 @@ export interface SyscallsSysEnterSetsockopt {
 }
 
 /** Fields of the `syscalls:sys_enter_settimeofday` tracepoint (id 449 on the generating machine). */
-export interface SyscallsSysEnterSettimeofday {
+export interface SyscallsSysEnterSettimeofday extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `struct __kernel_old_timeval * tv` (offset 16, size 8) */
@@ -15035,7 +15047,7 @@ export interface SyscallsSysEnterSettimeofday {
 }
 
 /** Fields of the `syscalls:sys_enter_setuid` tracepoint (id 323 on the generating machine). */
-export interface SyscallsSysEnterSetuid {
+export interface SyscallsSysEnterSetuid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `uid_t uid` (offset 16, size 8) */
@@ -15043,7 +15055,7 @@ export interface SyscallsSysEnterSetuid {
 }
 
 /** Fields of the `syscalls:sys_enter_setxattr` tracepoint (id 974 on the generating machine). */
-export interface SyscallsSysEnterSetxattr {
+export interface SyscallsSysEnterSetxattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * pathname` (offset 16, size 8) */
@@ -15059,7 +15071,7 @@ export interface SyscallsSysEnterSetxattr {
 }
 
 /** Fields of the `syscalls:sys_enter_setxattrat` tracepoint (id 976 on the generating machine). */
-export interface SyscallsSysEnterSetxattrat {
+export interface SyscallsSysEnterSetxattrat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -15077,7 +15089,7 @@ export interface SyscallsSysEnterSetxattrat {
 }
 
 /** Fields of the `syscalls:sys_enter_shmat` tracepoint (id 2050 on the generating machine). */
-export interface SyscallsSysEnterShmat {
+export interface SyscallsSysEnterShmat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int shmid` (offset 16, size 8) */
@@ -15089,7 +15101,7 @@ export interface SyscallsSysEnterShmat {
 }
 
 /** Fields of the `syscalls:sys_enter_shmctl` tracepoint (id 2052 on the generating machine). */
-export interface SyscallsSysEnterShmctl {
+export interface SyscallsSysEnterShmctl extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int shmid` (offset 16, size 8) */
@@ -15101,7 +15113,7 @@ export interface SyscallsSysEnterShmctl {
 }
 
 /** Fields of the `syscalls:sys_enter_shmdt` tracepoint (id 2048 on the generating machine). */
-export interface SyscallsSysEnterShmdt {
+export interface SyscallsSysEnterShmdt extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `char * shmaddr` (offset 16, size 8) */
@@ -15109,7 +15121,7 @@ export interface SyscallsSysEnterShmdt {
 }
 
 /** Fields of the `syscalls:sys_enter_shmget` tracepoint (id 2054 on the generating machine). */
-export interface SyscallsSysEnterShmget {
+export interface SyscallsSysEnterShmget extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `key_t key` (offset 16, size 8) */
@@ -15121,7 +15133,7 @@ export interface SyscallsSysEnterShmget {
 }
 
 /** Fields of the `syscalls:sys_enter_shutdown` tracepoint (id 2216 on the generating machine). */
-export interface SyscallsSysEnterShutdown {
+export interface SyscallsSysEnterShutdown extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -15131,7 +15143,7 @@ export interface SyscallsSysEnterShutdown {
 }
 
 /** Fields of the `syscalls:sys_enter_sigaltstack` tracepoint (id 239 on the generating machine). */
-export interface SyscallsSysEnterSigaltstack {
+export interface SyscallsSysEnterSigaltstack extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const stack_t * uss` (offset 16, size 8) */
@@ -15141,7 +15153,7 @@ export interface SyscallsSysEnterSigaltstack {
 }
 
 /** Fields of the `syscalls:sys_enter_signalfd` tracepoint (id 1077 on the generating machine). */
-export interface SyscallsSysEnterSignalfd {
+export interface SyscallsSysEnterSignalfd extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int ufd` (offset 16, size 8) */
@@ -15153,7 +15165,7 @@ export interface SyscallsSysEnterSignalfd {
 }
 
 /** Fields of the `syscalls:sys_enter_signalfd4` tracepoint (id 1079 on the generating machine). */
-export interface SyscallsSysEnterSignalfd4 {
+export interface SyscallsSysEnterSignalfd4 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int ufd` (offset 16, size 8) */
@@ -15167,7 +15179,7 @@ export interface SyscallsSysEnterSignalfd4 {
 }
 
 /** Fields of the `syscalls:sys_enter_socket` tracepoint (id 2242 on the generating machine). */
-export interface SyscallsSysEnterSocket {
+export interface SyscallsSysEnterSocket extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int family` (offset 16, size 8) */
@@ -15179,7 +15191,7 @@ export interface SyscallsSysEnterSocket {
 }
 
 /** Fields of the `syscalls:sys_enter_socketpair` tracepoint (id 2240 on the generating machine). */
-export interface SyscallsSysEnterSocketpair {
+export interface SyscallsSysEnterSocketpair extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int family` (offset 16, size 8) */
@@ -15193,7 +15205,7 @@ export interface SyscallsSysEnterSocketpair {
 }
 
 /** Fields of the `syscalls:sys_enter_splice` tracepoint (id 1013 on the generating machine). */
-export interface SyscallsSysEnterSplice {
+export interface SyscallsSysEnterSplice extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd_in` (offset 16, size 8) */
@@ -15211,7 +15223,7 @@ export interface SyscallsSysEnterSplice {
 }
 
 /** Fields of the `syscalls:sys_enter_statfs` tracepoint (id 1041 on the generating machine). */
-export interface SyscallsSysEnterStatfs {
+export interface SyscallsSysEnterStatfs extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * pathname` (offset 16, size 8) */
@@ -15221,7 +15233,7 @@ export interface SyscallsSysEnterStatfs {
 }
 
 /** Fields of the `syscalls:sys_enter_statmount` tracepoint (id 928 on the generating machine). */
-export interface SyscallsSysEnterStatmount {
+export interface SyscallsSysEnterStatmount extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const struct mnt_id_req * req` (offset 16, size 8) */
@@ -15235,7 +15247,7 @@ export interface SyscallsSysEnterStatmount {
 }
 
 /** Fields of the `syscalls:sys_enter_statx` tracepoint (id 846 on the generating machine). */
-export interface SyscallsSysEnterStatx {
+export interface SyscallsSysEnterStatx extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -15251,7 +15263,7 @@ export interface SyscallsSysEnterStatx {
 }
 
 /** Fields of the `syscalls:sys_enter_swapoff` tracepoint (id 730 on the generating machine). */
-export interface SyscallsSysEnterSwapoff {
+export interface SyscallsSysEnterSwapoff extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * specialfile` (offset 16, size 8) */
@@ -15259,7 +15271,7 @@ export interface SyscallsSysEnterSwapoff {
 }
 
 /** Fields of the `syscalls:sys_enter_swapon` tracepoint (id 728 on the generating machine). */
-export interface SyscallsSysEnterSwapon {
+export interface SyscallsSysEnterSwapon extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * specialfile` (offset 16, size 8) */
@@ -15269,7 +15281,7 @@ export interface SyscallsSysEnterSwapon {
 }
 
 /** Fields of the `syscalls:sys_enter_symlink` tracepoint (id 878 on the generating machine). */
-export interface SyscallsSysEnterSymlink {
+export interface SyscallsSysEnterSymlink extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * oldname` (offset 16, size 8) */
@@ -15279,7 +15291,7 @@ export interface SyscallsSysEnterSymlink {
 }
 
 /** Fields of the `syscalls:sys_enter_symlinkat` tracepoint (id 880 on the generating machine). */
-export interface SyscallsSysEnterSymlinkat {
+export interface SyscallsSysEnterSymlinkat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * oldname` (offset 16, size 8) */
@@ -15291,13 +15303,13 @@ export interface SyscallsSysEnterSymlinkat {
 }
 
 /** Fields of the `syscalls:sys_enter_sync` tracepoint (id 1025 on the generating machine). */
-export interface SyscallsSysEnterSync {
+export interface SyscallsSysEnterSync extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
 }
 
 /** Fields of the `syscalls:sys_enter_sync_file_range` tracepoint (id 1017 on the generating machine). */
-export interface SyscallsSysEnterSyncFileRange {
+export interface SyscallsSysEnterSyncFileRange extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -15311,7 +15323,7 @@ export interface SyscallsSysEnterSyncFileRange {
 }
 
 /** Fields of the `syscalls:sys_enter_syncfs` tracepoint (id 1023 on the generating machine). */
-export interface SyscallsSysEnterSyncfs {
+export interface SyscallsSysEnterSyncfs extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -15319,7 +15331,7 @@ export interface SyscallsSysEnterSyncfs {
 }
 
 /** Fields of the `syscalls:sys_enter_sysfs` tracepoint (id 924 on the generating machine). */
-export interface SyscallsSysEnterSysfs {
+export interface SyscallsSysEnterSysfs extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int option` (offset 16, size 8) */
@@ -15331,7 +15343,7 @@ export interface SyscallsSysEnterSysfs {
 }
 
 /** Fields of the `syscalls:sys_enter_sysinfo` tracepoint (id 263 on the generating machine). */
-export interface SyscallsSysEnterSysinfo {
+export interface SyscallsSysEnterSysinfo extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `struct sysinfo * info` (offset 16, size 8) */
@@ -15339,7 +15351,7 @@ export interface SyscallsSysEnterSysinfo {
 }
 
 /** Fields of the `syscalls:sys_enter_syslog` tracepoint (id 410 on the generating machine). */
-export interface SyscallsSysEnterSyslog {
+export interface SyscallsSysEnterSyslog extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int type` (offset 16, size 8) */
@@ -15351,7 +15363,7 @@ export interface SyscallsSysEnterSyslog {
 }
 
 /** Fields of the `syscalls:sys_enter_tee` tracepoint (id 1011 on the generating machine). */
-export interface SyscallsSysEnterTee {
+export interface SyscallsSysEnterTee extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fdin` (offset 16, size 8) */
@@ -15365,7 +15377,7 @@ export interface SyscallsSysEnterTee {
 }
 
 /** Fields of the `syscalls:sys_enter_tgkill` tracepoint (id 247 on the generating machine). */
-export interface SyscallsSysEnterTgkill {
+export interface SyscallsSysEnterTgkill extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t tgid` (offset 16, size 8) */
@@ -15377,7 +15389,7 @@ export interface SyscallsSysEnterTgkill {
 }
 
 /** Fields of the `syscalls:sys_enter_time` tracepoint (id 453 on the generating machine). */
-export interface SyscallsSysEnterTime {
+export interface SyscallsSysEnterTime extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `__kernel_old_time_t * tloc` (offset 16, size 8) */
@@ -15385,7 +15397,7 @@ export interface SyscallsSysEnterTime {
 }
 
 /** Fields of the `syscalls:sys_enter_timer_create` tracepoint (id 492 on the generating machine). */
-export interface SyscallsSysEnterTimerCreate {
+export interface SyscallsSysEnterTimerCreate extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const clockid_t which_clock` (offset 16, size 8) */
@@ -15397,7 +15409,7 @@ export interface SyscallsSysEnterTimerCreate {
 }
 
 /** Fields of the `syscalls:sys_enter_timer_delete` tracepoint (id 484 on the generating machine). */
-export interface SyscallsSysEnterTimerDelete {
+export interface SyscallsSysEnterTimerDelete extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `timer_t timer_id` (offset 16, size 8) */
@@ -15405,7 +15417,7 @@ export interface SyscallsSysEnterTimerDelete {
 }
 
 /** Fields of the `syscalls:sys_enter_timer_getoverrun` tracepoint (id 488 on the generating machine). */
-export interface SyscallsSysEnterTimerGetoverrun {
+export interface SyscallsSysEnterTimerGetoverrun extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `timer_t timer_id` (offset 16, size 8) */
@@ -15413,7 +15425,7 @@ export interface SyscallsSysEnterTimerGetoverrun {
 }
 
 /** Fields of the `syscalls:sys_enter_timer_gettime` tracepoint (id 490 on the generating machine). */
-export interface SyscallsSysEnterTimerGettime {
+export interface SyscallsSysEnterTimerGettime extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `timer_t timer_id` (offset 16, size 8) */
@@ -15423,7 +15435,7 @@ export interface SyscallsSysEnterTimerGettime {
 }
 
 /** Fields of the `syscalls:sys_enter_timer_settime` tracepoint (id 486 on the generating machine). */
-export interface SyscallsSysEnterTimerSettime {
+export interface SyscallsSysEnterTimerSettime extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `timer_t timer_id` (offset 16, size 8) */
@@ -15437,7 +15449,7 @@ export interface SyscallsSysEnterTimerSettime {
 }
 
 /** Fields of the `syscalls:sys_enter_timerfd_create` tracepoint (id 1085 on the generating machine). */
-export interface SyscallsSysEnterTimerfdCreate {
+export interface SyscallsSysEnterTimerfdCreate extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int clockid` (offset 16, size 8) */
@@ -15447,7 +15459,7 @@ export interface SyscallsSysEnterTimerfdCreate {
 }
 
 /** Fields of the `syscalls:sys_enter_timerfd_gettime` tracepoint (id 1081 on the generating machine). */
-export interface SyscallsSysEnterTimerfdGettime {
+export interface SyscallsSysEnterTimerfdGettime extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int ufd` (offset 16, size 8) */
@@ -15457,7 +15469,7 @@ export interface SyscallsSysEnterTimerfdGettime {
 }
 
 /** Fields of the `syscalls:sys_enter_timerfd_settime` tracepoint (id 1083 on the generating machine). */
-export interface SyscallsSysEnterTimerfdSettime {
+export interface SyscallsSysEnterTimerfdSettime extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int ufd` (offset 16, size 8) */
@@ -15471,7 +15483,7 @@ export interface SyscallsSysEnterTimerfdSettime {
 }
 
 /** Fields of the `syscalls:sys_enter_times` tracepoint (id 295 on the generating machine). */
-export interface SyscallsSysEnterTimes {
+export interface SyscallsSysEnterTimes extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `struct tms * tbuf` (offset 16, size 8) */
@@ -15479,7 +15491,7 @@ export interface SyscallsSysEnterTimes {
 }
 
 /** Fields of the `syscalls:sys_enter_tkill` tracepoint (id 245 on the generating machine). */
-export interface SyscallsSysEnterTkill {
+export interface SyscallsSysEnterTkill extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t pid` (offset 16, size 8) */
@@ -15489,7 +15501,7 @@ export interface SyscallsSysEnterTkill {
 }
 
 /** Fields of the `syscalls:sys_enter_truncate` tracepoint (id 818 on the generating machine). */
-export interface SyscallsSysEnterTruncate {
+export interface SyscallsSysEnterTruncate extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * path` (offset 16, size 8) */
@@ -15499,7 +15511,7 @@ export interface SyscallsSysEnterTruncate {
 }
 
 /** Fields of the `syscalls:sys_enter_umask` tracepoint (id 269 on the generating machine). */
-export interface SyscallsSysEnterUmask {
+export interface SyscallsSysEnterUmask extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int mask` (offset 16, size 8) */
@@ -15507,7 +15519,7 @@ export interface SyscallsSysEnterUmask {
 }
 
 /** Fields of the `syscalls:sys_enter_umount` tracepoint (id 944 on the generating machine). */
-export interface SyscallsSysEnterUmount {
+export interface SyscallsSysEnterUmount extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `char * name` (offset 16, size 8) */
@@ -15517,7 +15529,7 @@ export interface SyscallsSysEnterUmount {
 }
 
 /** Fields of the `syscalls:sys_enter_unlink` tracepoint (id 882 on the generating machine). */
-export interface SyscallsSysEnterUnlink {
+export interface SyscallsSysEnterUnlink extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `const char * pathname` (offset 16, size 8) */
@@ -15525,7 +15537,7 @@ export interface SyscallsSysEnterUnlink {
 }
 
 /** Fields of the `syscalls:sys_enter_unlinkat` tracepoint (id 884 on the generating machine). */
-export interface SyscallsSysEnterUnlinkat {
+export interface SyscallsSysEnterUnlinkat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -15537,7 +15549,7 @@ export interface SyscallsSysEnterUnlinkat {
 }
 
 /** Fields of the `syscalls:sys_enter_unshare` tracepoint (id 192 on the generating machine). */
-export interface SyscallsSysEnterUnshare {
+export interface SyscallsSysEnterUnshare extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long unshare_flags` (offset 16, size 8) */
@@ -15545,19 +15557,19 @@ export interface SyscallsSysEnterUnshare {
 }
 
 /** Fields of the `syscalls:sys_enter_uprobe` tracepoint (id 185 on the generating machine). */
-export interface SyscallsSysEnterUprobe {
+export interface SyscallsSysEnterUprobe extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
 }
 
 /** Fields of the `syscalls:sys_enter_uretprobe` tracepoint (id 187 on the generating machine). */
-export interface SyscallsSysEnterUretprobe {
+export interface SyscallsSysEnterUretprobe extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
 }
 
 /** Fields of the `syscalls:sys_enter_userfaultfd` tracepoint (id 1091 on the generating machine). */
-export interface SyscallsSysEnterUserfaultfd {
+export interface SyscallsSysEnterUserfaultfd extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int flags` (offset 16, size 8) */
@@ -15565,7 +15577,7 @@ export interface SyscallsSysEnterUserfaultfd {
 }
 
 /** Fields of the `syscalls:sys_enter_ustat` tracepoint (id 1037 on the generating machine). */
-export interface SyscallsSysEnterUstat {
+export interface SyscallsSysEnterUstat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned dev` (offset 16, size 8) */
@@ -15575,7 +15587,7 @@ export interface SyscallsSysEnterUstat {
 }
 
 /** Fields of the `syscalls:sys_enter_utime` tracepoint (id 1027 on the generating machine). */
-export interface SyscallsSysEnterUtime {
+export interface SyscallsSysEnterUtime extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `char * filename` (offset 16, size 8) */
@@ -15585,7 +15597,7 @@ export interface SyscallsSysEnterUtime {
 }
 
 /** Fields of the `syscalls:sys_enter_utimensat` tracepoint (id 1033 on the generating machine). */
-export interface SyscallsSysEnterUtimensat {
+export interface SyscallsSysEnterUtimensat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int dfd` (offset 16, size 8) */
@@ -15599,7 +15611,7 @@ export interface SyscallsSysEnterUtimensat {
 }
 
 /** Fields of the `syscalls:sys_enter_utimes` tracepoint (id 1029 on the generating machine). */
-export interface SyscallsSysEnterUtimes {
+export interface SyscallsSysEnterUtimes extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `char * filename` (offset 16, size 8) */
@@ -15609,19 +15621,19 @@ export interface SyscallsSysEnterUtimes {
 }
 
 /** Fields of the `syscalls:sys_enter_vfork` tracepoint (id 198 on the generating machine). */
-export interface SyscallsSysEnterVfork {
+export interface SyscallsSysEnterVfork extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
 }
 
 /** Fields of the `syscalls:sys_enter_vhangup` tracepoint (id 774 on the generating machine). */
-export interface SyscallsSysEnterVhangup {
+export interface SyscallsSysEnterVhangup extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
 }
 
 /** Fields of the `syscalls:sys_enter_vmsplice` tracepoint (id 1015 on the generating machine). */
-export interface SyscallsSysEnterVmsplice {
+export interface SyscallsSysEnterVmsplice extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int fd` (offset 16, size 8) */
@@ -15635,7 +15647,7 @@ export interface SyscallsSysEnterVmsplice {
 }
 
 /** Fields of the `syscalls:sys_enter_wait4` tracepoint (id 212 on the generating machine). */
-export interface SyscallsSysEnterWait4 {
+export interface SyscallsSysEnterWait4 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `pid_t upid` (offset 16, size 8) */
@@ -15649,7 +15661,7 @@ export interface SyscallsSysEnterWait4 {
 }
 
 /** Fields of the `syscalls:sys_enter_waitid` tracepoint (id 214 on the generating machine). */
-export interface SyscallsSysEnterWaitid {
+export interface SyscallsSysEnterWaitid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `int which` (offset 16, size 8) */
@@ -15665,7 +15677,7 @@ export interface SyscallsSysEnterWaitid {
 }
 
 /** Fields of the `syscalls:sys_enter_write` tracepoint (id 840 on the generating machine). */
-export interface SyscallsSysEnterWrite {
+export interface SyscallsSysEnterWrite extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned int fd` (offset 16, size 8) */
@@ -15677,7 +15689,7 @@ export interface SyscallsSysEnterWrite {
 }
 
 /** Fields of the `syscalls:sys_enter_writev` tracepoint (id 832 on the generating machine). */
-export interface SyscallsSysEnterWritev {
+export interface SyscallsSysEnterWritev extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `unsigned long fd` (offset 16, size 8) */
@@ -15689,7 +15701,7 @@ export interface SyscallsSysEnterWritev {
 }
 
 /** Fields of the `syscalls:sys_exit_accept` tracepoint (id 2231 on the generating machine). */
-export interface SyscallsSysExitAccept {
+export interface SyscallsSysExitAccept extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15697,7 +15709,7 @@ export interface SyscallsSysExitAccept {
 }
 
 /** Fields of the `syscalls:sys_exit_accept4` tracepoint (id 2233 on the generating machine). */
-export interface SyscallsSysExitAccept4 {
+export interface SyscallsSysExitAccept4 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15705,7 +15717,7 @@ export interface SyscallsSysExitAccept4 {
 }
 
 /** Fields of the `syscalls:sys_exit_access` tracepoint (id 807 on the generating machine). */
-export interface SyscallsSysExitAccess {
+export interface SyscallsSysExitAccess extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15713,7 +15725,7 @@ export interface SyscallsSysExitAccess {
 }
 
 /** Fields of the `syscalls:sys_exit_acct` tracepoint (id 530 on the generating machine). */
-export interface SyscallsSysExitAcct {
+export interface SyscallsSysExitAcct extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15721,7 +15733,7 @@ export interface SyscallsSysExitAcct {
 }
 
 /** Fields of the `syscalls:sys_exit_add_key` tracepoint (id 2071 on the generating machine). */
-export interface SyscallsSysExitAddKey {
+export interface SyscallsSysExitAddKey extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15729,7 +15741,7 @@ export interface SyscallsSysExitAddKey {
 }
 
 /** Fields of the `syscalls:sys_exit_adjtimex` tracepoint (id 446 on the generating machine). */
-export interface SyscallsSysExitAdjtimex {
+export interface SyscallsSysExitAdjtimex extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15737,7 +15749,7 @@ export interface SyscallsSysExitAdjtimex {
 }
 
 /** Fields of the `syscalls:sys_exit_alarm` tracepoint (id 495 on the generating machine). */
-export interface SyscallsSysExitAlarm {
+export interface SyscallsSysExitAlarm extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15745,7 +15757,7 @@ export interface SyscallsSysExitAlarm {
 }
 
 /** Fields of the `syscalls:sys_exit_arch_prctl` tracepoint (id 175 on the generating machine). */
-export interface SyscallsSysExitArchPrctl {
+export interface SyscallsSysExitArchPrctl extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15753,7 +15765,7 @@ export interface SyscallsSysExitArchPrctl {
 }
 
 /** Fields of the `syscalls:sys_exit_bind` tracepoint (id 2237 on the generating machine). */
-export interface SyscallsSysExitBind {
+export interface SyscallsSysExitBind extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15761,7 +15773,7 @@ export interface SyscallsSysExitBind {
 }
 
 /** Fields of the `syscalls:sys_exit_bpf` tracepoint (id 585 on the generating machine). */
-export interface SyscallsSysExitBpf {
+export interface SyscallsSysExitBpf extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15769,7 +15781,7 @@ export interface SyscallsSysExitBpf {
 }
 
 /** Fields of the `syscalls:sys_exit_brk` tracepoint (id 694 on the generating machine). */
-export interface SyscallsSysExitBrk {
+export interface SyscallsSysExitBrk extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15777,7 +15789,7 @@ export interface SyscallsSysExitBrk {
 }
 
 /** Fields of the `syscalls:sys_exit_cachestat` tracepoint (id 593 on the generating machine). */
-export interface SyscallsSysExitCachestat {
+export interface SyscallsSysExitCachestat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15785,7 +15797,7 @@ export interface SyscallsSysExitCachestat {
 }
 
 /** Fields of the `syscalls:sys_exit_capget` tracepoint (id 228 on the generating machine). */
-export interface SyscallsSysExitCapget {
+export interface SyscallsSysExitCapget extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15793,7 +15805,7 @@ export interface SyscallsSysExitCapget {
 }
 
 /** Fields of the `syscalls:sys_exit_capset` tracepoint (id 226 on the generating machine). */
-export interface SyscallsSysExitCapset {
+export interface SyscallsSysExitCapset extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15801,7 +15813,7 @@ export interface SyscallsSysExitCapset {
 }
 
 /** Fields of the `syscalls:sys_exit_chdir` tracepoint (id 805 on the generating machine). */
-export interface SyscallsSysExitChdir {
+export interface SyscallsSysExitChdir extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15809,7 +15821,7 @@ export interface SyscallsSysExitChdir {
 }
 
 /** Fields of the `syscalls:sys_exit_chmod` tracepoint (id 793 on the generating machine). */
-export interface SyscallsSysExitChmod {
+export interface SyscallsSysExitChmod extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15817,7 +15829,7 @@ export interface SyscallsSysExitChmod {
 }
 
 /** Fields of the `syscalls:sys_exit_chown` tracepoint (id 789 on the generating machine). */
-export interface SyscallsSysExitChown {
+export interface SyscallsSysExitChown extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15825,7 +15837,7 @@ export interface SyscallsSysExitChown {
 }
 
 /** Fields of the `syscalls:sys_exit_chroot` tracepoint (id 801 on the generating machine). */
-export interface SyscallsSysExitChroot {
+export interface SyscallsSysExitChroot extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15833,7 +15845,7 @@ export interface SyscallsSysExitChroot {
 }
 
 /** Fields of the `syscalls:sys_exit_clock_adjtime` tracepoint (id 477 on the generating machine). */
-export interface SyscallsSysExitClockAdjtime {
+export interface SyscallsSysExitClockAdjtime extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15841,7 +15853,7 @@ export interface SyscallsSysExitClockAdjtime {
 }
 
 /** Fields of the `syscalls:sys_exit_clock_getres` tracepoint (id 475 on the generating machine). */
-export interface SyscallsSysExitClockGetres {
+export interface SyscallsSysExitClockGetres extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15849,7 +15861,7 @@ export interface SyscallsSysExitClockGetres {
 }
 
 /** Fields of the `syscalls:sys_exit_clock_gettime` tracepoint (id 479 on the generating machine). */
-export interface SyscallsSysExitClockGettime {
+export interface SyscallsSysExitClockGettime extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15857,7 +15869,7 @@ export interface SyscallsSysExitClockGettime {
 }
 
 /** Fields of the `syscalls:sys_exit_clock_nanosleep` tracepoint (id 473 on the generating machine). */
-export interface SyscallsSysExitClockNanosleep {
+export interface SyscallsSysExitClockNanosleep extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15865,7 +15877,7 @@ export interface SyscallsSysExitClockNanosleep {
 }
 
 /** Fields of the `syscalls:sys_exit_clock_settime` tracepoint (id 481 on the generating machine). */
-export interface SyscallsSysExitClockSettime {
+export interface SyscallsSysExitClockSettime extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15873,7 +15885,7 @@ export interface SyscallsSysExitClockSettime {
 }
 
 /** Fields of the `syscalls:sys_exit_clone` tracepoint (id 195 on the generating machine). */
-export interface SyscallsSysExitClone {
+export interface SyscallsSysExitClone extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15881,7 +15893,7 @@ export interface SyscallsSysExitClone {
 }
 
 /** Fields of the `syscalls:sys_exit_clone3` tracepoint (id 193 on the generating machine). */
-export interface SyscallsSysExitClone3 {
+export interface SyscallsSysExitClone3 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15889,7 +15901,7 @@ export interface SyscallsSysExitClone3 {
 }
 
 /** Fields of the `syscalls:sys_exit_close` tracepoint (id 775 on the generating machine). */
-export interface SyscallsSysExitClose {
+export interface SyscallsSysExitClose extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15897,7 +15909,7 @@ export interface SyscallsSysExitClose {
 }
 
 /** Fields of the `syscalls:sys_exit_close_range` tracepoint (id 921 on the generating machine). */
-export interface SyscallsSysExitCloseRange {
+export interface SyscallsSysExitCloseRange extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15905,7 +15917,7 @@ export interface SyscallsSysExitCloseRange {
 }
 
 /** Fields of the `syscalls:sys_exit_connect` tracepoint (id 2229 on the generating machine). */
-export interface SyscallsSysExitConnect {
+export interface SyscallsSysExitConnect extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15913,7 +15925,7 @@ export interface SyscallsSysExitConnect {
 }
 
 /** Fields of the `syscalls:sys_exit_copy_file_range` tracepoint (id 819 on the generating machine). */
-export interface SyscallsSysExitCopyFileRange {
+export interface SyscallsSysExitCopyFileRange extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15921,7 +15933,7 @@ export interface SyscallsSysExitCopyFileRange {
 }
 
 /** Fields of the `syscalls:sys_exit_creat` tracepoint (id 777 on the generating machine). */
-export interface SyscallsSysExitCreat {
+export interface SyscallsSysExitCreat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15929,7 +15941,7 @@ export interface SyscallsSysExitCreat {
 }
 
 /** Fields of the `syscalls:sys_exit_dup` tracepoint (id 915 on the generating machine). */
-export interface SyscallsSysExitDup {
+export interface SyscallsSysExitDup extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15937,7 +15949,7 @@ export interface SyscallsSysExitDup {
 }
 
 /** Fields of the `syscalls:sys_exit_dup2` tracepoint (id 917 on the generating machine). */
-export interface SyscallsSysExitDup2 {
+export interface SyscallsSysExitDup2 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15945,7 +15957,7 @@ export interface SyscallsSysExitDup2 {
 }
 
 /** Fields of the `syscalls:sys_exit_dup3` tracepoint (id 919 on the generating machine). */
-export interface SyscallsSysExitDup3 {
+export interface SyscallsSysExitDup3 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15953,7 +15965,7 @@ export interface SyscallsSysExitDup3 {
 }
 
 /** Fields of the `syscalls:sys_exit_epoll_create` tracepoint (id 1072 on the generating machine). */
-export interface SyscallsSysExitEpollCreate {
+export interface SyscallsSysExitEpollCreate extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15961,7 +15973,7 @@ export interface SyscallsSysExitEpollCreate {
 }
 
 /** Fields of the `syscalls:sys_exit_epoll_create1` tracepoint (id 1074 on the generating machine). */
-export interface SyscallsSysExitEpollCreate1 {
+export interface SyscallsSysExitEpollCreate1 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15969,7 +15981,7 @@ export interface SyscallsSysExitEpollCreate1 {
 }
 
 /** Fields of the `syscalls:sys_exit_epoll_ctl` tracepoint (id 1070 on the generating machine). */
-export interface SyscallsSysExitEpollCtl {
+export interface SyscallsSysExitEpollCtl extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15977,7 +15989,7 @@ export interface SyscallsSysExitEpollCtl {
 }
 
 /** Fields of the `syscalls:sys_exit_epoll_pwait` tracepoint (id 1066 on the generating machine). */
-export interface SyscallsSysExitEpollPwait {
+export interface SyscallsSysExitEpollPwait extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15985,7 +15997,7 @@ export interface SyscallsSysExitEpollPwait {
 }
 
 /** Fields of the `syscalls:sys_exit_epoll_pwait2` tracepoint (id 1064 on the generating machine). */
-export interface SyscallsSysExitEpollPwait2 {
+export interface SyscallsSysExitEpollPwait2 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -15993,7 +16005,7 @@ export interface SyscallsSysExitEpollPwait2 {
 }
 
 /** Fields of the `syscalls:sys_exit_epoll_wait` tracepoint (id 1068 on the generating machine). */
-export interface SyscallsSysExitEpollWait {
+export interface SyscallsSysExitEpollWait extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16001,7 +16013,7 @@ export interface SyscallsSysExitEpollWait {
 }
 
 /** Fields of the `syscalls:sys_exit_eventfd` tracepoint (id 1086 on the generating machine). */
-export interface SyscallsSysExitEventfd {
+export interface SyscallsSysExitEventfd extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16009,7 +16021,7 @@ export interface SyscallsSysExitEventfd {
 }
 
 /** Fields of the `syscalls:sys_exit_eventfd2` tracepoint (id 1088 on the generating machine). */
-export interface SyscallsSysExitEventfd2 {
+export interface SyscallsSysExitEventfd2 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16017,7 +16029,7 @@ export interface SyscallsSysExitEventfd2 {
 }
 
 /** Fields of the `syscalls:sys_exit_execve` tracepoint (id 861 on the generating machine). */
-export interface SyscallsSysExitExecve {
+export interface SyscallsSysExitExecve extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16025,7 +16037,7 @@ export interface SyscallsSysExitExecve {
 }
 
 /** Fields of the `syscalls:sys_exit_execveat` tracepoint (id 859 on the generating machine). */
-export interface SyscallsSysExitExecveat {
+export interface SyscallsSysExitExecveat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16033,7 +16045,7 @@ export interface SyscallsSysExitExecveat {
 }
 
 /** Fields of the `syscalls:sys_exit_exit` tracepoint (id 217 on the generating machine). */
-export interface SyscallsSysExitExit {
+export interface SyscallsSysExitExit extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16041,7 +16053,7 @@ export interface SyscallsSysExitExit {
 }
 
 /** Fields of the `syscalls:sys_exit_exit_group` tracepoint (id 215 on the generating machine). */
-export interface SyscallsSysExitExitGroup {
+export interface SyscallsSysExitExitGroup extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16049,7 +16061,7 @@ export interface SyscallsSysExitExitGroup {
 }
 
 /** Fields of the `syscalls:sys_exit_faccessat` tracepoint (id 811 on the generating machine). */
-export interface SyscallsSysExitFaccessat {
+export interface SyscallsSysExitFaccessat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16057,7 +16069,7 @@ export interface SyscallsSysExitFaccessat {
 }
 
 /** Fields of the `syscalls:sys_exit_faccessat2` tracepoint (id 809 on the generating machine). */
-export interface SyscallsSysExitFaccessat2 {
+export interface SyscallsSysExitFaccessat2 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16065,7 +16077,7 @@ export interface SyscallsSysExitFaccessat2 {
 }
 
 /** Fields of the `syscalls:sys_exit_fadvise64` tracepoint (id 612 on the generating machine). */
-export interface SyscallsSysExitFadvise64 {
+export interface SyscallsSysExitFadvise64 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16073,7 +16085,7 @@ export interface SyscallsSysExitFadvise64 {
 }
 
 /** Fields of the `syscalls:sys_exit_fallocate` tracepoint (id 813 on the generating machine). */
-export interface SyscallsSysExitFallocate {
+export interface SyscallsSysExitFallocate extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16081,7 +16093,7 @@ export interface SyscallsSysExitFallocate {
 }
 
 /** Fields of the `syscalls:sys_exit_fanotify_init` tracepoint (id 1062 on the generating machine). */
-export interface SyscallsSysExitFanotifyInit {
+export interface SyscallsSysExitFanotifyInit extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16089,7 +16101,7 @@ export interface SyscallsSysExitFanotifyInit {
 }
 
 /** Fields of the `syscalls:sys_exit_fanotify_mark` tracepoint (id 1060 on the generating machine). */
-export interface SyscallsSysExitFanotifyMark {
+export interface SyscallsSysExitFanotifyMark extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16097,7 +16109,7 @@ export interface SyscallsSysExitFanotifyMark {
 }
 
 /** Fields of the `syscalls:sys_exit_fchdir` tracepoint (id 803 on the generating machine). */
-export interface SyscallsSysExitFchdir {
+export interface SyscallsSysExitFchdir extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16105,7 +16117,7 @@ export interface SyscallsSysExitFchdir {
 }
 
 /** Fields of the `syscalls:sys_exit_fchmod` tracepoint (id 799 on the generating machine). */
-export interface SyscallsSysExitFchmod {
+export interface SyscallsSysExitFchmod extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16113,7 +16125,7 @@ export interface SyscallsSysExitFchmod {
 }
 
 /** Fields of the `syscalls:sys_exit_fchmodat` tracepoint (id 795 on the generating machine). */
-export interface SyscallsSysExitFchmodat {
+export interface SyscallsSysExitFchmodat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16121,7 +16133,7 @@ export interface SyscallsSysExitFchmodat {
 }
 
 /** Fields of the `syscalls:sys_exit_fchmodat2` tracepoint (id 797 on the generating machine). */
-export interface SyscallsSysExitFchmodat2 {
+export interface SyscallsSysExitFchmodat2 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16129,7 +16141,7 @@ export interface SyscallsSysExitFchmodat2 {
 }
 
 /** Fields of the `syscalls:sys_exit_fchown` tracepoint (id 785 on the generating machine). */
-export interface SyscallsSysExitFchown {
+export interface SyscallsSysExitFchown extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16137,7 +16149,7 @@ export interface SyscallsSysExitFchown {
 }
 
 /** Fields of the `syscalls:sys_exit_fchownat` tracepoint (id 791 on the generating machine). */
-export interface SyscallsSysExitFchownat {
+export interface SyscallsSysExitFchownat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16145,7 +16157,7 @@ export interface SyscallsSysExitFchownat {
 }
 
 /** Fields of the `syscalls:sys_exit_fcntl` tracepoint (id 895 on the generating machine). */
-export interface SyscallsSysExitFcntl {
+export interface SyscallsSysExitFcntl extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16153,7 +16165,7 @@ export interface SyscallsSysExitFcntl {
 }
 
 /** Fields of the `syscalls:sys_exit_fdatasync` tracepoint (id 1018 on the generating machine). */
-export interface SyscallsSysExitFdatasync {
+export interface SyscallsSysExitFdatasync extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16161,7 +16173,7 @@ export interface SyscallsSysExitFdatasync {
 }
 
 /** Fields of the `syscalls:sys_exit_fgetxattr` tracepoint (id 961 on the generating machine). */
-export interface SyscallsSysExitFgetxattr {
+export interface SyscallsSysExitFgetxattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16169,7 +16181,7 @@ export interface SyscallsSysExitFgetxattr {
 }
 
 /** Fields of the `syscalls:sys_exit_file_getattr` tracepoint (id 1050 on the generating machine). */
-export interface SyscallsSysExitFileGetattr {
+export interface SyscallsSysExitFileGetattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16177,7 +16189,7 @@ export interface SyscallsSysExitFileGetattr {
 }
 
 /** Fields of the `syscalls:sys_exit_file_setattr` tracepoint (id 1048 on the generating machine). */
-export interface SyscallsSysExitFileSetattr {
+export interface SyscallsSysExitFileSetattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16185,7 +16197,7 @@ export interface SyscallsSysExitFileSetattr {
 }
 
 /** Fields of the `syscalls:sys_exit_flistxattr` tracepoint (id 953 on the generating machine). */
-export interface SyscallsSysExitFlistxattr {
+export interface SyscallsSysExitFlistxattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16193,7 +16205,7 @@ export interface SyscallsSysExitFlistxattr {
 }
 
 /** Fields of the `syscalls:sys_exit_flock` tracepoint (id 1116 on the generating machine). */
-export interface SyscallsSysExitFlock {
+export interface SyscallsSysExitFlock extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16201,7 +16213,7 @@ export interface SyscallsSysExitFlock {
 }
 
 /** Fields of the `syscalls:sys_exit_fork` tracepoint (id 199 on the generating machine). */
-export interface SyscallsSysExitFork {
+export interface SyscallsSysExitFork extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16209,7 +16221,7 @@ export interface SyscallsSysExitFork {
 }
 
 /** Fields of the `syscalls:sys_exit_fremovexattr` tracepoint (id 945 on the generating machine). */
-export interface SyscallsSysExitFremovexattr {
+export interface SyscallsSysExitFremovexattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16217,7 +16229,7 @@ export interface SyscallsSysExitFremovexattr {
 }
 
 /** Fields of the `syscalls:sys_exit_fsconfig` tracepoint (id 1042 on the generating machine). */
-export interface SyscallsSysExitFsconfig {
+export interface SyscallsSysExitFsconfig extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16225,7 +16237,7 @@ export interface SyscallsSysExitFsconfig {
 }
 
 /** Fields of the `syscalls:sys_exit_fsetxattr` tracepoint (id 969 on the generating machine). */
-export interface SyscallsSysExitFsetxattr {
+export interface SyscallsSysExitFsetxattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16233,7 +16245,7 @@ export interface SyscallsSysExitFsetxattr {
 }
 
 /** Fields of the `syscalls:sys_exit_fsmount` tracepoint (id 937 on the generating machine). */
-export interface SyscallsSysExitFsmount {
+export interface SyscallsSysExitFsmount extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16241,7 +16253,7 @@ export interface SyscallsSysExitFsmount {
 }
 
 /** Fields of the `syscalls:sys_exit_fsopen` tracepoint (id 1046 on the generating machine). */
-export interface SyscallsSysExitFsopen {
+export interface SyscallsSysExitFsopen extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16249,7 +16261,7 @@ export interface SyscallsSysExitFsopen {
 }
 
 /** Fields of the `syscalls:sys_exit_fspick` tracepoint (id 1044 on the generating machine). */
-export interface SyscallsSysExitFspick {
+export interface SyscallsSysExitFspick extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16257,7 +16269,7 @@ export interface SyscallsSysExitFspick {
 }
 
 /** Fields of the `syscalls:sys_exit_fstatfs` tracepoint (id 1038 on the generating machine). */
-export interface SyscallsSysExitFstatfs {
+export interface SyscallsSysExitFstatfs extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16265,7 +16277,7 @@ export interface SyscallsSysExitFstatfs {
 }
 
 /** Fields of the `syscalls:sys_exit_fsync` tracepoint (id 1020 on the generating machine). */
-export interface SyscallsSysExitFsync {
+export interface SyscallsSysExitFsync extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16273,7 +16285,7 @@ export interface SyscallsSysExitFsync {
 }
 
 /** Fields of the `syscalls:sys_exit_ftruncate` tracepoint (id 815 on the generating machine). */
-export interface SyscallsSysExitFtruncate {
+export interface SyscallsSysExitFtruncate extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16281,7 +16293,7 @@ export interface SyscallsSysExitFtruncate {
 }
 
 /** Fields of the `syscalls:sys_exit_futex` tracepoint (id 521 on the generating machine). */
-export interface SyscallsSysExitFutex {
+export interface SyscallsSysExitFutex extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16289,7 +16301,7 @@ export interface SyscallsSysExitFutex {
 }
 
 /** Fields of the `syscalls:sys_exit_futex_requeue` tracepoint (id 513 on the generating machine). */
-export interface SyscallsSysExitFutexRequeue {
+export interface SyscallsSysExitFutexRequeue extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16297,7 +16309,7 @@ export interface SyscallsSysExitFutexRequeue {
 }
 
 /** Fields of the `syscalls:sys_exit_futex_wait` tracepoint (id 515 on the generating machine). */
-export interface SyscallsSysExitFutexWait {
+export interface SyscallsSysExitFutexWait extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16305,7 +16317,7 @@ export interface SyscallsSysExitFutexWait {
 }
 
 /** Fields of the `syscalls:sys_exit_futex_waitv` tracepoint (id 519 on the generating machine). */
-export interface SyscallsSysExitFutexWaitv {
+export interface SyscallsSysExitFutexWaitv extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16313,7 +16325,7 @@ export interface SyscallsSysExitFutexWaitv {
 }
 
 /** Fields of the `syscalls:sys_exit_futex_wake` tracepoint (id 517 on the generating machine). */
-export interface SyscallsSysExitFutexWake {
+export interface SyscallsSysExitFutexWake extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16321,7 +16333,7 @@ export interface SyscallsSysExitFutexWake {
 }
 
 /** Fields of the `syscalls:sys_exit_futimesat` tracepoint (id 1030 on the generating machine). */
-export interface SyscallsSysExitFutimesat {
+export interface SyscallsSysExitFutimesat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16329,7 +16341,7 @@ export interface SyscallsSysExitFutimesat {
 }
 
 /** Fields of the `syscalls:sys_exit_get_mempolicy` tracepoint (id 731 on the generating machine). */
-export interface SyscallsSysExitGetMempolicy {
+export interface SyscallsSysExitGetMempolicy extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16337,7 +16349,7 @@ export interface SyscallsSysExitGetMempolicy {
 }
 
 /** Fields of the `syscalls:sys_exit_get_robust_list` tracepoint (id 523 on the generating machine). */
-export interface SyscallsSysExitGetRobustList {
+export interface SyscallsSysExitGetRobustList extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16345,7 +16357,7 @@ export interface SyscallsSysExitGetRobustList {
 }
 
 /** Fields of the `syscalls:sys_exit_getcpu` tracepoint (id 264 on the generating machine). */
-export interface SyscallsSysExitGetcpu {
+export interface SyscallsSysExitGetcpu extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16353,7 +16365,7 @@ export interface SyscallsSysExitGetcpu {
 }
 
 /** Fields of the `syscalls:sys_exit_getcwd` tracepoint (id 1034 on the generating machine). */
-export interface SyscallsSysExitGetcwd {
+export interface SyscallsSysExitGetcwd extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16361,7 +16373,7 @@ export interface SyscallsSysExitGetcwd {
 }
 
 /** Fields of the `syscalls:sys_exit_getdents` tracepoint (id 901 on the generating machine). */
-export interface SyscallsSysExitGetdents {
+export interface SyscallsSysExitGetdents extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16369,7 +16381,7 @@ export interface SyscallsSysExitGetdents {
 }
 
 /** Fields of the `syscalls:sys_exit_getdents64` tracepoint (id 899 on the generating machine). */
-export interface SyscallsSysExitGetdents64 {
+export interface SyscallsSysExitGetdents64 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16377,7 +16389,7 @@ export interface SyscallsSysExitGetdents64 {
 }
 
 /** Fields of the `syscalls:sys_exit_getegid` tracepoint (id 296 on the generating machine). */
-export interface SyscallsSysExitGetegid {
+export interface SyscallsSysExitGetegid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16385,7 +16397,7 @@ export interface SyscallsSysExitGetegid {
 }
 
 /** Fields of the `syscalls:sys_exit_geteuid` tracepoint (id 300 on the generating machine). */
-export interface SyscallsSysExitGeteuid {
+export interface SyscallsSysExitGeteuid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16393,7 +16405,7 @@ export interface SyscallsSysExitGeteuid {
 }
 
 /** Fields of the `syscalls:sys_exit_getgid` tracepoint (id 298 on the generating machine). */
-export interface SyscallsSysExitGetgid {
+export interface SyscallsSysExitGetgid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16401,7 +16413,7 @@ export interface SyscallsSysExitGetgid {
 }
 
 /** Fields of the `syscalls:sys_exit_getgroups` tracepoint (id 351 on the generating machine). */
-export interface SyscallsSysExitGetgroups {
+export interface SyscallsSysExitGetgroups extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16409,7 +16421,7 @@ export interface SyscallsSysExitGetgroups {
 }
 
 /** Fields of the `syscalls:sys_exit_getitimer` tracepoint (id 497 on the generating machine). */
-export interface SyscallsSysExitGetitimer {
+export interface SyscallsSysExitGetitimer extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16417,7 +16429,7 @@ export interface SyscallsSysExitGetitimer {
 }
 
 /** Fields of the `syscalls:sys_exit_getpeername` tracepoint (id 2225 on the generating machine). */
-export interface SyscallsSysExitGetpeername {
+export interface SyscallsSysExitGetpeername extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16425,7 +16437,7 @@ export interface SyscallsSysExitGetpeername {
 }
 
 /** Fields of the `syscalls:sys_exit_getpgid` tracepoint (id 290 on the generating machine). */
-export interface SyscallsSysExitGetpgid {
+export interface SyscallsSysExitGetpgid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16433,7 +16445,7 @@ export interface SyscallsSysExitGetpgid {
 }
 
 /** Fields of the `syscalls:sys_exit_getpgrp` tracepoint (id 288 on the generating machine). */
-export interface SyscallsSysExitGetpgrp {
+export interface SyscallsSysExitGetpgrp extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16441,7 +16453,7 @@ export interface SyscallsSysExitGetpgrp {
 }
 
 /** Fields of the `syscalls:sys_exit_getpid` tracepoint (id 308 on the generating machine). */
-export interface SyscallsSysExitGetpid {
+export interface SyscallsSysExitGetpid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16449,7 +16461,7 @@ export interface SyscallsSysExitGetpid {
 }
 
 /** Fields of the `syscalls:sys_exit_getppid` tracepoint (id 304 on the generating machine). */
-export interface SyscallsSysExitGetppid {
+export interface SyscallsSysExitGetppid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16457,7 +16469,7 @@ export interface SyscallsSysExitGetppid {
 }
 
 /** Fields of the `syscalls:sys_exit_getpriority` tracepoint (id 330 on the generating machine). */
-export interface SyscallsSysExitGetpriority {
+export interface SyscallsSysExitGetpriority extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16465,7 +16477,7 @@ export interface SyscallsSysExitGetpriority {
 }
 
 /** Fields of the `syscalls:sys_exit_getrandom` tracepoint (id 2176 on the generating machine). */
-export interface SyscallsSysExitGetrandom {
+export interface SyscallsSysExitGetrandom extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16473,7 +16485,7 @@ export interface SyscallsSysExitGetrandom {
 }
 
 /** Fields of the `syscalls:sys_exit_getresgid` tracepoint (id 314 on the generating machine). */
-export interface SyscallsSysExitGetresgid {
+export interface SyscallsSysExitGetresgid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16481,7 +16493,7 @@ export interface SyscallsSysExitGetresgid {
 }
 
 /** Fields of the `syscalls:sys_exit_getresuid` tracepoint (id 318 on the generating machine). */
-export interface SyscallsSysExitGetresuid {
+export interface SyscallsSysExitGetresuid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16489,7 +16501,7 @@ export interface SyscallsSysExitGetresuid {
 }
 
 /** Fields of the `syscalls:sys_exit_getrlimit` tracepoint (id 276 on the generating machine). */
-export interface SyscallsSysExitGetrlimit {
+export interface SyscallsSysExitGetrlimit extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16497,7 +16509,7 @@ export interface SyscallsSysExitGetrlimit {
 }
 
 /** Fields of the `syscalls:sys_exit_getrusage` tracepoint (id 270 on the generating machine). */
-export interface SyscallsSysExitGetrusage {
+export interface SyscallsSysExitGetrusage extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16505,7 +16517,7 @@ export interface SyscallsSysExitGetrusage {
 }
 
 /** Fields of the `syscalls:sys_exit_getsid` tracepoint (id 286 on the generating machine). */
-export interface SyscallsSysExitGetsid {
+export interface SyscallsSysExitGetsid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16513,7 +16525,7 @@ export interface SyscallsSysExitGetsid {
 }
 
 /** Fields of the `syscalls:sys_exit_getsockname` tracepoint (id 2227 on the generating machine). */
-export interface SyscallsSysExitGetsockname {
+export interface SyscallsSysExitGetsockname extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16521,7 +16533,7 @@ export interface SyscallsSysExitGetsockname {
 }
 
 /** Fields of the `syscalls:sys_exit_getsockopt` tracepoint (id 2217 on the generating machine). */
-export interface SyscallsSysExitGetsockopt {
+export interface SyscallsSysExitGetsockopt extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16529,7 +16541,7 @@ export interface SyscallsSysExitGetsockopt {
 }
 
 /** Fields of the `syscalls:sys_exit_gettid` tracepoint (id 306 on the generating machine). */
-export interface SyscallsSysExitGettid {
+export interface SyscallsSysExitGettid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16537,7 +16549,7 @@ export interface SyscallsSysExitGettid {
 }
 
 /** Fields of the `syscalls:sys_exit_gettimeofday` tracepoint (id 450 on the generating machine). */
-export interface SyscallsSysExitGettimeofday {
+export interface SyscallsSysExitGettimeofday extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16545,7 +16557,7 @@ export interface SyscallsSysExitGettimeofday {
 }
 
 /** Fields of the `syscalls:sys_exit_getuid` tracepoint (id 302 on the generating machine). */
-export interface SyscallsSysExitGetuid {
+export interface SyscallsSysExitGetuid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16553,7 +16565,7 @@ export interface SyscallsSysExitGetuid {
 }
 
 /** Fields of the `syscalls:sys_exit_getxattr` tracepoint (id 965 on the generating machine). */
-export interface SyscallsSysExitGetxattr {
+export interface SyscallsSysExitGetxattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16561,7 +16573,7 @@ export interface SyscallsSysExitGetxattr {
 }
 
 /** Fields of the `syscalls:sys_exit_getxattrat` tracepoint (id 967 on the generating machine). */
-export interface SyscallsSysExitGetxattrat {
+export interface SyscallsSysExitGetxattrat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16569,7 +16581,7 @@ export interface SyscallsSysExitGetxattrat {
 }
 
 /** Fields of the `syscalls:sys_exit_inotify_add_watch` tracepoint (id 1054 on the generating machine). */
-export interface SyscallsSysExitInotifyAddWatch {
+export interface SyscallsSysExitInotifyAddWatch extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16577,7 +16589,7 @@ export interface SyscallsSysExitInotifyAddWatch {
 }
 
 /** Fields of the `syscalls:sys_exit_inotify_init` tracepoint (id 1056 on the generating machine). */
-export interface SyscallsSysExitInotifyInit {
+export interface SyscallsSysExitInotifyInit extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16585,7 +16597,7 @@ export interface SyscallsSysExitInotifyInit {
 }
 
 /** Fields of the `syscalls:sys_exit_inotify_init1` tracepoint (id 1058 on the generating machine). */
-export interface SyscallsSysExitInotifyInit1 {
+export interface SyscallsSysExitInotifyInit1 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16593,7 +16605,7 @@ export interface SyscallsSysExitInotifyInit1 {
 }
 
 /** Fields of the `syscalls:sys_exit_inotify_rm_watch` tracepoint (id 1052 on the generating machine). */
-export interface SyscallsSysExitInotifyRmWatch {
+export interface SyscallsSysExitInotifyRmWatch extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16601,7 +16613,7 @@ export interface SyscallsSysExitInotifyRmWatch {
 }
 
 /** Fields of the `syscalls:sys_exit_io_cancel` tracepoint (id 1096 on the generating machine). */
-export interface SyscallsSysExitIoCancel {
+export interface SyscallsSysExitIoCancel extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16609,7 +16621,7 @@ export interface SyscallsSysExitIoCancel {
 }
 
 /** Fields of the `syscalls:sys_exit_io_destroy` tracepoint (id 1100 on the generating machine). */
-export interface SyscallsSysExitIoDestroy {
+export interface SyscallsSysExitIoDestroy extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16617,7 +16629,7 @@ export interface SyscallsSysExitIoDestroy {
 }
 
 /** Fields of the `syscalls:sys_exit_io_getevents` tracepoint (id 1094 on the generating machine). */
-export interface SyscallsSysExitIoGetevents {
+export interface SyscallsSysExitIoGetevents extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16625,7 +16637,7 @@ export interface SyscallsSysExitIoGetevents {
 }
 
 /** Fields of the `syscalls:sys_exit_io_pgetevents` tracepoint (id 1092 on the generating machine). */
-export interface SyscallsSysExitIoPgetevents {
+export interface SyscallsSysExitIoPgetevents extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16633,7 +16645,7 @@ export interface SyscallsSysExitIoPgetevents {
 }
 
 /** Fields of the `syscalls:sys_exit_io_setup` tracepoint (id 1102 on the generating machine). */
-export interface SyscallsSysExitIoSetup {
+export interface SyscallsSysExitIoSetup extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16641,7 +16653,7 @@ export interface SyscallsSysExitIoSetup {
 }
 
 /** Fields of the `syscalls:sys_exit_io_submit` tracepoint (id 1098 on the generating machine). */
-export interface SyscallsSysExitIoSubmit {
+export interface SyscallsSysExitIoSubmit extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16649,7 +16661,7 @@ export interface SyscallsSysExitIoSubmit {
 }
 
 /** Fields of the `syscalls:sys_exit_io_uring_enter` tracepoint (id 2131 on the generating machine). */
-export interface SyscallsSysExitIoUringEnter {
+export interface SyscallsSysExitIoUringEnter extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16657,7 +16669,7 @@ export interface SyscallsSysExitIoUringEnter {
 }
 
 /** Fields of the `syscalls:sys_exit_io_uring_register` tracepoint (id 2150 on the generating machine). */
-export interface SyscallsSysExitIoUringRegister {
+export interface SyscallsSysExitIoUringRegister extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16665,7 +16677,7 @@ export interface SyscallsSysExitIoUringRegister {
 }
 
 /** Fields of the `syscalls:sys_exit_io_uring_setup` tracepoint (id 2129 on the generating machine). */
-export interface SyscallsSysExitIoUringSetup {
+export interface SyscallsSysExitIoUringSetup extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16673,7 +16685,7 @@ export interface SyscallsSysExitIoUringSetup {
 }
 
 /** Fields of the `syscalls:sys_exit_ioctl` tracepoint (id 897 on the generating machine). */
-export interface SyscallsSysExitIoctl {
+export interface SyscallsSysExitIoctl extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16681,7 +16693,7 @@ export interface SyscallsSysExitIoctl {
 }
 
 /** Fields of the `syscalls:sys_exit_ioperm` tracepoint (id 168 on the generating machine). */
-export interface SyscallsSysExitIoperm {
+export interface SyscallsSysExitIoperm extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16689,7 +16701,7 @@ export interface SyscallsSysExitIoperm {
 }
 
 /** Fields of the `syscalls:sys_exit_iopl` tracepoint (id 166 on the generating machine). */
-export interface SyscallsSysExitIopl {
+export interface SyscallsSysExitIopl extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16697,7 +16709,7 @@ export interface SyscallsSysExitIopl {
 }
 
 /** Fields of the `syscalls:sys_exit_ioprio_get` tracepoint (id 2111 on the generating machine). */
-export interface SyscallsSysExitIoprioGet {
+export interface SyscallsSysExitIoprioGet extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16705,7 +16717,7 @@ export interface SyscallsSysExitIoprioGet {
 }
 
 /** Fields of the `syscalls:sys_exit_ioprio_set` tracepoint (id 2113 on the generating machine). */
-export interface SyscallsSysExitIoprioSet {
+export interface SyscallsSysExitIoprioSet extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16713,7 +16725,7 @@ export interface SyscallsSysExitIoprioSet {
 }
 
 /** Fields of the `syscalls:sys_exit_kcmp` tracepoint (id 444 on the generating machine). */
-export interface SyscallsSysExitKcmp {
+export interface SyscallsSysExitKcmp extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16721,7 +16733,7 @@ export interface SyscallsSysExitKcmp {
 }
 
 /** Fields of the `syscalls:sys_exit_keyctl` tracepoint (id 2067 on the generating machine). */
-export interface SyscallsSysExitKeyctl {
+export interface SyscallsSysExitKeyctl extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16729,7 +16741,7 @@ export interface SyscallsSysExitKeyctl {
 }
 
 /** Fields of the `syscalls:sys_exit_kill` tracepoint (id 250 on the generating machine). */
-export interface SyscallsSysExitKill {
+export interface SyscallsSysExitKill extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16737,7 +16749,7 @@ export interface SyscallsSysExitKill {
 }
 
 /** Fields of the `syscalls:sys_exit_landlock_add_rule` tracepoint (id 2083 on the generating machine). */
-export interface SyscallsSysExitLandlockAddRule {
+export interface SyscallsSysExitLandlockAddRule extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16745,7 +16757,7 @@ export interface SyscallsSysExitLandlockAddRule {
 }
 
 /** Fields of the `syscalls:sys_exit_landlock_create_ruleset` tracepoint (id 2085 on the generating machine). */
-export interface SyscallsSysExitLandlockCreateRuleset {
+export interface SyscallsSysExitLandlockCreateRuleset extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16753,7 +16765,7 @@ export interface SyscallsSysExitLandlockCreateRuleset {
 }
 
 /** Fields of the `syscalls:sys_exit_landlock_restrict_self` tracepoint (id 2081 on the generating machine). */
-export interface SyscallsSysExitLandlockRestrictSelf {
+export interface SyscallsSysExitLandlockRestrictSelf extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16761,7 +16773,7 @@ export interface SyscallsSysExitLandlockRestrictSelf {
 }
 
 /** Fields of the `syscalls:sys_exit_lchown` tracepoint (id 787 on the generating machine). */
-export interface SyscallsSysExitLchown {
+export interface SyscallsSysExitLchown extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16769,7 +16781,7 @@ export interface SyscallsSysExitLchown {
 }
 
 /** Fields of the `syscalls:sys_exit_lgetxattr` tracepoint (id 963 on the generating machine). */
-export interface SyscallsSysExitLgetxattr {
+export interface SyscallsSysExitLgetxattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16777,7 +16789,7 @@ export interface SyscallsSysExitLgetxattr {
 }
 
 /** Fields of the `syscalls:sys_exit_link` tracepoint (id 873 on the generating machine). */
-export interface SyscallsSysExitLink {
+export interface SyscallsSysExitLink extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16785,7 +16797,7 @@ export interface SyscallsSysExitLink {
 }
 
 /** Fields of the `syscalls:sys_exit_linkat` tracepoint (id 875 on the generating machine). */
-export interface SyscallsSysExitLinkat {
+export interface SyscallsSysExitLinkat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16793,7 +16805,7 @@ export interface SyscallsSysExitLinkat {
 }
 
 /** Fields of the `syscalls:sys_exit_listen` tracepoint (id 2235 on the generating machine). */
-export interface SyscallsSysExitListen {
+export interface SyscallsSysExitListen extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16801,7 +16813,7 @@ export interface SyscallsSysExitListen {
 }
 
 /** Fields of the `syscalls:sys_exit_listmount` tracepoint (id 925 on the generating machine). */
-export interface SyscallsSysExitListmount {
+export interface SyscallsSysExitListmount extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16809,7 +16821,7 @@ export interface SyscallsSysExitListmount {
 }
 
 /** Fields of the `syscalls:sys_exit_listxattr` tracepoint (id 957 on the generating machine). */
-export interface SyscallsSysExitListxattr {
+export interface SyscallsSysExitListxattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16817,7 +16829,7 @@ export interface SyscallsSysExitListxattr {
 }
 
 /** Fields of the `syscalls:sys_exit_listxattrat` tracepoint (id 959 on the generating machine). */
-export interface SyscallsSysExitListxattrat {
+export interface SyscallsSysExitListxattrat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16825,7 +16837,7 @@ export interface SyscallsSysExitListxattrat {
 }
 
 /** Fields of the `syscalls:sys_exit_llistxattr` tracepoint (id 955 on the generating machine). */
-export interface SyscallsSysExitLlistxattr {
+export interface SyscallsSysExitLlistxattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16833,7 +16845,7 @@ export interface SyscallsSysExitLlistxattr {
 }
 
 /** Fields of the `syscalls:sys_exit_lremovexattr` tracepoint (id 947 on the generating machine). */
-export interface SyscallsSysExitLremovexattr {
+export interface SyscallsSysExitLremovexattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16841,7 +16853,7 @@ export interface SyscallsSysExitLremovexattr {
 }
 
 /** Fields of the `syscalls:sys_exit_lseek` tracepoint (id 843 on the generating machine). */
-export interface SyscallsSysExitLseek {
+export interface SyscallsSysExitLseek extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16849,7 +16861,7 @@ export interface SyscallsSysExitLseek {
 }
 
 /** Fields of the `syscalls:sys_exit_lsetxattr` tracepoint (id 971 on the generating machine). */
-export interface SyscallsSysExitLsetxattr {
+export interface SyscallsSysExitLsetxattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16857,7 +16869,7 @@ export interface SyscallsSysExitLsetxattr {
 }
 
 /** Fields of the `syscalls:sys_exit_lsm_get_self_attr` tracepoint (id 2076 on the generating machine). */
-export interface SyscallsSysExitLsmGetSelfAttr {
+export interface SyscallsSysExitLsmGetSelfAttr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16865,7 +16877,7 @@ export interface SyscallsSysExitLsmGetSelfAttr {
 }
 
 /** Fields of the `syscalls:sys_exit_lsm_list_modules` tracepoint (id 2074 on the generating machine). */
-export interface SyscallsSysExitLsmListModules {
+export interface SyscallsSysExitLsmListModules extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16873,7 +16885,7 @@ export interface SyscallsSysExitLsmListModules {
 }
 
 /** Fields of the `syscalls:sys_exit_lsm_set_self_attr` tracepoint (id 2078 on the generating machine). */
-export interface SyscallsSysExitLsmSetSelfAttr {
+export interface SyscallsSysExitLsmSetSelfAttr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16881,7 +16893,7 @@ export interface SyscallsSysExitLsmSetSelfAttr {
 }
 
 /** Fields of the `syscalls:sys_exit_madvise` tracepoint (id 725 on the generating machine). */
-export interface SyscallsSysExitMadvise {
+export interface SyscallsSysExitMadvise extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16889,7 +16901,7 @@ export interface SyscallsSysExitMadvise {
 }
 
 /** Fields of the `syscalls:sys_exit_mbind` tracepoint (id 737 on the generating machine). */
-export interface SyscallsSysExitMbind {
+export interface SyscallsSysExitMbind extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16897,7 +16909,7 @@ export interface SyscallsSysExitMbind {
 }
 
 /** Fields of the `syscalls:sys_exit_membarrier` tracepoint (id 405 on the generating machine). */
-export interface SyscallsSysExitMembarrier {
+export interface SyscallsSysExitMembarrier extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16905,7 +16917,7 @@ export interface SyscallsSysExitMembarrier {
 }
 
 /** Fields of the `syscalls:sys_exit_memfd_create` tracepoint (id 771 on the generating machine). */
-export interface SyscallsSysExitMemfdCreate {
+export interface SyscallsSysExitMemfdCreate extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16913,7 +16925,7 @@ export interface SyscallsSysExitMemfdCreate {
 }
 
 /** Fields of the `syscalls:sys_exit_memfd_secret` tracepoint (id 765 on the generating machine). */
-export interface SyscallsSysExitMemfdSecret {
+export interface SyscallsSysExitMemfdSecret extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16921,7 +16933,7 @@ export interface SyscallsSysExitMemfdSecret {
 }
 
 /** Fields of the `syscalls:sys_exit_migrate_pages` tracepoint (id 733 on the generating machine). */
-export interface SyscallsSysExitMigratePages {
+export interface SyscallsSysExitMigratePages extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16929,7 +16941,7 @@ export interface SyscallsSysExitMigratePages {
 }
 
 /** Fields of the `syscalls:sys_exit_mincore` tracepoint (id 678 on the generating machine). */
-export interface SyscallsSysExitMincore {
+export interface SyscallsSysExitMincore extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16937,7 +16949,7 @@ export interface SyscallsSysExitMincore {
 }
 
 /** Fields of the `syscalls:sys_exit_mkdir` tracepoint (id 887 on the generating machine). */
-export interface SyscallsSysExitMkdir {
+export interface SyscallsSysExitMkdir extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16945,7 +16957,7 @@ export interface SyscallsSysExitMkdir {
 }
 
 /** Fields of the `syscalls:sys_exit_mkdirat` tracepoint (id 889 on the generating machine). */
-export interface SyscallsSysExitMkdirat {
+export interface SyscallsSysExitMkdirat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16953,7 +16965,7 @@ export interface SyscallsSysExitMkdirat {
 }
 
 /** Fields of the `syscalls:sys_exit_mknod` tracepoint (id 891 on the generating machine). */
-export interface SyscallsSysExitMknod {
+export interface SyscallsSysExitMknod extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16961,7 +16973,7 @@ export interface SyscallsSysExitMknod {
 }
 
 /** Fields of the `syscalls:sys_exit_mknodat` tracepoint (id 893 on the generating machine). */
-export interface SyscallsSysExitMknodat {
+export interface SyscallsSysExitMknodat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16969,7 +16981,7 @@ export interface SyscallsSysExitMknodat {
 }
 
 /** Fields of the `syscalls:sys_exit_mlock` tracepoint (id 688 on the generating machine). */
-export interface SyscallsSysExitMlock {
+export interface SyscallsSysExitMlock extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16977,7 +16989,7 @@ export interface SyscallsSysExitMlock {
 }
 
 /** Fields of the `syscalls:sys_exit_mlock2` tracepoint (id 686 on the generating machine). */
-export interface SyscallsSysExitMlock2 {
+export interface SyscallsSysExitMlock2 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16985,7 +16997,7 @@ export interface SyscallsSysExitMlock2 {
 }
 
 /** Fields of the `syscalls:sys_exit_mlockall` tracepoint (id 682 on the generating machine). */
-export interface SyscallsSysExitMlockall {
+export interface SyscallsSysExitMlockall extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -16993,7 +17005,7 @@ export interface SyscallsSysExitMlockall {
 }
 
 /** Fields of the `syscalls:sys_exit_mmap` tracepoint (id 173 on the generating machine). */
-export interface SyscallsSysExitMmap {
+export interface SyscallsSysExitMmap extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17001,7 +17013,7 @@ export interface SyscallsSysExitMmap {
 }
 
 /** Fields of the `syscalls:sys_exit_modify_ldt` tracepoint (id 171 on the generating machine). */
-export interface SyscallsSysExitModifyLdt {
+export interface SyscallsSysExitModifyLdt extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17009,7 +17021,7 @@ export interface SyscallsSysExitModifyLdt {
 }
 
 /** Fields of the `syscalls:sys_exit_mount` tracepoint (id 939 on the generating machine). */
-export interface SyscallsSysExitMount {
+export interface SyscallsSysExitMount extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17017,7 +17029,7 @@ export interface SyscallsSysExitMount {
 }
 
 /** Fields of the `syscalls:sys_exit_mount_setattr` tracepoint (id 931 on the generating machine). */
-export interface SyscallsSysExitMountSetattr {
+export interface SyscallsSysExitMountSetattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17025,7 +17037,7 @@ export interface SyscallsSysExitMountSetattr {
 }
 
 /** Fields of the `syscalls:sys_exit_move_mount` tracepoint (id 935 on the generating machine). */
-export interface SyscallsSysExitMoveMount {
+export interface SyscallsSysExitMoveMount extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17033,7 +17045,7 @@ export interface SyscallsSysExitMoveMount {
 }
 
 /** Fields of the `syscalls:sys_exit_move_pages` tracepoint (id 750 on the generating machine). */
-export interface SyscallsSysExitMovePages {
+export interface SyscallsSysExitMovePages extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17041,7 +17053,7 @@ export interface SyscallsSysExitMovePages {
 }
 
 /** Fields of the `syscalls:sys_exit_mprotect` tracepoint (id 704 on the generating machine). */
-export interface SyscallsSysExitMprotect {
+export interface SyscallsSysExitMprotect extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17049,7 +17061,7 @@ export interface SyscallsSysExitMprotect {
 }
 
 /** Fields of the `syscalls:sys_exit_mq_getsetattr` tracepoint (id 2055 on the generating machine). */
-export interface SyscallsSysExitMqGetsetattr {
+export interface SyscallsSysExitMqGetsetattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17057,7 +17069,7 @@ export interface SyscallsSysExitMqGetsetattr {
 }
 
 /** Fields of the `syscalls:sys_exit_mq_notify` tracepoint (id 2057 on the generating machine). */
-export interface SyscallsSysExitMqNotify {
+export interface SyscallsSysExitMqNotify extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17065,7 +17077,7 @@ export interface SyscallsSysExitMqNotify {
 }
 
 /** Fields of the `syscalls:sys_exit_mq_open` tracepoint (id 2065 on the generating machine). */
-export interface SyscallsSysExitMqOpen {
+export interface SyscallsSysExitMqOpen extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17073,7 +17085,7 @@ export interface SyscallsSysExitMqOpen {
 }
 
 /** Fields of the `syscalls:sys_exit_mq_timedreceive` tracepoint (id 2059 on the generating machine). */
-export interface SyscallsSysExitMqTimedreceive {
+export interface SyscallsSysExitMqTimedreceive extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17081,7 +17093,7 @@ export interface SyscallsSysExitMqTimedreceive {
 }
 
 /** Fields of the `syscalls:sys_exit_mq_timedsend` tracepoint (id 2061 on the generating machine). */
-export interface SyscallsSysExitMqTimedsend {
+export interface SyscallsSysExitMqTimedsend extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17089,7 +17101,7 @@ export interface SyscallsSysExitMqTimedsend {
 }
 
 /** Fields of the `syscalls:sys_exit_mq_unlink` tracepoint (id 2063 on the generating machine). */
-export interface SyscallsSysExitMqUnlink {
+export interface SyscallsSysExitMqUnlink extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17097,7 +17109,7 @@ export interface SyscallsSysExitMqUnlink {
 }
 
 /** Fields of the `syscalls:sys_exit_mremap` tracepoint (id 706 on the generating machine). */
-export interface SyscallsSysExitMremap {
+export interface SyscallsSysExitMremap extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17105,7 +17117,7 @@ export interface SyscallsSysExitMremap {
 }
 
 /** Fields of the `syscalls:sys_exit_mseal` tracepoint (id 721 on the generating machine). */
-export interface SyscallsSysExitMseal {
+export interface SyscallsSysExitMseal extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17113,7 +17125,7 @@ export interface SyscallsSysExitMseal {
 }
 
 /** Fields of the `syscalls:sys_exit_msgctl` tracepoint (id 2035 on the generating machine). */
-export interface SyscallsSysExitMsgctl {
+export interface SyscallsSysExitMsgctl extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17121,7 +17133,7 @@ export interface SyscallsSysExitMsgctl {
 }
 
 /** Fields of the `syscalls:sys_exit_msgget` tracepoint (id 2037 on the generating machine). */
-export interface SyscallsSysExitMsgget {
+export interface SyscallsSysExitMsgget extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17129,7 +17141,7 @@ export interface SyscallsSysExitMsgget {
 }
 
 /** Fields of the `syscalls:sys_exit_msgrcv` tracepoint (id 2031 on the generating machine). */
-export interface SyscallsSysExitMsgrcv {
+export interface SyscallsSysExitMsgrcv extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17137,7 +17149,7 @@ export interface SyscallsSysExitMsgrcv {
 }
 
 /** Fields of the `syscalls:sys_exit_msgsnd` tracepoint (id 2033 on the generating machine). */
-export interface SyscallsSysExitMsgsnd {
+export interface SyscallsSysExitMsgsnd extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17145,7 +17157,7 @@ export interface SyscallsSysExitMsgsnd {
 }
 
 /** Fields of the `syscalls:sys_exit_msync` tracepoint (id 708 on the generating machine). */
-export interface SyscallsSysExitMsync {
+export interface SyscallsSysExitMsync extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17153,7 +17165,7 @@ export interface SyscallsSysExitMsync {
 }
 
 /** Fields of the `syscalls:sys_exit_munlock` tracepoint (id 684 on the generating machine). */
-export interface SyscallsSysExitMunlock {
+export interface SyscallsSysExitMunlock extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17161,7 +17173,7 @@ export interface SyscallsSysExitMunlock {
 }
 
 /** Fields of the `syscalls:sys_exit_munlockall` tracepoint (id 680 on the generating machine). */
-export interface SyscallsSysExitMunlockall {
+export interface SyscallsSysExitMunlockall extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17169,7 +17181,7 @@ export interface SyscallsSysExitMunlockall {
 }
 
 /** Fields of the `syscalls:sys_exit_munmap` tracepoint (id 692 on the generating machine). */
-export interface SyscallsSysExitMunmap {
+export interface SyscallsSysExitMunmap extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17177,7 +17189,7 @@ export interface SyscallsSysExitMunmap {
 }
 
 /** Fields of the `syscalls:sys_exit_name_to_handle_at` tracepoint (id 1132 on the generating machine). */
-export interface SyscallsSysExitNameToHandleAt {
+export interface SyscallsSysExitNameToHandleAt extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17185,7 +17197,7 @@ export interface SyscallsSysExitNameToHandleAt {
 }
 
 /** Fields of the `syscalls:sys_exit_nanosleep` tracepoint (id 468 on the generating machine). */
-export interface SyscallsSysExitNanosleep {
+export interface SyscallsSysExitNanosleep extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17193,7 +17205,7 @@ export interface SyscallsSysExitNanosleep {
 }
 
 /** Fields of the `syscalls:sys_exit_newfstat` tracepoint (id 851 on the generating machine). */
-export interface SyscallsSysExitNewfstat {
+export interface SyscallsSysExitNewfstat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17201,7 +17213,7 @@ export interface SyscallsSysExitNewfstat {
 }
 
 /** Fields of the `syscalls:sys_exit_newfstatat` tracepoint (id 853 on the generating machine). */
-export interface SyscallsSysExitNewfstatat {
+export interface SyscallsSysExitNewfstatat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17209,7 +17221,7 @@ export interface SyscallsSysExitNewfstatat {
 }
 
 /** Fields of the `syscalls:sys_exit_newlstat` tracepoint (id 855 on the generating machine). */
-export interface SyscallsSysExitNewlstat {
+export interface SyscallsSysExitNewlstat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17217,7 +17229,7 @@ export interface SyscallsSysExitNewlstat {
 }
 
 /** Fields of the `syscalls:sys_exit_newstat` tracepoint (id 857 on the generating machine). */
-export interface SyscallsSysExitNewstat {
+export interface SyscallsSysExitNewstat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17225,7 +17237,7 @@ export interface SyscallsSysExitNewstat {
 }
 
 /** Fields of the `syscalls:sys_exit_newuname` tracepoint (id 282 on the generating machine). */
-export interface SyscallsSysExitNewuname {
+export interface SyscallsSysExitNewuname extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17233,7 +17245,7 @@ export interface SyscallsSysExitNewuname {
 }
 
 /** Fields of the `syscalls:sys_exit_open` tracepoint (id 783 on the generating machine). */
-export interface SyscallsSysExitOpen {
+export interface SyscallsSysExitOpen extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17241,7 +17253,7 @@ export interface SyscallsSysExitOpen {
 }
 
 /** Fields of the `syscalls:sys_exit_open_by_handle_at` tracepoint (id 1130 on the generating machine). */
-export interface SyscallsSysExitOpenByHandleAt {
+export interface SyscallsSysExitOpenByHandleAt extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17249,7 +17261,7 @@ export interface SyscallsSysExitOpenByHandleAt {
 }
 
 /** Fields of the `syscalls:sys_exit_open_tree` tracepoint (id 941 on the generating machine). */
-export interface SyscallsSysExitOpenTree {
+export interface SyscallsSysExitOpenTree extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17257,7 +17269,7 @@ export interface SyscallsSysExitOpenTree {
 }
 
 /** Fields of the `syscalls:sys_exit_open_tree_attr` tracepoint (id 929 on the generating machine). */
-export interface SyscallsSysExitOpenTreeAttr {
+export interface SyscallsSysExitOpenTreeAttr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17265,7 +17277,7 @@ export interface SyscallsSysExitOpenTreeAttr {
 }
 
 /** Fields of the `syscalls:sys_exit_openat` tracepoint (id 781 on the generating machine). */
-export interface SyscallsSysExitOpenat {
+export interface SyscallsSysExitOpenat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17273,7 +17285,7 @@ export interface SyscallsSysExitOpenat {
 }
 
 /** Fields of the `syscalls:sys_exit_openat2` tracepoint (id 779 on the generating machine). */
-export interface SyscallsSysExitOpenat2 {
+export interface SyscallsSysExitOpenat2 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17281,7 +17293,7 @@ export interface SyscallsSysExitOpenat2 {
 }
 
 /** Fields of the `syscalls:sys_exit_pause` tracepoint (id 234 on the generating machine). */
-export interface SyscallsSysExitPause {
+export interface SyscallsSysExitPause extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17289,7 +17301,7 @@ export interface SyscallsSysExitPause {
 }
 
 /** Fields of the `syscalls:sys_exit_perf_event_open` tracepoint (id 587 on the generating machine). */
-export interface SyscallsSysExitPerfEventOpen {
+export interface SyscallsSysExitPerfEventOpen extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17297,7 +17309,7 @@ export interface SyscallsSysExitPerfEventOpen {
 }
 
 /** Fields of the `syscalls:sys_exit_personality` tracepoint (id 206 on the generating machine). */
-export interface SyscallsSysExitPersonality {
+export interface SyscallsSysExitPersonality extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17305,7 +17317,7 @@ export interface SyscallsSysExitPersonality {
 }
 
 /** Fields of the `syscalls:sys_exit_pidfd_getfd` tracepoint (id 338 on the generating machine). */
-export interface SyscallsSysExitPidfdGetfd {
+export interface SyscallsSysExitPidfdGetfd extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17313,7 +17325,7 @@ export interface SyscallsSysExitPidfdGetfd {
 }
 
 /** Fields of the `syscalls:sys_exit_pidfd_open` tracepoint (id 340 on the generating machine). */
-export interface SyscallsSysExitPidfdOpen {
+export interface SyscallsSysExitPidfdOpen extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17321,7 +17333,7 @@ export interface SyscallsSysExitPidfdOpen {
 }
 
 /** Fields of the `syscalls:sys_exit_pidfd_send_signal` tracepoint (id 248 on the generating machine). */
-export interface SyscallsSysExitPidfdSendSignal {
+export interface SyscallsSysExitPidfdSendSignal extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17329,7 +17341,7 @@ export interface SyscallsSysExitPidfdSendSignal {
 }
 
 /** Fields of the `syscalls:sys_exit_pipe` tracepoint (id 863 on the generating machine). */
-export interface SyscallsSysExitPipe {
+export interface SyscallsSysExitPipe extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17337,7 +17349,7 @@ export interface SyscallsSysExitPipe {
 }
 
 /** Fields of the `syscalls:sys_exit_pipe2` tracepoint (id 865 on the generating machine). */
-export interface SyscallsSysExitPipe2 {
+export interface SyscallsSysExitPipe2 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17345,7 +17357,7 @@ export interface SyscallsSysExitPipe2 {
 }
 
 /** Fields of the `syscalls:sys_exit_pivot_root` tracepoint (id 933 on the generating machine). */
-export interface SyscallsSysExitPivotRoot {
+export interface SyscallsSysExitPivotRoot extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17353,7 +17365,7 @@ export interface SyscallsSysExitPivotRoot {
 }
 
 /** Fields of the `syscalls:sys_exit_pkey_alloc` tracepoint (id 700 on the generating machine). */
-export interface SyscallsSysExitPkeyAlloc {
+export interface SyscallsSysExitPkeyAlloc extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17361,7 +17373,7 @@ export interface SyscallsSysExitPkeyAlloc {
 }
 
 /** Fields of the `syscalls:sys_exit_pkey_free` tracepoint (id 698 on the generating machine). */
-export interface SyscallsSysExitPkeyFree {
+export interface SyscallsSysExitPkeyFree extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17369,7 +17381,7 @@ export interface SyscallsSysExitPkeyFree {
 }
 
 /** Fields of the `syscalls:sys_exit_pkey_mprotect` tracepoint (id 702 on the generating machine). */
-export interface SyscallsSysExitPkeyMprotect {
+export interface SyscallsSysExitPkeyMprotect extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17377,7 +17389,7 @@ export interface SyscallsSysExitPkeyMprotect {
 }
 
 /** Fields of the `syscalls:sys_exit_poll` tracepoint (id 905 on the generating machine). */
-export interface SyscallsSysExitPoll {
+export interface SyscallsSysExitPoll extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17385,7 +17397,7 @@ export interface SyscallsSysExitPoll {
 }
 
 /** Fields of the `syscalls:sys_exit_ppoll` tracepoint (id 903 on the generating machine). */
-export interface SyscallsSysExitPpoll {
+export interface SyscallsSysExitPpoll extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17393,7 +17405,7 @@ export interface SyscallsSysExitPpoll {
 }
 
 /** Fields of the `syscalls:sys_exit_prctl` tracepoint (id 266 on the generating machine). */
-export interface SyscallsSysExitPrctl {
+export interface SyscallsSysExitPrctl extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17401,7 +17413,7 @@ export interface SyscallsSysExitPrctl {
 }
 
 /** Fields of the `syscalls:sys_exit_pread64` tracepoint (id 837 on the generating machine). */
-export interface SyscallsSysExitPread64 {
+export interface SyscallsSysExitPread64 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17409,7 +17421,7 @@ export interface SyscallsSysExitPread64 {
 }
 
 /** Fields of the `syscalls:sys_exit_preadv` tracepoint (id 829 on the generating machine). */
-export interface SyscallsSysExitPreadv {
+export interface SyscallsSysExitPreadv extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17417,7 +17429,7 @@ export interface SyscallsSysExitPreadv {
 }
 
 /** Fields of the `syscalls:sys_exit_preadv2` tracepoint (id 827 on the generating machine). */
-export interface SyscallsSysExitPreadv2 {
+export interface SyscallsSysExitPreadv2 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17425,7 +17437,7 @@ export interface SyscallsSysExitPreadv2 {
 }
 
 /** Fields of the `syscalls:sys_exit_prlimit64` tracepoint (id 274 on the generating machine). */
-export interface SyscallsSysExitPrlimit64 {
+export interface SyscallsSysExitPrlimit64 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17433,7 +17445,7 @@ export interface SyscallsSysExitPrlimit64 {
 }
 
 /** Fields of the `syscalls:sys_exit_process_madvise` tracepoint (id 723 on the generating machine). */
-export interface SyscallsSysExitProcessMadvise {
+export interface SyscallsSysExitProcessMadvise extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17441,7 +17453,7 @@ export interface SyscallsSysExitProcessMadvise {
 }
 
 /** Fields of the `syscalls:sys_exit_process_mrelease` tracepoint (id 602 on the generating machine). */
-export interface SyscallsSysExitProcessMrelease {
+export interface SyscallsSysExitProcessMrelease extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17449,7 +17461,7 @@ export interface SyscallsSysExitProcessMrelease {
 }
 
 /** Fields of the `syscalls:sys_exit_process_vm_readv` tracepoint (id 719 on the generating machine). */
-export interface SyscallsSysExitProcessVmReadv {
+export interface SyscallsSysExitProcessVmReadv extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17457,7 +17469,7 @@ export interface SyscallsSysExitProcessVmReadv {
 }
 
 /** Fields of the `syscalls:sys_exit_process_vm_writev` tracepoint (id 717 on the generating machine). */
-export interface SyscallsSysExitProcessVmWritev {
+export interface SyscallsSysExitProcessVmWritev extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17465,7 +17477,7 @@ export interface SyscallsSysExitProcessVmWritev {
 }
 
 /** Fields of the `syscalls:sys_exit_pselect6` tracepoint (id 907 on the generating machine). */
-export interface SyscallsSysExitPselect6 {
+export interface SyscallsSysExitPselect6 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17473,7 +17485,7 @@ export interface SyscallsSysExitPselect6 {
 }
 
 /** Fields of the `syscalls:sys_exit_ptrace` tracepoint (id 230 on the generating machine). */
-export interface SyscallsSysExitPtrace {
+export interface SyscallsSysExitPtrace extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17481,7 +17493,7 @@ export interface SyscallsSysExitPtrace {
 }
 
 /** Fields of the `syscalls:sys_exit_pwrite64` tracepoint (id 835 on the generating machine). */
-export interface SyscallsSysExitPwrite64 {
+export interface SyscallsSysExitPwrite64 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17489,7 +17501,7 @@ export interface SyscallsSysExitPwrite64 {
 }
 
 /** Fields of the `syscalls:sys_exit_pwritev` tracepoint (id 825 on the generating machine). */
-export interface SyscallsSysExitPwritev {
+export interface SyscallsSysExitPwritev extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17497,7 +17509,7 @@ export interface SyscallsSysExitPwritev {
 }
 
 /** Fields of the `syscalls:sys_exit_pwritev2` tracepoint (id 823 on the generating machine). */
-export interface SyscallsSysExitPwritev2 {
+export interface SyscallsSysExitPwritev2 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17505,7 +17517,7 @@ export interface SyscallsSysExitPwritev2 {
 }
 
 /** Fields of the `syscalls:sys_exit_quotactl` tracepoint (id 1150 on the generating machine). */
-export interface SyscallsSysExitQuotactl {
+export interface SyscallsSysExitQuotactl extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17513,7 +17525,7 @@ export interface SyscallsSysExitQuotactl {
 }
 
 /** Fields of the `syscalls:sys_exit_quotactl_fd` tracepoint (id 1148 on the generating machine). */
-export interface SyscallsSysExitQuotactlFd {
+export interface SyscallsSysExitQuotactlFd extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17521,7 +17533,7 @@ export interface SyscallsSysExitQuotactlFd {
 }
 
 /** Fields of the `syscalls:sys_exit_read` tracepoint (id 841 on the generating machine). */
-export interface SyscallsSysExitRead {
+export interface SyscallsSysExitRead extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17529,7 +17541,7 @@ export interface SyscallsSysExitRead {
 }
 
 /** Fields of the `syscalls:sys_exit_readahead` tracepoint (id 614 on the generating machine). */
-export interface SyscallsSysExitReadahead {
+export interface SyscallsSysExitReadahead extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17537,7 +17549,7 @@ export interface SyscallsSysExitReadahead {
 }
 
 /** Fields of the `syscalls:sys_exit_readlink` tracepoint (id 847 on the generating machine). */
-export interface SyscallsSysExitReadlink {
+export interface SyscallsSysExitReadlink extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17545,7 +17557,7 @@ export interface SyscallsSysExitReadlink {
 }
 
 /** Fields of the `syscalls:sys_exit_readlinkat` tracepoint (id 849 on the generating machine). */
-export interface SyscallsSysExitReadlinkat {
+export interface SyscallsSysExitReadlinkat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17553,7 +17565,7 @@ export interface SyscallsSysExitReadlinkat {
 }
 
 /** Fields of the `syscalls:sys_exit_readv` tracepoint (id 833 on the generating machine). */
-export interface SyscallsSysExitReadv {
+export interface SyscallsSysExitReadv extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17561,7 +17573,7 @@ export interface SyscallsSysExitReadv {
 }
 
 /** Fields of the `syscalls:sys_exit_reboot` tracepoint (id 347 on the generating machine). */
-export interface SyscallsSysExitReboot {
+export interface SyscallsSysExitReboot extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17569,7 +17581,7 @@ export interface SyscallsSysExitReboot {
 }
 
 /** Fields of the `syscalls:sys_exit_recvfrom` tracepoint (id 2221 on the generating machine). */
-export interface SyscallsSysExitRecvfrom {
+export interface SyscallsSysExitRecvfrom extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17577,7 +17589,7 @@ export interface SyscallsSysExitRecvfrom {
 }
 
 /** Fields of the `syscalls:sys_exit_recvmmsg` tracepoint (id 2207 on the generating machine). */
-export interface SyscallsSysExitRecvmmsg {
+export interface SyscallsSysExitRecvmmsg extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17585,7 +17597,7 @@ export interface SyscallsSysExitRecvmmsg {
 }
 
 /** Fields of the `syscalls:sys_exit_recvmsg` tracepoint (id 2209 on the generating machine). */
-export interface SyscallsSysExitRecvmsg {
+export interface SyscallsSysExitRecvmsg extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17593,7 +17605,7 @@ export interface SyscallsSysExitRecvmsg {
 }
 
 /** Fields of the `syscalls:sys_exit_remap_file_pages` tracepoint (id 690 on the generating machine). */
-export interface SyscallsSysExitRemapFilePages {
+export interface SyscallsSysExitRemapFilePages extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17601,7 +17613,7 @@ export interface SyscallsSysExitRemapFilePages {
 }
 
 /** Fields of the `syscalls:sys_exit_removexattr` tracepoint (id 949 on the generating machine). */
-export interface SyscallsSysExitRemovexattr {
+export interface SyscallsSysExitRemovexattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17609,7 +17621,7 @@ export interface SyscallsSysExitRemovexattr {
 }
 
 /** Fields of the `syscalls:sys_exit_removexattrat` tracepoint (id 951 on the generating machine). */
-export interface SyscallsSysExitRemovexattrat {
+export interface SyscallsSysExitRemovexattrat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17617,7 +17629,7 @@ export interface SyscallsSysExitRemovexattrat {
 }
 
 /** Fields of the `syscalls:sys_exit_rename` tracepoint (id 867 on the generating machine). */
-export interface SyscallsSysExitRename {
+export interface SyscallsSysExitRename extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17625,7 +17637,7 @@ export interface SyscallsSysExitRename {
 }
 
 /** Fields of the `syscalls:sys_exit_renameat` tracepoint (id 869 on the generating machine). */
-export interface SyscallsSysExitRenameat {
+export interface SyscallsSysExitRenameat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17633,7 +17645,7 @@ export interface SyscallsSysExitRenameat {
 }
 
 /** Fields of the `syscalls:sys_exit_renameat2` tracepoint (id 871 on the generating machine). */
-export interface SyscallsSysExitRenameat2 {
+export interface SyscallsSysExitRenameat2 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17641,7 +17653,7 @@ export interface SyscallsSysExitRenameat2 {
 }
 
 /** Fields of the `syscalls:sys_exit_request_key` tracepoint (id 2069 on the generating machine). */
-export interface SyscallsSysExitRequestKey {
+export interface SyscallsSysExitRequestKey extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17649,7 +17661,7 @@ export interface SyscallsSysExitRequestKey {
 }
 
 /** Fields of the `syscalls:sys_exit_restart_syscall` tracepoint (id 258 on the generating machine). */
-export interface SyscallsSysExitRestartSyscall {
+export interface SyscallsSysExitRestartSyscall extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17657,7 +17669,7 @@ export interface SyscallsSysExitRestartSyscall {
 }
 
 /** Fields of the `syscalls:sys_exit_rmdir` tracepoint (id 885 on the generating machine). */
-export interface SyscallsSysExitRmdir {
+export interface SyscallsSysExitRmdir extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17665,7 +17677,7 @@ export interface SyscallsSysExitRmdir {
 }
 
 /** Fields of the `syscalls:sys_exit_rseq` tracepoint (id 589 on the generating machine). */
-export interface SyscallsSysExitRseq {
+export interface SyscallsSysExitRseq extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17673,7 +17685,7 @@ export interface SyscallsSysExitRseq {
 }
 
 /** Fields of the `syscalls:sys_exit_rt_sigaction` tracepoint (id 236 on the generating machine). */
-export interface SyscallsSysExitRtSigaction {
+export interface SyscallsSysExitRtSigaction extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17681,7 +17693,7 @@ export interface SyscallsSysExitRtSigaction {
 }
 
 /** Fields of the `syscalls:sys_exit_rt_sigpending` tracepoint (id 254 on the generating machine). */
-export interface SyscallsSysExitRtSigpending {
+export interface SyscallsSysExitRtSigpending extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17689,7 +17701,7 @@ export interface SyscallsSysExitRtSigpending {
 }
 
 /** Fields of the `syscalls:sys_exit_rt_sigprocmask` tracepoint (id 256 on the generating machine). */
-export interface SyscallsSysExitRtSigprocmask {
+export interface SyscallsSysExitRtSigprocmask extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17697,7 +17709,7 @@ export interface SyscallsSysExitRtSigprocmask {
 }
 
 /** Fields of the `syscalls:sys_exit_rt_sigqueueinfo` tracepoint (id 242 on the generating machine). */
-export interface SyscallsSysExitRtSigqueueinfo {
+export interface SyscallsSysExitRtSigqueueinfo extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17705,7 +17717,7 @@ export interface SyscallsSysExitRtSigqueueinfo {
 }
 
 /** Fields of the `syscalls:sys_exit_rt_sigreturn` tracepoint (id 134 on the generating machine). */
-export interface SyscallsSysExitRtSigreturn {
+export interface SyscallsSysExitRtSigreturn extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17713,7 +17725,7 @@ export interface SyscallsSysExitRtSigreturn {
 }
 
 /** Fields of the `syscalls:sys_exit_rt_sigsuspend` tracepoint (id 232 on the generating machine). */
-export interface SyscallsSysExitRtSigsuspend {
+export interface SyscallsSysExitRtSigsuspend extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17721,7 +17733,7 @@ export interface SyscallsSysExitRtSigsuspend {
 }
 
 /** Fields of the `syscalls:sys_exit_rt_sigtimedwait` tracepoint (id 252 on the generating machine). */
-export interface SyscallsSysExitRtSigtimedwait {
+export interface SyscallsSysExitRtSigtimedwait extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17729,7 +17741,7 @@ export interface SyscallsSysExitRtSigtimedwait {
 }
 
 /** Fields of the `syscalls:sys_exit_rt_tgsigqueueinfo` tracepoint (id 240 on the generating machine). */
-export interface SyscallsSysExitRtTgsigqueueinfo {
+export interface SyscallsSysExitRtTgsigqueueinfo extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17737,7 +17749,7 @@ export interface SyscallsSysExitRtTgsigqueueinfo {
 }
 
 /** Fields of the `syscalls:sys_exit_sched_get_priority_max` tracepoint (id 385 on the generating machine). */
-export interface SyscallsSysExitSchedGetPriorityMax {
+export interface SyscallsSysExitSchedGetPriorityMax extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17745,7 +17757,7 @@ export interface SyscallsSysExitSchedGetPriorityMax {
 }
 
 /** Fields of the `syscalls:sys_exit_sched_get_priority_min` tracepoint (id 383 on the generating machine). */
-export interface SyscallsSysExitSchedGetPriorityMin {
+export interface SyscallsSysExitSchedGetPriorityMin extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17753,7 +17765,7 @@ export interface SyscallsSysExitSchedGetPriorityMin {
 }
 
 /** Fields of the `syscalls:sys_exit_sched_getaffinity` tracepoint (id 389 on the generating machine). */
-export interface SyscallsSysExitSchedGetaffinity {
+export interface SyscallsSysExitSchedGetaffinity extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17761,7 +17773,7 @@ export interface SyscallsSysExitSchedGetaffinity {
 }
 
 /** Fields of the `syscalls:sys_exit_sched_getattr` tracepoint (id 393 on the generating machine). */
-export interface SyscallsSysExitSchedGetattr {
+export interface SyscallsSysExitSchedGetattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17769,7 +17781,7 @@ export interface SyscallsSysExitSchedGetattr {
 }
 
 /** Fields of the `syscalls:sys_exit_sched_getparam` tracepoint (id 395 on the generating machine). */
-export interface SyscallsSysExitSchedGetparam {
+export interface SyscallsSysExitSchedGetparam extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17777,7 +17789,7 @@ export interface SyscallsSysExitSchedGetparam {
 }
 
 /** Fields of the `syscalls:sys_exit_sched_getscheduler` tracepoint (id 397 on the generating machine). */
-export interface SyscallsSysExitSchedGetscheduler {
+export interface SyscallsSysExitSchedGetscheduler extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17785,7 +17797,7 @@ export interface SyscallsSysExitSchedGetscheduler {
 }
 
 /** Fields of the `syscalls:sys_exit_sched_rr_get_interval` tracepoint (id 381 on the generating machine). */
-export interface SyscallsSysExitSchedRrGetInterval {
+export interface SyscallsSysExitSchedRrGetInterval extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17793,7 +17805,7 @@ export interface SyscallsSysExitSchedRrGetInterval {
 }
 
 /** Fields of the `syscalls:sys_exit_sched_setaffinity` tracepoint (id 391 on the generating machine). */
-export interface SyscallsSysExitSchedSetaffinity {
+export interface SyscallsSysExitSchedSetaffinity extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17801,7 +17813,7 @@ export interface SyscallsSysExitSchedSetaffinity {
 }
 
 /** Fields of the `syscalls:sys_exit_sched_setattr` tracepoint (id 399 on the generating machine). */
-export interface SyscallsSysExitSchedSetattr {
+export interface SyscallsSysExitSchedSetattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17809,7 +17821,7 @@ export interface SyscallsSysExitSchedSetattr {
 }
 
 /** Fields of the `syscalls:sys_exit_sched_setparam` tracepoint (id 401 on the generating machine). */
-export interface SyscallsSysExitSchedSetparam {
+export interface SyscallsSysExitSchedSetparam extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17817,7 +17829,7 @@ export interface SyscallsSysExitSchedSetparam {
 }
 
 /** Fields of the `syscalls:sys_exit_sched_setscheduler` tracepoint (id 403 on the generating machine). */
-export interface SyscallsSysExitSchedSetscheduler {
+export interface SyscallsSysExitSchedSetscheduler extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17825,7 +17837,7 @@ export interface SyscallsSysExitSchedSetscheduler {
 }
 
 /** Fields of the `syscalls:sys_exit_sched_yield` tracepoint (id 387 on the generating machine). */
-export interface SyscallsSysExitSchedYield {
+export interface SyscallsSysExitSchedYield extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17833,7 +17845,7 @@ export interface SyscallsSysExitSchedYield {
 }
 
 /** Fields of the `syscalls:sys_exit_seccomp` tracepoint (id 548 on the generating machine). */
-export interface SyscallsSysExitSeccomp {
+export interface SyscallsSysExitSeccomp extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17841,7 +17853,7 @@ export interface SyscallsSysExitSeccomp {
 }
 
 /** Fields of the `syscalls:sys_exit_select` tracepoint (id 909 on the generating machine). */
-export interface SyscallsSysExitSelect {
+export interface SyscallsSysExitSelect extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17849,7 +17861,7 @@ export interface SyscallsSysExitSelect {
 }
 
 /** Fields of the `syscalls:sys_exit_semctl` tracepoint (id 2043 on the generating machine). */
-export interface SyscallsSysExitSemctl {
+export interface SyscallsSysExitSemctl extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17857,7 +17869,7 @@ export interface SyscallsSysExitSemctl {
 }
 
 /** Fields of the `syscalls:sys_exit_semget` tracepoint (id 2045 on the generating machine). */
-export interface SyscallsSysExitSemget {
+export interface SyscallsSysExitSemget extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17865,7 +17877,7 @@ export interface SyscallsSysExitSemget {
 }
 
 /** Fields of the `syscalls:sys_exit_semop` tracepoint (id 2039 on the generating machine). */
-export interface SyscallsSysExitSemop {
+export interface SyscallsSysExitSemop extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17873,7 +17885,7 @@ export interface SyscallsSysExitSemop {
 }
 
 /** Fields of the `syscalls:sys_exit_semtimedop` tracepoint (id 2041 on the generating machine). */
-export interface SyscallsSysExitSemtimedop {
+export interface SyscallsSysExitSemtimedop extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17881,7 +17893,7 @@ export interface SyscallsSysExitSemtimedop {
 }
 
 /** Fields of the `syscalls:sys_exit_sendfile64` tracepoint (id 821 on the generating machine). */
-export interface SyscallsSysExitSendfile64 {
+export interface SyscallsSysExitSendfile64 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17889,7 +17901,7 @@ export interface SyscallsSysExitSendfile64 {
 }
 
 /** Fields of the `syscalls:sys_exit_sendmmsg` tracepoint (id 2211 on the generating machine). */
-export interface SyscallsSysExitSendmmsg {
+export interface SyscallsSysExitSendmmsg extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17897,7 +17909,7 @@ export interface SyscallsSysExitSendmmsg {
 }
 
 /** Fields of the `syscalls:sys_exit_sendmsg` tracepoint (id 2213 on the generating machine). */
-export interface SyscallsSysExitSendmsg {
+export interface SyscallsSysExitSendmsg extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17905,7 +17917,7 @@ export interface SyscallsSysExitSendmsg {
 }
 
 /** Fields of the `syscalls:sys_exit_sendto` tracepoint (id 2223 on the generating machine). */
-export interface SyscallsSysExitSendto {
+export interface SyscallsSysExitSendto extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17913,7 +17925,7 @@ export interface SyscallsSysExitSendto {
 }
 
 /** Fields of the `syscalls:sys_exit_set_mempolicy` tracepoint (id 735 on the generating machine). */
-export interface SyscallsSysExitSetMempolicy {
+export interface SyscallsSysExitSetMempolicy extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17921,7 +17933,7 @@ export interface SyscallsSysExitSetMempolicy {
 }
 
 /** Fields of the `syscalls:sys_exit_set_mempolicy_home_node` tracepoint (id 739 on the generating machine). */
-export interface SyscallsSysExitSetMempolicyHomeNode {
+export interface SyscallsSysExitSetMempolicyHomeNode extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17929,7 +17941,7 @@ export interface SyscallsSysExitSetMempolicyHomeNode {
 }
 
 /** Fields of the `syscalls:sys_exit_set_robust_list` tracepoint (id 525 on the generating machine). */
-export interface SyscallsSysExitSetRobustList {
+export interface SyscallsSysExitSetRobustList extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17937,7 +17949,7 @@ export interface SyscallsSysExitSetRobustList {
 }
 
 /** Fields of the `syscalls:sys_exit_set_tid_address` tracepoint (id 201 on the generating machine). */
-export interface SyscallsSysExitSetTidAddress {
+export interface SyscallsSysExitSetTidAddress extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17945,7 +17957,7 @@ export interface SyscallsSysExitSetTidAddress {
 }
 
 /** Fields of the `syscalls:sys_exit_setdomainname` tracepoint (id 278 on the generating machine). */
-export interface SyscallsSysExitSetdomainname {
+export interface SyscallsSysExitSetdomainname extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17953,7 +17965,7 @@ export interface SyscallsSysExitSetdomainname {
 }
 
 /** Fields of the `syscalls:sys_exit_setfsgid` tracepoint (id 310 on the generating machine). */
-export interface SyscallsSysExitSetfsgid {
+export interface SyscallsSysExitSetfsgid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17961,7 +17973,7 @@ export interface SyscallsSysExitSetfsgid {
 }
 
 /** Fields of the `syscalls:sys_exit_setfsuid` tracepoint (id 312 on the generating machine). */
-export interface SyscallsSysExitSetfsuid {
+export interface SyscallsSysExitSetfsuid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17969,7 +17981,7 @@ export interface SyscallsSysExitSetfsuid {
 }
 
 /** Fields of the `syscalls:sys_exit_setgid` tracepoint (id 326 on the generating machine). */
-export interface SyscallsSysExitSetgid {
+export interface SyscallsSysExitSetgid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17977,7 +17989,7 @@ export interface SyscallsSysExitSetgid {
 }
 
 /** Fields of the `syscalls:sys_exit_setgroups` tracepoint (id 349 on the generating machine). */
-export interface SyscallsSysExitSetgroups {
+export interface SyscallsSysExitSetgroups extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17985,7 +17997,7 @@ export interface SyscallsSysExitSetgroups {
 }
 
 /** Fields of the `syscalls:sys_exit_sethostname` tracepoint (id 280 on the generating machine). */
-export interface SyscallsSysExitSethostname {
+export interface SyscallsSysExitSethostname extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -17993,7 +18005,7 @@ export interface SyscallsSysExitSethostname {
 }
 
 /** Fields of the `syscalls:sys_exit_setitimer` tracepoint (id 493 on the generating machine). */
-export interface SyscallsSysExitSetitimer {
+export interface SyscallsSysExitSetitimer extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18001,7 +18013,7 @@ export interface SyscallsSysExitSetitimer {
 }
 
 /** Fields of the `syscalls:sys_exit_setns` tracepoint (id 342 on the generating machine). */
-export interface SyscallsSysExitSetns {
+export interface SyscallsSysExitSetns extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18009,7 +18021,7 @@ export interface SyscallsSysExitSetns {
 }
 
 /** Fields of the `syscalls:sys_exit_setpgid` tracepoint (id 292 on the generating machine). */
-export interface SyscallsSysExitSetpgid {
+export interface SyscallsSysExitSetpgid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18017,7 +18029,7 @@ export interface SyscallsSysExitSetpgid {
 }
 
 /** Fields of the `syscalls:sys_exit_setpriority` tracepoint (id 332 on the generating machine). */
-export interface SyscallsSysExitSetpriority {
+export interface SyscallsSysExitSetpriority extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18025,7 +18037,7 @@ export interface SyscallsSysExitSetpriority {
 }
 
 /** Fields of the `syscalls:sys_exit_setregid` tracepoint (id 328 on the generating machine). */
-export interface SyscallsSysExitSetregid {
+export interface SyscallsSysExitSetregid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18033,7 +18045,7 @@ export interface SyscallsSysExitSetregid {
 }
 
 /** Fields of the `syscalls:sys_exit_setresgid` tracepoint (id 316 on the generating machine). */
-export interface SyscallsSysExitSetresgid {
+export interface SyscallsSysExitSetresgid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18041,7 +18053,7 @@ export interface SyscallsSysExitSetresgid {
 }
 
 /** Fields of the `syscalls:sys_exit_setresuid` tracepoint (id 320 on the generating machine). */
-export interface SyscallsSysExitSetresuid {
+export interface SyscallsSysExitSetresuid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18049,7 +18061,7 @@ export interface SyscallsSysExitSetresuid {
 }
 
 /** Fields of the `syscalls:sys_exit_setreuid` tracepoint (id 324 on the generating machine). */
-export interface SyscallsSysExitSetreuid {
+export interface SyscallsSysExitSetreuid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18057,7 +18069,7 @@ export interface SyscallsSysExitSetreuid {
 }
 
 /** Fields of the `syscalls:sys_exit_setrlimit` tracepoint (id 272 on the generating machine). */
-export interface SyscallsSysExitSetrlimit {
+export interface SyscallsSysExitSetrlimit extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18065,7 +18077,7 @@ export interface SyscallsSysExitSetrlimit {
 }
 
 /** Fields of the `syscalls:sys_exit_setsid` tracepoint (id 284 on the generating machine). */
-export interface SyscallsSysExitSetsid {
+export interface SyscallsSysExitSetsid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18073,7 +18085,7 @@ export interface SyscallsSysExitSetsid {
 }
 
 /** Fields of the `syscalls:sys_exit_setsockopt` tracepoint (id 2219 on the generating machine). */
-export interface SyscallsSysExitSetsockopt {
+export interface SyscallsSysExitSetsockopt extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18081,7 +18093,7 @@ export interface SyscallsSysExitSetsockopt {
 }
 
 /** Fields of the `syscalls:sys_exit_settimeofday` tracepoint (id 448 on the generating machine). */
-export interface SyscallsSysExitSettimeofday {
+export interface SyscallsSysExitSettimeofday extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18089,7 +18101,7 @@ export interface SyscallsSysExitSettimeofday {
 }
 
 /** Fields of the `syscalls:sys_exit_setuid` tracepoint (id 322 on the generating machine). */
-export interface SyscallsSysExitSetuid {
+export interface SyscallsSysExitSetuid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18097,7 +18109,7 @@ export interface SyscallsSysExitSetuid {
 }
 
 /** Fields of the `syscalls:sys_exit_setxattr` tracepoint (id 973 on the generating machine). */
-export interface SyscallsSysExitSetxattr {
+export interface SyscallsSysExitSetxattr extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18105,7 +18117,7 @@ export interface SyscallsSysExitSetxattr {
 }
 
 /** Fields of the `syscalls:sys_exit_setxattrat` tracepoint (id 975 on the generating machine). */
-export interface SyscallsSysExitSetxattrat {
+export interface SyscallsSysExitSetxattrat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18113,7 +18125,7 @@ export interface SyscallsSysExitSetxattrat {
 }
 
 /** Fields of the `syscalls:sys_exit_shmat` tracepoint (id 2049 on the generating machine). */
-export interface SyscallsSysExitShmat {
+export interface SyscallsSysExitShmat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18121,7 +18133,7 @@ export interface SyscallsSysExitShmat {
 }
 
 /** Fields of the `syscalls:sys_exit_shmctl` tracepoint (id 2051 on the generating machine). */
-export interface SyscallsSysExitShmctl {
+export interface SyscallsSysExitShmctl extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18129,7 +18141,7 @@ export interface SyscallsSysExitShmctl {
 }
 
 /** Fields of the `syscalls:sys_exit_shmdt` tracepoint (id 2047 on the generating machine). */
-export interface SyscallsSysExitShmdt {
+export interface SyscallsSysExitShmdt extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18137,7 +18149,7 @@ export interface SyscallsSysExitShmdt {
 }
 
 /** Fields of the `syscalls:sys_exit_shmget` tracepoint (id 2053 on the generating machine). */
-export interface SyscallsSysExitShmget {
+export interface SyscallsSysExitShmget extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18145,7 +18157,7 @@ export interface SyscallsSysExitShmget {
 }
 
 /** Fields of the `syscalls:sys_exit_shutdown` tracepoint (id 2215 on the generating machine). */
-export interface SyscallsSysExitShutdown {
+export interface SyscallsSysExitShutdown extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18153,7 +18165,7 @@ export interface SyscallsSysExitShutdown {
 }
 
 /** Fields of the `syscalls:sys_exit_sigaltstack` tracepoint (id 238 on the generating machine). */
-export interface SyscallsSysExitSigaltstack {
+export interface SyscallsSysExitSigaltstack extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18161,7 +18173,7 @@ export interface SyscallsSysExitSigaltstack {
 }
 
 /** Fields of the `syscalls:sys_exit_signalfd` tracepoint (id 1076 on the generating machine). */
-export interface SyscallsSysExitSignalfd {
+export interface SyscallsSysExitSignalfd extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18169,7 +18181,7 @@ export interface SyscallsSysExitSignalfd {
 }
 
 /** Fields of the `syscalls:sys_exit_signalfd4` tracepoint (id 1078 on the generating machine). */
-export interface SyscallsSysExitSignalfd4 {
+export interface SyscallsSysExitSignalfd4 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18177,7 +18189,7 @@ export interface SyscallsSysExitSignalfd4 {
 }
 
 /** Fields of the `syscalls:sys_exit_socket` tracepoint (id 2241 on the generating machine). */
-export interface SyscallsSysExitSocket {
+export interface SyscallsSysExitSocket extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18185,7 +18197,7 @@ export interface SyscallsSysExitSocket {
 }
 
 /** Fields of the `syscalls:sys_exit_socketpair` tracepoint (id 2239 on the generating machine). */
-export interface SyscallsSysExitSocketpair {
+export interface SyscallsSysExitSocketpair extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18193,7 +18205,7 @@ export interface SyscallsSysExitSocketpair {
 }
 
 /** Fields of the `syscalls:sys_exit_splice` tracepoint (id 1012 on the generating machine). */
-export interface SyscallsSysExitSplice {
+export interface SyscallsSysExitSplice extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18201,7 +18213,7 @@ export interface SyscallsSysExitSplice {
 }
 
 /** Fields of the `syscalls:sys_exit_statfs` tracepoint (id 1040 on the generating machine). */
-export interface SyscallsSysExitStatfs {
+export interface SyscallsSysExitStatfs extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18209,7 +18221,7 @@ export interface SyscallsSysExitStatfs {
 }
 
 /** Fields of the `syscalls:sys_exit_statmount` tracepoint (id 927 on the generating machine). */
-export interface SyscallsSysExitStatmount {
+export interface SyscallsSysExitStatmount extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18217,7 +18229,7 @@ export interface SyscallsSysExitStatmount {
 }
 
 /** Fields of the `syscalls:sys_exit_statx` tracepoint (id 845 on the generating machine). */
-export interface SyscallsSysExitStatx {
+export interface SyscallsSysExitStatx extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18225,7 +18237,7 @@ export interface SyscallsSysExitStatx {
 }
 
 /** Fields of the `syscalls:sys_exit_swapoff` tracepoint (id 729 on the generating machine). */
-export interface SyscallsSysExitSwapoff {
+export interface SyscallsSysExitSwapoff extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18233,7 +18245,7 @@ export interface SyscallsSysExitSwapoff {
 }
 
 /** Fields of the `syscalls:sys_exit_swapon` tracepoint (id 727 on the generating machine). */
-export interface SyscallsSysExitSwapon {
+export interface SyscallsSysExitSwapon extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18241,7 +18253,7 @@ export interface SyscallsSysExitSwapon {
 }
 
 /** Fields of the `syscalls:sys_exit_symlink` tracepoint (id 877 on the generating machine). */
-export interface SyscallsSysExitSymlink {
+export interface SyscallsSysExitSymlink extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18249,7 +18261,7 @@ export interface SyscallsSysExitSymlink {
 }
 
 /** Fields of the `syscalls:sys_exit_symlinkat` tracepoint (id 879 on the generating machine). */
-export interface SyscallsSysExitSymlinkat {
+export interface SyscallsSysExitSymlinkat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18257,7 +18269,7 @@ export interface SyscallsSysExitSymlinkat {
 }
 
 /** Fields of the `syscalls:sys_exit_sync` tracepoint (id 1024 on the generating machine). */
-export interface SyscallsSysExitSync {
+export interface SyscallsSysExitSync extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18265,7 +18277,7 @@ export interface SyscallsSysExitSync {
 }
 
 /** Fields of the `syscalls:sys_exit_sync_file_range` tracepoint (id 1016 on the generating machine). */
-export interface SyscallsSysExitSyncFileRange {
+export interface SyscallsSysExitSyncFileRange extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18273,7 +18285,7 @@ export interface SyscallsSysExitSyncFileRange {
 }
 
 /** Fields of the `syscalls:sys_exit_syncfs` tracepoint (id 1022 on the generating machine). */
-export interface SyscallsSysExitSyncfs {
+export interface SyscallsSysExitSyncfs extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18281,7 +18293,7 @@ export interface SyscallsSysExitSyncfs {
 }
 
 /** Fields of the `syscalls:sys_exit_sysfs` tracepoint (id 923 on the generating machine). */
-export interface SyscallsSysExitSysfs {
+export interface SyscallsSysExitSysfs extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18289,7 +18301,7 @@ export interface SyscallsSysExitSysfs {
 }
 
 /** Fields of the `syscalls:sys_exit_sysinfo` tracepoint (id 262 on the generating machine). */
-export interface SyscallsSysExitSysinfo {
+export interface SyscallsSysExitSysinfo extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18297,7 +18309,7 @@ export interface SyscallsSysExitSysinfo {
 }
 
 /** Fields of the `syscalls:sys_exit_syslog` tracepoint (id 409 on the generating machine). */
-export interface SyscallsSysExitSyslog {
+export interface SyscallsSysExitSyslog extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18305,7 +18317,7 @@ export interface SyscallsSysExitSyslog {
 }
 
 /** Fields of the `syscalls:sys_exit_tee` tracepoint (id 1010 on the generating machine). */
-export interface SyscallsSysExitTee {
+export interface SyscallsSysExitTee extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18313,7 +18325,7 @@ export interface SyscallsSysExitTee {
 }
 
 /** Fields of the `syscalls:sys_exit_tgkill` tracepoint (id 246 on the generating machine). */
-export interface SyscallsSysExitTgkill {
+export interface SyscallsSysExitTgkill extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18321,7 +18333,7 @@ export interface SyscallsSysExitTgkill {
 }
 
 /** Fields of the `syscalls:sys_exit_time` tracepoint (id 452 on the generating machine). */
-export interface SyscallsSysExitTime {
+export interface SyscallsSysExitTime extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18329,7 +18341,7 @@ export interface SyscallsSysExitTime {
 }
 
 /** Fields of the `syscalls:sys_exit_timer_create` tracepoint (id 491 on the generating machine). */
-export interface SyscallsSysExitTimerCreate {
+export interface SyscallsSysExitTimerCreate extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18337,7 +18349,7 @@ export interface SyscallsSysExitTimerCreate {
 }
 
 /** Fields of the `syscalls:sys_exit_timer_delete` tracepoint (id 483 on the generating machine). */
-export interface SyscallsSysExitTimerDelete {
+export interface SyscallsSysExitTimerDelete extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18345,7 +18357,7 @@ export interface SyscallsSysExitTimerDelete {
 }
 
 /** Fields of the `syscalls:sys_exit_timer_getoverrun` tracepoint (id 487 on the generating machine). */
-export interface SyscallsSysExitTimerGetoverrun {
+export interface SyscallsSysExitTimerGetoverrun extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18353,7 +18365,7 @@ export interface SyscallsSysExitTimerGetoverrun {
 }
 
 /** Fields of the `syscalls:sys_exit_timer_gettime` tracepoint (id 489 on the generating machine). */
-export interface SyscallsSysExitTimerGettime {
+export interface SyscallsSysExitTimerGettime extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18361,7 +18373,7 @@ export interface SyscallsSysExitTimerGettime {
 }
 
 /** Fields of the `syscalls:sys_exit_timer_settime` tracepoint (id 485 on the generating machine). */
-export interface SyscallsSysExitTimerSettime {
+export interface SyscallsSysExitTimerSettime extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18369,7 +18381,7 @@ export interface SyscallsSysExitTimerSettime {
 }
 
 /** Fields of the `syscalls:sys_exit_timerfd_create` tracepoint (id 1084 on the generating machine). */
-export interface SyscallsSysExitTimerfdCreate {
+export interface SyscallsSysExitTimerfdCreate extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18377,7 +18389,7 @@ export interface SyscallsSysExitTimerfdCreate {
 }
 
 /** Fields of the `syscalls:sys_exit_timerfd_gettime` tracepoint (id 1080 on the generating machine). */
-export interface SyscallsSysExitTimerfdGettime {
+export interface SyscallsSysExitTimerfdGettime extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18385,7 +18397,7 @@ export interface SyscallsSysExitTimerfdGettime {
 }
 
 /** Fields of the `syscalls:sys_exit_timerfd_settime` tracepoint (id 1082 on the generating machine). */
-export interface SyscallsSysExitTimerfdSettime {
+export interface SyscallsSysExitTimerfdSettime extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18393,7 +18405,7 @@ export interface SyscallsSysExitTimerfdSettime {
 }
 
 /** Fields of the `syscalls:sys_exit_times` tracepoint (id 294 on the generating machine). */
-export interface SyscallsSysExitTimes {
+export interface SyscallsSysExitTimes extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18401,7 +18413,7 @@ export interface SyscallsSysExitTimes {
 }
 
 /** Fields of the `syscalls:sys_exit_tkill` tracepoint (id 244 on the generating machine). */
-export interface SyscallsSysExitTkill {
+export interface SyscallsSysExitTkill extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18409,7 +18421,7 @@ export interface SyscallsSysExitTkill {
 }
 
 /** Fields of the `syscalls:sys_exit_truncate` tracepoint (id 817 on the generating machine). */
-export interface SyscallsSysExitTruncate {
+export interface SyscallsSysExitTruncate extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18417,7 +18429,7 @@ export interface SyscallsSysExitTruncate {
 }
 
 /** Fields of the `syscalls:sys_exit_umask` tracepoint (id 268 on the generating machine). */
-export interface SyscallsSysExitUmask {
+export interface SyscallsSysExitUmask extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18425,7 +18437,7 @@ export interface SyscallsSysExitUmask {
 }
 
 /** Fields of the `syscalls:sys_exit_umount` tracepoint (id 943 on the generating machine). */
-export interface SyscallsSysExitUmount {
+export interface SyscallsSysExitUmount extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18433,7 +18445,7 @@ export interface SyscallsSysExitUmount {
 }
 
 /** Fields of the `syscalls:sys_exit_unlink` tracepoint (id 881 on the generating machine). */
-export interface SyscallsSysExitUnlink {
+export interface SyscallsSysExitUnlink extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18441,7 +18453,7 @@ export interface SyscallsSysExitUnlink {
 }
 
 /** Fields of the `syscalls:sys_exit_unlinkat` tracepoint (id 883 on the generating machine). */
-export interface SyscallsSysExitUnlinkat {
+export interface SyscallsSysExitUnlinkat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18449,7 +18461,7 @@ export interface SyscallsSysExitUnlinkat {
 }
 
 /** Fields of the `syscalls:sys_exit_unshare` tracepoint (id 191 on the generating machine). */
-export interface SyscallsSysExitUnshare {
+export interface SyscallsSysExitUnshare extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18457,7 +18469,7 @@ export interface SyscallsSysExitUnshare {
 }
 
 /** Fields of the `syscalls:sys_exit_uprobe` tracepoint (id 184 on the generating machine). */
-export interface SyscallsSysExitUprobe {
+export interface SyscallsSysExitUprobe extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18465,7 +18477,7 @@ export interface SyscallsSysExitUprobe {
 }
 
 /** Fields of the `syscalls:sys_exit_uretprobe` tracepoint (id 186 on the generating machine). */
-export interface SyscallsSysExitUretprobe {
+export interface SyscallsSysExitUretprobe extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18473,7 +18485,7 @@ export interface SyscallsSysExitUretprobe {
 }
 
 /** Fields of the `syscalls:sys_exit_userfaultfd` tracepoint (id 1090 on the generating machine). */
-export interface SyscallsSysExitUserfaultfd {
+export interface SyscallsSysExitUserfaultfd extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18481,7 +18493,7 @@ export interface SyscallsSysExitUserfaultfd {
 }
 
 /** Fields of the `syscalls:sys_exit_ustat` tracepoint (id 1036 on the generating machine). */
-export interface SyscallsSysExitUstat {
+export interface SyscallsSysExitUstat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18489,7 +18501,7 @@ export interface SyscallsSysExitUstat {
 }
 
 /** Fields of the `syscalls:sys_exit_utime` tracepoint (id 1026 on the generating machine). */
-export interface SyscallsSysExitUtime {
+export interface SyscallsSysExitUtime extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18497,7 +18509,7 @@ export interface SyscallsSysExitUtime {
 }
 
 /** Fields of the `syscalls:sys_exit_utimensat` tracepoint (id 1032 on the generating machine). */
-export interface SyscallsSysExitUtimensat {
+export interface SyscallsSysExitUtimensat extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18505,7 +18517,7 @@ export interface SyscallsSysExitUtimensat {
 }
 
 /** Fields of the `syscalls:sys_exit_utimes` tracepoint (id 1028 on the generating machine). */
-export interface SyscallsSysExitUtimes {
+export interface SyscallsSysExitUtimes extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18513,7 +18525,7 @@ export interface SyscallsSysExitUtimes {
 }
 
 /** Fields of the `syscalls:sys_exit_vfork` tracepoint (id 197 on the generating machine). */
-export interface SyscallsSysExitVfork {
+export interface SyscallsSysExitVfork extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18521,7 +18533,7 @@ export interface SyscallsSysExitVfork {
 }
 
 /** Fields of the `syscalls:sys_exit_vhangup` tracepoint (id 773 on the generating machine). */
-export interface SyscallsSysExitVhangup {
+export interface SyscallsSysExitVhangup extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18529,7 +18541,7 @@ export interface SyscallsSysExitVhangup {
 }
 
 /** Fields of the `syscalls:sys_exit_vmsplice` tracepoint (id 1014 on the generating machine). */
-export interface SyscallsSysExitVmsplice {
+export interface SyscallsSysExitVmsplice extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18537,7 +18549,7 @@ export interface SyscallsSysExitVmsplice {
 }
 
 /** Fields of the `syscalls:sys_exit_wait4` tracepoint (id 211 on the generating machine). */
-export interface SyscallsSysExitWait4 {
+export interface SyscallsSysExitWait4 extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18545,7 +18557,7 @@ export interface SyscallsSysExitWait4 {
 }
 
 /** Fields of the `syscalls:sys_exit_waitid` tracepoint (id 213 on the generating machine). */
-export interface SyscallsSysExitWaitid {
+export interface SyscallsSysExitWaitid extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18553,7 +18565,7 @@ export interface SyscallsSysExitWaitid {
 }
 
 /** Fields of the `syscalls:sys_exit_write` tracepoint (id 839 on the generating machine). */
-export interface SyscallsSysExitWrite {
+export interface SyscallsSysExitWrite extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18561,7 +18573,7 @@ export interface SyscallsSysExitWrite {
 }
 
 /** Fields of the `syscalls:sys_exit_writev` tracepoint (id 831 on the generating machine). */
-export interface SyscallsSysExitWritev {
+export interface SyscallsSysExitWritev extends TracepointCommonFields {
   /** `int __syscall_nr` (offset 8, size 4, signed) */
   readonly __syscall_nr: number;
   /** `long ret` (offset 16, size 8, signed) */
@@ -18569,7 +18581,7 @@ export interface SyscallsSysExitWritev {
 }
 
 /** Fields of the `task:task_newtask` tracepoint (id 205 on the generating machine). */
-export interface TaskTaskNewtask {
+export interface TaskTaskNewtask extends TracepointCommonFields {
   /** `pid_t pid` (offset 8, size 4, signed) */
   readonly pid: number;
   /** `char comm[16]` (offset 12, size 16) */
@@ -18581,7 +18593,7 @@ export interface TaskTaskNewtask {
 }
 
 /** Fields of the `task:task_prctl_unknown` tracepoint (id 203 on the generating machine). */
-export interface TaskTaskPrctlUnknown {
+export interface TaskTaskPrctlUnknown extends TracepointCommonFields {
   /** `int option` (offset 8, size 4, signed) */
   readonly option: number;
   /** `unsigned long arg2` (offset 16, size 8) */
@@ -18595,7 +18607,7 @@ export interface TaskTaskPrctlUnknown {
 }
 
 /** Fields of the `task:task_rename` tracepoint (id 204 on the generating machine). */
-export interface TaskTaskRename {
+export interface TaskTaskRename extends TracepointCommonFields {
   /** `pid_t pid` (offset 8, size 4, signed) */
   readonly pid: number;
   /** `char oldcomm[16]` (offset 12, size 16) */
@@ -18607,7 +18619,7 @@ export interface TaskTaskRename {
 }
 
 /** Fields of the `tcp:tcp_ao_handshake_failure` tracepoint (id 2265 on the generating machine). */
-export interface TcpTcpAoHandshakeFailure {
+export interface TcpTcpAoHandshakeFailure extends TracepointCommonFields {
   /** `__u64 net_cookie` (offset 8, size 8) */
   readonly net_cookie: bigint;
   /** `const void * skbaddr` (offset 16, size 8) */
@@ -18647,7 +18659,7 @@ export interface TcpTcpAoHandshakeFailure {
 }
 
 /** Fields of the `tcp:tcp_bad_csum` tracepoint (id 2272 on the generating machine). */
-export interface TcpTcpBadCsum {
+export interface TcpTcpBadCsum extends TracepointCommonFields {
   /** `const void * skbaddr` (offset 8, size 8) */
   readonly skbaddr: bigint;
   /** `__u8 saddr[28]` (offset 16, size 28) */
@@ -18657,7 +18669,7 @@ export interface TcpTcpBadCsum {
 }
 
 /** Fields of the `tcp:tcp_cong_state_set` tracepoint (id 2271 on the generating machine). */
-export interface TcpTcpCongStateSet {
+export interface TcpTcpCongStateSet extends TracepointCommonFields {
   /** `const void * skaddr` (offset 8, size 8) */
   readonly skaddr: bigint;
   /** `__u16 sport` (offset 16, size 2) */
@@ -18679,7 +18691,7 @@ export interface TcpTcpCongStateSet {
 }
 
 /** Fields of the `tcp:tcp_destroy_sock` tracepoint (id 2278 on the generating machine). */
-export interface TcpTcpDestroySock {
+export interface TcpTcpDestroySock extends TracepointCommonFields {
   /** `const void * skaddr` (offset 8, size 8) */
   readonly skaddr: bigint;
   /** `__u16 sport` (offset 16, size 2) */
@@ -18701,7 +18713,7 @@ export interface TcpTcpDestroySock {
 }
 
 /** Fields of the `tcp:tcp_hash_ao_required` tracepoint (id 2266 on the generating machine). */
-export interface TcpTcpHashAoRequired {
+export interface TcpTcpHashAoRequired extends TracepointCommonFields {
   /** `__u64 net_cookie` (offset 8, size 8) */
   readonly net_cookie: bigint;
   /** `const void * skbaddr` (offset 16, size 8) */
@@ -18735,7 +18747,7 @@ export interface TcpTcpHashAoRequired {
 }
 
 /** Fields of the `tcp:tcp_hash_bad_header` tracepoint (id 2270 on the generating machine). */
-export interface TcpTcpHashBadHeader {
+export interface TcpTcpHashBadHeader extends TracepointCommonFields {
   /** `__u64 net_cookie` (offset 8, size 8) */
   readonly net_cookie: bigint;
   /** `const void * skbaddr` (offset 16, size 8) */
@@ -18769,7 +18781,7 @@ export interface TcpTcpHashBadHeader {
 }
 
 /** Fields of the `tcp:tcp_hash_md5_mismatch` tracepoint (id 2267 on the generating machine). */
-export interface TcpTcpHashMd5Mismatch {
+export interface TcpTcpHashMd5Mismatch extends TracepointCommonFields {
   /** `__u64 net_cookie` (offset 8, size 8) */
   readonly net_cookie: bigint;
   /** `const void * skbaddr` (offset 16, size 8) */
@@ -18803,7 +18815,7 @@ export interface TcpTcpHashMd5Mismatch {
 }
 
 /** Fields of the `tcp:tcp_hash_md5_required` tracepoint (id 2269 on the generating machine). */
-export interface TcpTcpHashMd5Required {
+export interface TcpTcpHashMd5Required extends TracepointCommonFields {
   /** `__u64 net_cookie` (offset 8, size 8) */
   readonly net_cookie: bigint;
   /** `const void * skbaddr` (offset 16, size 8) */
@@ -18837,7 +18849,7 @@ export interface TcpTcpHashMd5Required {
 }
 
 /** Fields of the `tcp:tcp_hash_md5_unexpected` tracepoint (id 2268 on the generating machine). */
-export interface TcpTcpHashMd5Unexpected {
+export interface TcpTcpHashMd5Unexpected extends TracepointCommonFields {
   /** `__u64 net_cookie` (offset 8, size 8) */
   readonly net_cookie: bigint;
   /** `const void * skbaddr` (offset 16, size 8) */
@@ -18871,7 +18883,7 @@ export interface TcpTcpHashMd5Unexpected {
 }
 
 /** Fields of the `tcp:tcp_probe` tracepoint (id 2273 on the generating machine). */
-export interface TcpTcpProbe {
+export interface TcpTcpProbe extends TracepointCommonFields {
   /** `__u8 saddr[28]` (offset 8, size 28) */
   readonly saddr: Uint8Array;
   /** `__u8 daddr[28]` (offset 36, size 28) */
@@ -18909,7 +18921,7 @@ export interface TcpTcpProbe {
 }
 
 /** Fields of the `tcp:tcp_rcv_space_adjust` tracepoint (id 2277 on the generating machine). */
-export interface TcpTcpRcvSpaceAdjust {
+export interface TcpTcpRcvSpaceAdjust extends TracepointCommonFields {
   /** `const void * skaddr` (offset 8, size 8) */
   readonly skaddr: bigint;
   /** `__u16 sport` (offset 16, size 2) */
@@ -18931,7 +18943,7 @@ export interface TcpTcpRcvSpaceAdjust {
 }
 
 /** Fields of the `tcp:tcp_rcvbuf_grow` tracepoint (id 2276 on the generating machine). */
-export interface TcpTcpRcvbufGrow {
+export interface TcpTcpRcvbufGrow extends TracepointCommonFields {
   /** `int time` (offset 8, size 4, signed) */
   readonly time: number;
   /** `__u32 rtt_us` (offset 12, size 4) */
@@ -18975,7 +18987,7 @@ export interface TcpTcpRcvbufGrow {
 }
 
 /** Fields of the `tcp:tcp_receive_reset` tracepoint (id 2279 on the generating machine). */
-export interface TcpTcpReceiveReset {
+export interface TcpTcpReceiveReset extends TracepointCommonFields {
   /** `const void * skaddr` (offset 8, size 8) */
   readonly skaddr: bigint;
   /** `__u16 sport` (offset 16, size 2) */
@@ -18997,7 +19009,7 @@ export interface TcpTcpReceiveReset {
 }
 
 /** Fields of the `tcp:tcp_retransmit_skb` tracepoint (id 2281 on the generating machine). */
-export interface TcpTcpRetransmitSkb {
+export interface TcpTcpRetransmitSkb extends TracepointCommonFields {
   /** `const void * skbaddr` (offset 8, size 8) */
   readonly skbaddr: bigint;
   /** `const void * skaddr` (offset 16, size 8) */
@@ -19023,7 +19035,7 @@ export interface TcpTcpRetransmitSkb {
 }
 
 /** Fields of the `tcp:tcp_retransmit_synack` tracepoint (id 2275 on the generating machine). */
-export interface TcpTcpRetransmitSynack {
+export interface TcpTcpRetransmitSynack extends TracepointCommonFields {
   /** `const void * skaddr` (offset 8, size 8) */
   readonly skaddr: bigint;
   /** `const void * req` (offset 16, size 8) */
@@ -19045,7 +19057,7 @@ export interface TcpTcpRetransmitSynack {
 }
 
 /** Fields of the `tcp:tcp_send_reset` tracepoint (id 2280 on the generating machine). */
-export interface TcpTcpSendReset {
+export interface TcpTcpSendReset extends TracepointCommonFields {
   /** `const void * skbaddr` (offset 8, size 8) */
   readonly skbaddr: bigint;
   /** `const void * skaddr` (offset 16, size 8) */
@@ -19061,7 +19073,7 @@ export interface TcpTcpSendReset {
 }
 
 /** Fields of the `tcp:tcp_sendmsg_locked` tracepoint (id 2274 on the generating machine). */
-export interface TcpTcpSendmsgLocked {
+export interface TcpTcpSendmsgLocked extends TracepointCommonFields {
   /** `const void * skb_addr` (offset 8, size 8) */
   readonly skb_addr: bigint;
   /** `int skb_len` (offset 16, size 4, signed) */
@@ -19073,7 +19085,7 @@ export interface TcpTcpSendmsgLocked {
 }
 
 /** Fields of the `thermal:cdev_update` tracepoint (id 2196 on the generating machine). */
-export interface ThermalCdevUpdate {
+export interface ThermalCdevUpdate extends TracepointCommonFields {
   /** `__data_loc char[] type` (offset 8, size 4) */
   readonly type: string;
   /** `unsigned long target` (offset 16, size 8) */
@@ -19081,7 +19093,7 @@ export interface ThermalCdevUpdate {
 }
 
 /** Fields of the `thermal:thermal_temperature` tracepoint (id 2197 on the generating machine). */
-export interface ThermalThermalTemperature {
+export interface ThermalThermalTemperature extends TracepointCommonFields {
   /** `__data_loc char[] thermal_zone` (offset 8, size 4) */
   readonly thermal_zone: string;
   /** `int id` (offset 12, size 4, signed) */
@@ -19093,7 +19105,7 @@ export interface ThermalThermalTemperature {
 }
 
 /** Fields of the `thermal:thermal_zone_trip` tracepoint (id 2195 on the generating machine). */
-export interface ThermalThermalZoneTrip {
+export interface ThermalThermalZoneTrip extends TracepointCommonFields {
   /** `__data_loc char[] thermal_zone` (offset 8, size 4) */
   readonly thermal_zone: string;
   /** `int id` (offset 12, size 4, signed) */
@@ -19105,7 +19117,7 @@ export interface ThermalThermalZoneTrip {
 }
 
 /** Fields of the `thp:remove_migration_pmd` tracepoint (id 752 on the generating machine). */
-export interface ThpRemoveMigrationPmd {
+export interface ThpRemoveMigrationPmd extends TracepointCommonFields {
   /** `unsigned long addr` (offset 8, size 8) */
   readonly addr: bigint;
   /** `unsigned long pmd` (offset 16, size 8) */
@@ -19113,7 +19125,7 @@ export interface ThpRemoveMigrationPmd {
 }
 
 /** Fields of the `thp:set_migration_pmd` tracepoint (id 753 on the generating machine). */
-export interface ThpSetMigrationPmd {
+export interface ThpSetMigrationPmd extends TracepointCommonFields {
   /** `unsigned long addr` (offset 8, size 8) */
   readonly addr: bigint;
   /** `unsigned long pmd` (offset 16, size 8) */
@@ -19121,13 +19133,13 @@ export interface ThpSetMigrationPmd {
 }
 
 /** Fields of the `timer:hrtimer_cancel` tracepoint (id 457 on the generating machine). */
-export interface TimerHrtimerCancel {
+export interface TimerHrtimerCancel extends TracepointCommonFields {
   /** `void * hrtimer` (offset 8, size 8) */
   readonly hrtimer: bigint;
 }
 
 /** Fields of the `timer:hrtimer_expire_entry` tracepoint (id 459 on the generating machine). */
-export interface TimerHrtimerExpireEntry {
+export interface TimerHrtimerExpireEntry extends TracepointCommonFields {
   /** `void * hrtimer` (offset 8, size 8) */
   readonly hrtimer: bigint;
   /** `s64 now` (offset 16, size 8, signed) */
@@ -19137,13 +19149,13 @@ export interface TimerHrtimerExpireEntry {
 }
 
 /** Fields of the `timer:hrtimer_expire_exit` tracepoint (id 458 on the generating machine). */
-export interface TimerHrtimerExpireExit {
+export interface TimerHrtimerExpireExit extends TracepointCommonFields {
   /** `void * hrtimer` (offset 8, size 8) */
   readonly hrtimer: bigint;
 }
 
 /** Fields of the `timer:hrtimer_setup` tracepoint (id 461 on the generating machine). */
-export interface TimerHrtimerSetup {
+export interface TimerHrtimerSetup extends TracepointCommonFields {
   /** `void * hrtimer` (offset 8, size 8) */
   readonly hrtimer: bigint;
   /** `clockid_t clockid` (offset 16, size 4, signed) */
@@ -19153,7 +19165,7 @@ export interface TimerHrtimerSetup {
 }
 
 /** Fields of the `timer:hrtimer_start` tracepoint (id 460 on the generating machine). */
-export interface TimerHrtimerStart {
+export interface TimerHrtimerStart extends TracepointCommonFields {
   /** `void * hrtimer` (offset 8, size 8) */
   readonly hrtimer: bigint;
   /** `void * function` (offset 16, size 8) */
@@ -19169,7 +19181,7 @@ export interface TimerHrtimerStart {
 }
 
 /** Fields of the `timer:itimer_expire` tracepoint (id 455 on the generating machine). */
-export interface TimerItimerExpire {
+export interface TimerItimerExpire extends TracepointCommonFields {
   /** `int which` (offset 8, size 4, signed) */
   readonly which: number;
   /** `pid_t pid` (offset 12, size 4, signed) */
@@ -19179,7 +19191,7 @@ export interface TimerItimerExpire {
 }
 
 /** Fields of the `timer:itimer_state` tracepoint (id 456 on the generating machine). */
-export interface TimerItimerState {
+export interface TimerItimerState extends TracepointCommonFields {
   /** `int which` (offset 8, size 4, signed) */
   readonly which: number;
   /** `unsigned long long expires` (offset 16, size 8) */
@@ -19195,7 +19207,7 @@ export interface TimerItimerState {
 }
 
 /** Fields of the `timer:tick_stop` tracepoint (id 454 on the generating machine). */
-export interface TimerTickStop {
+export interface TimerTickStop extends TracepointCommonFields {
   /** `int success` (offset 8, size 4, signed) */
   readonly success: number;
   /** `int dependency` (offset 12, size 4, signed) */
@@ -19203,7 +19215,7 @@ export interface TimerTickStop {
 }
 
 /** Fields of the `timer:timer_base_idle` tracepoint (id 462 on the generating machine). */
-export interface TimerTimerBaseIdle {
+export interface TimerTimerBaseIdle extends TracepointCommonFields {
   /** `bool is_idle` (offset 8, size 1) */
   readonly is_idle: number;
   /** `unsigned int cpu` (offset 12, size 4) */
@@ -19211,13 +19223,13 @@ export interface TimerTimerBaseIdle {
 }
 
 /** Fields of the `timer:timer_cancel` tracepoint (id 463 on the generating machine). */
-export interface TimerTimerCancel {
+export interface TimerTimerCancel extends TracepointCommonFields {
   /** `void * timer` (offset 8, size 8) */
   readonly timer: bigint;
 }
 
 /** Fields of the `timer:timer_expire_entry` tracepoint (id 465 on the generating machine). */
-export interface TimerTimerExpireEntry {
+export interface TimerTimerExpireEntry extends TracepointCommonFields {
   /** `void * timer` (offset 8, size 8) */
   readonly timer: bigint;
   /** `unsigned long now` (offset 16, size 8) */
@@ -19229,19 +19241,19 @@ export interface TimerTimerExpireEntry {
 }
 
 /** Fields of the `timer:timer_expire_exit` tracepoint (id 464 on the generating machine). */
-export interface TimerTimerExpireExit {
+export interface TimerTimerExpireExit extends TracepointCommonFields {
   /** `void * timer` (offset 8, size 8) */
   readonly timer: bigint;
 }
 
 /** Fields of the `timer:timer_init` tracepoint (id 467 on the generating machine). */
-export interface TimerTimerInit {
+export interface TimerTimerInit extends TracepointCommonFields {
   /** `void * timer` (offset 8, size 8) */
   readonly timer: bigint;
 }
 
 /** Fields of the `timer:timer_start` tracepoint (id 466 on the generating machine). */
-export interface TimerTimerStart {
+export interface TimerTimerStart extends TracepointCommonFields {
   /** `void * timer` (offset 8, size 8) */
   readonly timer: bigint;
   /** `void * function` (offset 16, size 8) */
@@ -19257,7 +19269,7 @@ export interface TimerTimerStart {
 }
 
 /** Fields of the `timer_migration:tmigr_connect_child_parent` tracepoint (id 511 on the generating machine). */
-export interface TimerMigrationTmigrConnectChildParent {
+export interface TimerMigrationTmigrConnectChildParent extends TracepointCommonFields {
   /** `void * child` (offset 8, size 8) */
   readonly child: bigint;
   /** `void * parent` (offset 16, size 8) */
@@ -19273,7 +19285,7 @@ export interface TimerMigrationTmigrConnectChildParent {
 }
 
 /** Fields of the `timer_migration:tmigr_connect_cpu_parent` tracepoint (id 510 on the generating machine). */
-export interface TimerMigrationTmigrConnectCpuParent {
+export interface TimerMigrationTmigrConnectCpuParent extends TracepointCommonFields {
   /** `void * parent` (offset 8, size 8) */
   readonly parent: bigint;
   /** `unsigned int cpu` (offset 16, size 4) */
@@ -19289,7 +19301,7 @@ export interface TimerMigrationTmigrConnectCpuParent {
 }
 
 /** Fields of the `timer_migration:tmigr_cpu_active` tracepoint (id 506 on the generating machine). */
-export interface TimerMigrationTmigrCpuActive {
+export interface TimerMigrationTmigrCpuActive extends TracepointCommonFields {
   /** `u64 wakeup` (offset 8, size 8) */
   readonly wakeup: bigint;
   /** `void * parent` (offset 16, size 8) */
@@ -19299,7 +19311,7 @@ export interface TimerMigrationTmigrCpuActive {
 }
 
 /** Fields of the `timer_migration:tmigr_cpu_idle` tracepoint (id 502 on the generating machine). */
-export interface TimerMigrationTmigrCpuIdle {
+export interface TimerMigrationTmigrCpuIdle extends TracepointCommonFields {
   /** `u64 nextevt` (offset 8, size 8) */
   readonly nextevt: bigint;
   /** `u64 wakeup` (offset 16, size 8) */
@@ -19311,7 +19323,7 @@ export interface TimerMigrationTmigrCpuIdle {
 }
 
 /** Fields of the `timer_migration:tmigr_cpu_new_timer` tracepoint (id 507 on the generating machine). */
-export interface TimerMigrationTmigrCpuNewTimer {
+export interface TimerMigrationTmigrCpuNewTimer extends TracepointCommonFields {
   /** `u64 wakeup` (offset 8, size 8) */
   readonly wakeup: bigint;
   /** `void * parent` (offset 16, size 8) */
@@ -19321,7 +19333,7 @@ export interface TimerMigrationTmigrCpuNewTimer {
 }
 
 /** Fields of the `timer_migration:tmigr_cpu_new_timer_idle` tracepoint (id 501 on the generating machine). */
-export interface TimerMigrationTmigrCpuNewTimerIdle {
+export interface TimerMigrationTmigrCpuNewTimerIdle extends TracepointCommonFields {
   /** `u64 nextevt` (offset 8, size 8) */
   readonly nextevt: bigint;
   /** `u64 wakeup` (offset 16, size 8) */
@@ -19333,7 +19345,7 @@ export interface TimerMigrationTmigrCpuNewTimerIdle {
 }
 
 /** Fields of the `timer_migration:tmigr_cpu_offline` tracepoint (id 504 on the generating machine). */
-export interface TimerMigrationTmigrCpuOffline {
+export interface TimerMigrationTmigrCpuOffline extends TracepointCommonFields {
   /** `u64 wakeup` (offset 8, size 8) */
   readonly wakeup: bigint;
   /** `void * parent` (offset 16, size 8) */
@@ -19343,7 +19355,7 @@ export interface TimerMigrationTmigrCpuOffline {
 }
 
 /** Fields of the `timer_migration:tmigr_cpu_online` tracepoint (id 505 on the generating machine). */
-export interface TimerMigrationTmigrCpuOnline {
+export interface TimerMigrationTmigrCpuOnline extends TracepointCommonFields {
   /** `u64 wakeup` (offset 8, size 8) */
   readonly wakeup: bigint;
   /** `void * parent` (offset 16, size 8) */
@@ -19353,7 +19365,7 @@ export interface TimerMigrationTmigrCpuOnline {
 }
 
 /** Fields of the `timer_migration:tmigr_group_set` tracepoint (id 512 on the generating machine). */
-export interface TimerMigrationTmigrGroupSet {
+export interface TimerMigrationTmigrGroupSet extends TracepointCommonFields {
   /** `void * group` (offset 8, size 8) */
   readonly group: bigint;
   /** `unsigned int lvl` (offset 16, size 4) */
@@ -19363,7 +19375,7 @@ export interface TimerMigrationTmigrGroupSet {
 }
 
 /** Fields of the `timer_migration:tmigr_group_set_cpu_active` tracepoint (id 508 on the generating machine). */
-export interface TimerMigrationTmigrGroupSetCpuActive {
+export interface TimerMigrationTmigrGroupSetCpuActive extends TracepointCommonFields {
   /** `void * group` (offset 8, size 8) */
   readonly group: bigint;
   /** `void * parent` (offset 16, size 8) */
@@ -19381,7 +19393,7 @@ export interface TimerMigrationTmigrGroupSetCpuActive {
 }
 
 /** Fields of the `timer_migration:tmigr_group_set_cpu_inactive` tracepoint (id 509 on the generating machine). */
-export interface TimerMigrationTmigrGroupSetCpuInactive {
+export interface TimerMigrationTmigrGroupSetCpuInactive extends TracepointCommonFields {
   /** `void * group` (offset 8, size 8) */
   readonly group: bigint;
   /** `void * parent` (offset 16, size 8) */
@@ -19399,7 +19411,7 @@ export interface TimerMigrationTmigrGroupSetCpuInactive {
 }
 
 /** Fields of the `timer_migration:tmigr_handle_remote` tracepoint (id 499 on the generating machine). */
-export interface TimerMigrationTmigrHandleRemote {
+export interface TimerMigrationTmigrHandleRemote extends TracepointCommonFields {
   /** `void * group` (offset 8, size 8) */
   readonly group: bigint;
   /** `unsigned int lvl` (offset 16, size 4) */
@@ -19407,7 +19419,7 @@ export interface TimerMigrationTmigrHandleRemote {
 }
 
 /** Fields of the `timer_migration:tmigr_handle_remote_cpu` tracepoint (id 503 on the generating machine). */
-export interface TimerMigrationTmigrHandleRemoteCpu {
+export interface TimerMigrationTmigrHandleRemoteCpu extends TracepointCommonFields {
   /** `u64 wakeup` (offset 8, size 8) */
   readonly wakeup: bigint;
   /** `void * parent` (offset 16, size 8) */
@@ -19417,7 +19429,7 @@ export interface TimerMigrationTmigrHandleRemoteCpu {
 }
 
 /** Fields of the `timer_migration:tmigr_update_events` tracepoint (id 500 on the generating machine). */
-export interface TimerMigrationTmigrUpdateEvents {
+export interface TimerMigrationTmigrUpdateEvents extends TracepointCommonFields {
   /** `void * child` (offset 8, size 8) */
   readonly child: bigint;
   /** `void * group` (offset 16, size 8) */
@@ -19439,7 +19451,7 @@ export interface TimerMigrationTmigrUpdateEvents {
 }
 
 /** Fields of the `timestamp:ctime_ns_xchg` tracepoint (id 912 on the generating machine). */
-export interface TimestampCtimeNsXchg {
+export interface TimestampCtimeNsXchg extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -19455,7 +19467,7 @@ export interface TimestampCtimeNsXchg {
 }
 
 /** Fields of the `timestamp:ctime_xchg_skip` tracepoint (id 913 on the generating machine). */
-export interface TimestampCtimeXchgSkip {
+export interface TimestampCtimeXchgSkip extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -19469,7 +19481,7 @@ export interface TimestampCtimeXchgSkip {
 }
 
 /** Fields of the `timestamp:fill_mg_cmtime` tracepoint (id 911 on the generating machine). */
-export interface TimestampFillMgCmtime {
+export interface TimestampFillMgCmtime extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -19487,7 +19499,7 @@ export interface TimestampFillMgCmtime {
 }
 
 /** Fields of the `timestamp:inode_set_ctime_to_ts` tracepoint (id 914 on the generating machine). */
-export interface TimestampInodeSetCtimeToTs {
+export interface TimestampInodeSetCtimeToTs extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -19501,7 +19513,7 @@ export interface TimestampInodeSetCtimeToTs {
 }
 
 /** Fields of the `tlb:tlb_flush` tracepoint (id 188 on the generating machine). */
-export interface TlbTlbFlush {
+export interface TlbTlbFlush extends TracepointCommonFields {
   /** `int reason` (offset 8, size 4, signed) */
   readonly reason: number;
   /** `unsigned long pages` (offset 16, size 8) */
@@ -19509,7 +19521,7 @@ export interface TlbTlbFlush {
 }
 
 /** Fields of the `udp:udp_fail_queue_rcv_skb` tracepoint (id 2282 on the generating machine). */
-export interface UdpUdpFailQueueRcvSkb {
+export interface UdpUdpFailQueueRcvSkb extends TracepointCommonFields {
   /** `int rc` (offset 8, size 4, signed) */
   readonly rc: number;
   /** `__u16 sport` (offset 12, size 2) */
@@ -19525,7 +19537,7 @@ export interface UdpUdpFailQueueRcvSkb {
 }
 
 /** Fields of the `vmalloc:alloc_vmap_area` tracepoint (id 716 on the generating machine). */
-export interface VmallocAllocVmapArea {
+export interface VmallocAllocVmapArea extends TracepointCommonFields {
   /** `unsigned long addr` (offset 8, size 8) */
   readonly addr: bigint;
   /** `unsigned long size` (offset 16, size 8) */
@@ -19541,7 +19553,7 @@ export interface VmallocAllocVmapArea {
 }
 
 /** Fields of the `vmalloc:free_vmap_area_noflush` tracepoint (id 714 on the generating machine). */
-export interface VmallocFreeVmapAreaNoflush {
+export interface VmallocFreeVmapAreaNoflush extends TracepointCommonFields {
   /** `unsigned long va_start` (offset 8, size 8) */
   readonly va_start: bigint;
   /** `unsigned long nr_lazy` (offset 16, size 8) */
@@ -19551,7 +19563,7 @@ export interface VmallocFreeVmapAreaNoflush {
 }
 
 /** Fields of the `vmalloc:purge_vmap_area_lazy` tracepoint (id 715 on the generating machine). */
-export interface VmallocPurgeVmapAreaLazy {
+export interface VmallocPurgeVmapAreaLazy extends TracepointCommonFields {
   /** `unsigned long start` (offset 8, size 8) */
   readonly start: bigint;
   /** `unsigned long end` (offset 16, size 8) */
@@ -19561,7 +19573,7 @@ export interface VmallocPurgeVmapAreaLazy {
 }
 
 /** Fields of the `vmscan:mm_shrink_slab_end` tracepoint (id 630 on the generating machine). */
-export interface VmscanMmShrinkSlabEnd {
+export interface VmscanMmShrinkSlabEnd extends TracepointCommonFields {
   /** `struct shrinker * shr` (offset 8, size 8) */
   readonly shr: bigint;
   /** `int nid` (offset 16, size 4, signed) */
@@ -19579,7 +19591,7 @@ export interface VmscanMmShrinkSlabEnd {
 }
 
 /** Fields of the `vmscan:mm_shrink_slab_start` tracepoint (id 631 on the generating machine). */
-export interface VmscanMmShrinkSlabStart {
+export interface VmscanMmShrinkSlabStart extends TracepointCommonFields {
   /** `struct shrinker * shr` (offset 8, size 8) */
   readonly shr: bigint;
   /** `void * shrink` (offset 16, size 8) */
@@ -19601,7 +19613,7 @@ export interface VmscanMmShrinkSlabStart {
 }
 
 /** Fields of the `vmscan:mm_vmscan_direct_reclaim_begin` tracepoint (id 637 on the generating machine). */
-export interface VmscanMmVmscanDirectReclaimBegin {
+export interface VmscanMmVmscanDirectReclaimBegin extends TracepointCommonFields {
   /** `int order` (offset 8, size 4, signed) */
   readonly order: number;
   /** `unsigned long gfp_flags` (offset 16, size 8) */
@@ -19609,19 +19621,19 @@ export interface VmscanMmVmscanDirectReclaimBegin {
 }
 
 /** Fields of the `vmscan:mm_vmscan_direct_reclaim_end` tracepoint (id 634 on the generating machine). */
-export interface VmscanMmVmscanDirectReclaimEnd {
+export interface VmscanMmVmscanDirectReclaimEnd extends TracepointCommonFields {
   /** `unsigned long nr_reclaimed` (offset 8, size 8) */
   readonly nr_reclaimed: bigint;
 }
 
 /** Fields of the `vmscan:mm_vmscan_kswapd_sleep` tracepoint (id 640 on the generating machine). */
-export interface VmscanMmVmscanKswapdSleep {
+export interface VmscanMmVmscanKswapdSleep extends TracepointCommonFields {
   /** `int nid` (offset 8, size 4, signed) */
   readonly nid: number;
 }
 
 /** Fields of the `vmscan:mm_vmscan_kswapd_wake` tracepoint (id 639 on the generating machine). */
-export interface VmscanMmVmscanKswapdWake {
+export interface VmscanMmVmscanKswapdWake extends TracepointCommonFields {
   /** `int nid` (offset 8, size 4, signed) */
   readonly nid: number;
   /** `int zid` (offset 12, size 4, signed) */
@@ -19631,7 +19643,7 @@ export interface VmscanMmVmscanKswapdWake {
 }
 
 /** Fields of the `vmscan:mm_vmscan_lru_isolate` tracepoint (id 629 on the generating machine). */
-export interface VmscanMmVmscanLruIsolate {
+export interface VmscanMmVmscanLruIsolate extends TracepointCommonFields {
   /** `int highest_zoneidx` (offset 8, size 4, signed) */
   readonly highest_zoneidx: number;
   /** `int order` (offset 12, size 4, signed) */
@@ -19649,7 +19661,7 @@ export interface VmscanMmVmscanLruIsolate {
 }
 
 /** Fields of the `vmscan:mm_vmscan_lru_shrink_active` tracepoint (id 625 on the generating machine). */
-export interface VmscanMmVmscanLruShrinkActive {
+export interface VmscanMmVmscanLruShrinkActive extends TracepointCommonFields {
   /** `int nid` (offset 8, size 4, signed) */
   readonly nid: number;
   /** `unsigned long nr_taken` (offset 16, size 8) */
@@ -19667,7 +19679,7 @@ export interface VmscanMmVmscanLruShrinkActive {
 }
 
 /** Fields of the `vmscan:mm_vmscan_lru_shrink_inactive` tracepoint (id 626 on the generating machine). */
-export interface VmscanMmVmscanLruShrinkInactive {
+export interface VmscanMmVmscanLruShrinkInactive extends TracepointCommonFields {
   /** `int nid` (offset 8, size 4, signed) */
   readonly nid: number;
   /** `unsigned long nr_scanned` (offset 16, size 8) */
@@ -19697,7 +19709,7 @@ export interface VmscanMmVmscanLruShrinkInactive {
 }
 
 /** Fields of the `vmscan:mm_vmscan_memcg_reclaim_begin` tracepoint (id 636 on the generating machine). */
-export interface VmscanMmVmscanMemcgReclaimBegin {
+export interface VmscanMmVmscanMemcgReclaimBegin extends TracepointCommonFields {
   /** `int order` (offset 8, size 4, signed) */
   readonly order: number;
   /** `unsigned long gfp_flags` (offset 16, size 8) */
@@ -19705,13 +19717,13 @@ export interface VmscanMmVmscanMemcgReclaimBegin {
 }
 
 /** Fields of the `vmscan:mm_vmscan_memcg_reclaim_end` tracepoint (id 633 on the generating machine). */
-export interface VmscanMmVmscanMemcgReclaimEnd {
+export interface VmscanMmVmscanMemcgReclaimEnd extends TracepointCommonFields {
   /** `unsigned long nr_reclaimed` (offset 8, size 8) */
   readonly nr_reclaimed: bigint;
 }
 
 /** Fields of the `vmscan:mm_vmscan_memcg_softlimit_reclaim_begin` tracepoint (id 635 on the generating machine). */
-export interface VmscanMmVmscanMemcgSoftlimitReclaimBegin {
+export interface VmscanMmVmscanMemcgSoftlimitReclaimBegin extends TracepointCommonFields {
   /** `int order` (offset 8, size 4, signed) */
   readonly order: number;
   /** `unsigned long gfp_flags` (offset 16, size 8) */
@@ -19719,13 +19731,13 @@ export interface VmscanMmVmscanMemcgSoftlimitReclaimBegin {
 }
 
 /** Fields of the `vmscan:mm_vmscan_memcg_softlimit_reclaim_end` tracepoint (id 632 on the generating machine). */
-export interface VmscanMmVmscanMemcgSoftlimitReclaimEnd {
+export interface VmscanMmVmscanMemcgSoftlimitReclaimEnd extends TracepointCommonFields {
   /** `unsigned long nr_reclaimed` (offset 8, size 8) */
   readonly nr_reclaimed: bigint;
 }
 
 /** Fields of the `vmscan:mm_vmscan_node_reclaim_begin` tracepoint (id 624 on the generating machine). */
-export interface VmscanMmVmscanNodeReclaimBegin {
+export interface VmscanMmVmscanNodeReclaimBegin extends TracepointCommonFields {
   /** `int nid` (offset 8, size 4, signed) */
   readonly nid: number;
   /** `int order` (offset 12, size 4, signed) */
@@ -19735,13 +19747,13 @@ export interface VmscanMmVmscanNodeReclaimBegin {
 }
 
 /** Fields of the `vmscan:mm_vmscan_node_reclaim_end` tracepoint (id 623 on the generating machine). */
-export interface VmscanMmVmscanNodeReclaimEnd {
+export interface VmscanMmVmscanNodeReclaimEnd extends TracepointCommonFields {
   /** `unsigned long nr_reclaimed` (offset 8, size 8) */
   readonly nr_reclaimed: bigint;
 }
 
 /** Fields of the `vmscan:mm_vmscan_reclaim_pages` tracepoint (id 627 on the generating machine). */
-export interface VmscanMmVmscanReclaimPages {
+export interface VmscanMmVmscanReclaimPages extends TracepointCommonFields {
   /** `int nid` (offset 8, size 4, signed) */
   readonly nid: number;
   /** `unsigned long nr_scanned` (offset 16, size 8) */
@@ -19767,7 +19779,7 @@ export interface VmscanMmVmscanReclaimPages {
 }
 
 /** Fields of the `vmscan:mm_vmscan_throttled` tracepoint (id 622 on the generating machine). */
-export interface VmscanMmVmscanThrottled {
+export interface VmscanMmVmscanThrottled extends TracepointCommonFields {
   /** `int nid` (offset 8, size 4, signed) */
   readonly nid: number;
   /** `int usec_timeout` (offset 12, size 4, signed) */
@@ -19779,7 +19791,7 @@ export interface VmscanMmVmscanThrottled {
 }
 
 /** Fields of the `vmscan:mm_vmscan_wakeup_kswapd` tracepoint (id 638 on the generating machine). */
-export interface VmscanMmVmscanWakeupKswapd {
+export interface VmscanMmVmscanWakeupKswapd extends TracepointCommonFields {
   /** `int nid` (offset 8, size 4, signed) */
   readonly nid: number;
   /** `int zid` (offset 12, size 4, signed) */
@@ -19791,7 +19803,7 @@ export interface VmscanMmVmscanWakeupKswapd {
 }
 
 /** Fields of the `vmscan:mm_vmscan_write_folio` tracepoint (id 628 on the generating machine). */
-export interface VmscanMmVmscanWriteFolio {
+export interface VmscanMmVmscanWriteFolio extends TracepointCommonFields {
   /** `unsigned long pfn` (offset 8, size 8) */
   readonly pfn: bigint;
   /** `int reclaim_flags` (offset 16, size 4, signed) */
@@ -19799,7 +19811,7 @@ export interface VmscanMmVmscanWriteFolio {
 }
 
 /** Fields of the `vsock:virtio_transport_alloc_pkt` tracepoint (id 2317 on the generating machine). */
-export interface VsockVirtioTransportAllocPkt {
+export interface VsockVirtioTransportAllocPkt extends TracepointCommonFields {
   /** `__u32 src_cid` (offset 8, size 4) */
   readonly src_cid: number;
   /** `__u32 src_port` (offset 12, size 4) */
@@ -19821,7 +19833,7 @@ export interface VsockVirtioTransportAllocPkt {
 }
 
 /** Fields of the `vsock:virtio_transport_recv_pkt` tracepoint (id 2316 on the generating machine). */
-export interface VsockVirtioTransportRecvPkt {
+export interface VsockVirtioTransportRecvPkt extends TracepointCommonFields {
   /** `__u32 src_cid` (offset 8, size 4) */
   readonly src_cid: number;
   /** `__u32 src_port` (offset 12, size 4) */
@@ -19845,13 +19857,13 @@ export interface VsockVirtioTransportRecvPkt {
 }
 
 /** Fields of the `vsyscall:emulate_vsyscall` tracepoint (id 24 on the generating machine). */
-export interface VsyscallEmulateVsyscall {
+export interface VsyscallEmulateVsyscall extends TracepointCommonFields {
   /** `int nr` (offset 8, size 4, signed) */
   readonly nr: number;
 }
 
 /** Fields of the `watchdog:watchdog_ping` tracepoint (id 2200 on the generating machine). */
-export interface WatchdogWatchdogPing {
+export interface WatchdogWatchdogPing extends TracepointCommonFields {
   /** `int id` (offset 8, size 4, signed) */
   readonly id: number;
   /** `int err` (offset 12, size 4, signed) */
@@ -19859,7 +19871,7 @@ export interface WatchdogWatchdogPing {
 }
 
 /** Fields of the `watchdog:watchdog_set_timeout` tracepoint (id 2198 on the generating machine). */
-export interface WatchdogWatchdogSetTimeout {
+export interface WatchdogWatchdogSetTimeout extends TracepointCommonFields {
   /** `int id` (offset 8, size 4, signed) */
   readonly id: number;
   /** `unsigned int timeout` (offset 12, size 4) */
@@ -19869,7 +19881,7 @@ export interface WatchdogWatchdogSetTimeout {
 }
 
 /** Fields of the `watchdog:watchdog_start` tracepoint (id 2201 on the generating machine). */
-export interface WatchdogWatchdogStart {
+export interface WatchdogWatchdogStart extends TracepointCommonFields {
   /** `int id` (offset 8, size 4, signed) */
   readonly id: number;
   /** `int err` (offset 12, size 4, signed) */
@@ -19877,7 +19889,7 @@ export interface WatchdogWatchdogStart {
 }
 
 /** Fields of the `watchdog:watchdog_stop` tracepoint (id 2199 on the generating machine). */
-export interface WatchdogWatchdogStop {
+export interface WatchdogWatchdogStop extends TracepointCommonFields {
   /** `int id` (offset 8, size 4, signed) */
   readonly id: number;
   /** `int err` (offset 12, size 4, signed) */
@@ -19885,7 +19897,7 @@ export interface WatchdogWatchdogStop {
 }
 
 /** Fields of the `wbt:wbt_lat` tracepoint (id 2127 on the generating machine). */
-export interface WbtWbtLat {
+export interface WbtWbtLat extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `unsigned long lat` (offset 40, size 8) */
@@ -19893,7 +19905,7 @@ export interface WbtWbtLat {
 }
 
 /** Fields of the `wbt:wbt_stat` tracepoint (id 2128 on the generating machine). */
-export interface WbtWbtStat {
+export interface WbtWbtStat extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `s64 rmean` (offset 40, size 8, signed) */
@@ -19919,7 +19931,7 @@ export interface WbtWbtStat {
 }
 
 /** Fields of the `wbt:wbt_step` tracepoint (id 2126 on the generating machine). */
-export interface WbtWbtStep {
+export interface WbtWbtStep extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `const char * msg` (offset 40, size 8) */
@@ -19937,7 +19949,7 @@ export interface WbtWbtStep {
 }
 
 /** Fields of the `wbt:wbt_timer` tracepoint (id 2125 on the generating machine). */
-export interface WbtWbtTimer {
+export interface WbtWbtTimer extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `unsigned int status` (offset 40, size 4) */
@@ -19949,7 +19961,7 @@ export interface WbtWbtTimer {
 }
 
 /** Fields of the `workqueue:workqueue_activate_work` tracepoint (id 336 on the generating machine). */
-export interface WorkqueueWorkqueueActivateWork {
+export interface WorkqueueWorkqueueActivateWork extends TracepointCommonFields {
   /** `void * work` (offset 8, size 8) */
   readonly work: bigint;
   /** `void * function` (offset 16, size 8) */
@@ -19957,7 +19969,7 @@ export interface WorkqueueWorkqueueActivateWork {
 }
 
 /** Fields of the `workqueue:workqueue_execute_end` tracepoint (id 334 on the generating machine). */
-export interface WorkqueueWorkqueueExecuteEnd {
+export interface WorkqueueWorkqueueExecuteEnd extends TracepointCommonFields {
   /** `void * work` (offset 8, size 8) */
   readonly work: bigint;
   /** `void * function` (offset 16, size 8) */
@@ -19965,7 +19977,7 @@ export interface WorkqueueWorkqueueExecuteEnd {
 }
 
 /** Fields of the `workqueue:workqueue_execute_start` tracepoint (id 335 on the generating machine). */
-export interface WorkqueueWorkqueueExecuteStart {
+export interface WorkqueueWorkqueueExecuteStart extends TracepointCommonFields {
   /** `void * work` (offset 8, size 8) */
   readonly work: bigint;
   /** `void * function` (offset 16, size 8) */
@@ -19973,7 +19985,7 @@ export interface WorkqueueWorkqueueExecuteStart {
 }
 
 /** Fields of the `workqueue:workqueue_queue_work` tracepoint (id 337 on the generating machine). */
-export interface WorkqueueWorkqueueQueueWork {
+export interface WorkqueueWorkqueueQueueWork extends TracepointCommonFields {
   /** `void * work` (offset 8, size 8) */
   readonly work: bigint;
   /** `void * function` (offset 16, size 8) */
@@ -19987,7 +19999,7 @@ export interface WorkqueueWorkqueueQueueWork {
 }
 
 /** Fields of the `writeback:balance_dirty_pages` tracepoint (id 985 on the generating machine). */
-export interface WritebackBalanceDirtyPages {
+export interface WritebackBalanceDirtyPages extends TracepointCommonFields {
   /** `char bdi[32]` (offset 8, size 32) */
   readonly bdi: string;
   /** `unsigned long limit` (offset 40, size 8) */
@@ -20021,7 +20033,7 @@ export interface WritebackBalanceDirtyPages {
 }
 
 /** Fields of the `writeback:bdi_dirty_ratelimit` tracepoint (id 986 on the generating machine). */
-export interface WritebackBdiDirtyRatelimit {
+export interface WritebackBdiDirtyRatelimit extends TracepointCommonFields {
   /** `char bdi[32]` (offset 8, size 32) */
   readonly bdi: string;
   /** `unsigned long write_bw` (offset 40, size 8) */
@@ -20041,7 +20053,7 @@ export interface WritebackBdiDirtyRatelimit {
 }
 
 /** Fields of the `writeback:flush_foreign` tracepoint (id 1000 on the generating machine). */
-export interface WritebackFlushForeign {
+export interface WritebackFlushForeign extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `ino_t cgroup_ino` (offset 40, size 8) */
@@ -20053,7 +20065,7 @@ export interface WritebackFlushForeign {
 }
 
 /** Fields of the `writeback:folio_wait_writeback` tracepoint (id 1008 on the generating machine). */
-export interface WritebackFolioWaitWriteback {
+export interface WritebackFolioWaitWriteback extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `ino_t ino` (offset 40, size 8) */
@@ -20063,7 +20075,7 @@ export interface WritebackFolioWaitWriteback {
 }
 
 /** Fields of the `writeback:global_dirty_state` tracepoint (id 987 on the generating machine). */
-export interface WritebackGlobalDirtyState {
+export interface WritebackGlobalDirtyState extends TracepointCommonFields {
   /** `unsigned long nr_dirty` (offset 8, size 8) */
   readonly nr_dirty: bigint;
   /** `unsigned long nr_writeback` (offset 16, size 8) */
@@ -20081,7 +20093,7 @@ export interface WritebackGlobalDirtyState {
 }
 
 /** Fields of the `writeback:inode_foreign_history` tracepoint (id 1004 on the generating machine). */
-export interface WritebackInodeForeignHistory {
+export interface WritebackInodeForeignHistory extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `ino_t ino` (offset 40, size 8) */
@@ -20093,7 +20105,7 @@ export interface WritebackInodeForeignHistory {
 }
 
 /** Fields of the `writeback:inode_switch_wbs` tracepoint (id 1002 on the generating machine). */
-export interface WritebackInodeSwitchWbs {
+export interface WritebackInodeSwitchWbs extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `ino_t ino` (offset 40, size 8) */
@@ -20105,7 +20117,7 @@ export interface WritebackInodeSwitchWbs {
 }
 
 /** Fields of the `writeback:inode_switch_wbs_queue` tracepoint (id 1003 on the generating machine). */
-export interface WritebackInodeSwitchWbsQueue {
+export interface WritebackInodeSwitchWbsQueue extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `ino_t old_cgroup_ino` (offset 40, size 8) */
@@ -20117,7 +20129,7 @@ export interface WritebackInodeSwitchWbsQueue {
 }
 
 /** Fields of the `writeback:sb_clear_inode_writeback` tracepoint (id 977 on the generating machine). */
-export interface WritebackSbClearInodeWriteback {
+export interface WritebackSbClearInodeWriteback extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -20131,7 +20143,7 @@ export interface WritebackSbClearInodeWriteback {
 }
 
 /** Fields of the `writeback:sb_mark_inode_writeback` tracepoint (id 978 on the generating machine). */
-export interface WritebackSbMarkInodeWriteback {
+export interface WritebackSbMarkInodeWriteback extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -20145,7 +20157,7 @@ export interface WritebackSbMarkInodeWriteback {
 }
 
 /** Fields of the `writeback:track_foreign_dirty` tracepoint (id 1001 on the generating machine). */
-export interface WritebackTrackForeignDirty {
+export interface WritebackTrackForeignDirty extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `u64 bdi_id` (offset 40, size 8) */
@@ -20161,7 +20173,7 @@ export interface WritebackTrackForeignDirty {
 }
 
 /** Fields of the `writeback:wbc_writepage` tracepoint (id 989 on the generating machine). */
-export interface WritebackWbcWritepage {
+export interface WritebackWbcWritepage extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `long nr_to_write` (offset 40, size 8, signed) */
@@ -20185,13 +20197,13 @@ export interface WritebackWbcWritepage {
 }
 
 /** Fields of the `writeback:writeback_bdi_register` tracepoint (id 990 on the generating machine). */
-export interface WritebackWritebackBdiRegister {
+export interface WritebackWritebackBdiRegister extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
 }
 
 /** Fields of the `writeback:writeback_dirty_folio` tracepoint (id 1009 on the generating machine). */
-export interface WritebackWritebackDirtyFolio {
+export interface WritebackWritebackDirtyFolio extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `ino_t ino` (offset 40, size 8) */
@@ -20201,7 +20213,7 @@ export interface WritebackWritebackDirtyFolio {
 }
 
 /** Fields of the `writeback:writeback_dirty_inode` tracepoint (id 1005 on the generating machine). */
-export interface WritebackWritebackDirtyInode {
+export interface WritebackWritebackDirtyInode extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `ino_t ino` (offset 40, size 8) */
@@ -20213,7 +20225,7 @@ export interface WritebackWritebackDirtyInode {
 }
 
 /** Fields of the `writeback:writeback_dirty_inode_enqueue` tracepoint (id 979 on the generating machine). */
-export interface WritebackWritebackDirtyInodeEnqueue {
+export interface WritebackWritebackDirtyInodeEnqueue extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -20227,7 +20239,7 @@ export interface WritebackWritebackDirtyInodeEnqueue {
 }
 
 /** Fields of the `writeback:writeback_dirty_inode_start` tracepoint (id 1006 on the generating machine). */
-export interface WritebackWritebackDirtyInodeStart {
+export interface WritebackWritebackDirtyInodeStart extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `ino_t ino` (offset 40, size 8) */
@@ -20239,7 +20251,7 @@ export interface WritebackWritebackDirtyInodeStart {
 }
 
 /** Fields of the `writeback:writeback_exec` tracepoint (id 996 on the generating machine). */
-export interface WritebackWritebackExec {
+export interface WritebackWritebackExec extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `long nr_pages` (offset 40, size 8, signed) */
@@ -20261,7 +20273,7 @@ export interface WritebackWritebackExec {
 }
 
 /** Fields of the `writeback:writeback_lazytime` tracepoint (id 981 on the generating machine). */
-export interface WritebackWritebackLazytime {
+export interface WritebackWritebackLazytime extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -20275,7 +20287,7 @@ export interface WritebackWritebackLazytime {
 }
 
 /** Fields of the `writeback:writeback_lazytime_iput` tracepoint (id 980 on the generating machine). */
-export interface WritebackWritebackLazytimeIput {
+export interface WritebackWritebackLazytimeIput extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `ino_t ino` (offset 16, size 8) */
@@ -20289,7 +20301,7 @@ export interface WritebackWritebackLazytimeIput {
 }
 
 /** Fields of the `writeback:writeback_mark_inode_dirty` tracepoint (id 1007 on the generating machine). */
-export interface WritebackWritebackMarkInodeDirty {
+export interface WritebackWritebackMarkInodeDirty extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `ino_t ino` (offset 40, size 8) */
@@ -20301,13 +20313,13 @@ export interface WritebackWritebackMarkInodeDirty {
 }
 
 /** Fields of the `writeback:writeback_pages_written` tracepoint (id 992 on the generating machine). */
-export interface WritebackWritebackPagesWritten {
+export interface WritebackWritebackPagesWritten extends TracepointCommonFields {
   /** `long pages` (offset 8, size 8, signed) */
   readonly pages: bigint;
 }
 
 /** Fields of the `writeback:writeback_queue` tracepoint (id 997 on the generating machine). */
-export interface WritebackWritebackQueue {
+export interface WritebackWritebackQueue extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `long nr_pages` (offset 40, size 8, signed) */
@@ -20329,7 +20341,7 @@ export interface WritebackWritebackQueue {
 }
 
 /** Fields of the `writeback:writeback_queue_io` tracepoint (id 988 on the generating machine). */
-export interface WritebackWritebackQueueIo {
+export interface WritebackWritebackQueueIo extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `unsigned long older` (offset 40, size 8) */
@@ -20345,7 +20357,7 @@ export interface WritebackWritebackQueueIo {
 }
 
 /** Fields of the `writeback:writeback_sb_inodes_requeue` tracepoint (id 984 on the generating machine). */
-export interface WritebackWritebackSbInodesRequeue {
+export interface WritebackWritebackSbInodesRequeue extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `ino_t ino` (offset 40, size 8) */
@@ -20359,7 +20371,7 @@ export interface WritebackWritebackSbInodesRequeue {
 }
 
 /** Fields of the `writeback:writeback_single_inode` tracepoint (id 982 on the generating machine). */
-export interface WritebackWritebackSingleInode {
+export interface WritebackWritebackSingleInode extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `ino_t ino` (offset 40, size 8) */
@@ -20379,7 +20391,7 @@ export interface WritebackWritebackSingleInode {
 }
 
 /** Fields of the `writeback:writeback_single_inode_start` tracepoint (id 983 on the generating machine). */
-export interface WritebackWritebackSingleInodeStart {
+export interface WritebackWritebackSingleInodeStart extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `ino_t ino` (offset 40, size 8) */
@@ -20399,7 +20411,7 @@ export interface WritebackWritebackSingleInodeStart {
 }
 
 /** Fields of the `writeback:writeback_start` tracepoint (id 995 on the generating machine). */
-export interface WritebackWritebackStart {
+export interface WritebackWritebackStart extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `long nr_pages` (offset 40, size 8, signed) */
@@ -20421,7 +20433,7 @@ export interface WritebackWritebackStart {
 }
 
 /** Fields of the `writeback:writeback_wait` tracepoint (id 993 on the generating machine). */
-export interface WritebackWritebackWait {
+export interface WritebackWritebackWait extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `long nr_pages` (offset 40, size 8, signed) */
@@ -20443,7 +20455,7 @@ export interface WritebackWritebackWait {
 }
 
 /** Fields of the `writeback:writeback_wake_background` tracepoint (id 991 on the generating machine). */
-export interface WritebackWritebackWakeBackground {
+export interface WritebackWritebackWakeBackground extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `ino_t cgroup_ino` (offset 40, size 8) */
@@ -20451,7 +20463,7 @@ export interface WritebackWritebackWakeBackground {
 }
 
 /** Fields of the `writeback:writeback_write_inode` tracepoint (id 998 on the generating machine). */
-export interface WritebackWritebackWriteInode {
+export interface WritebackWritebackWriteInode extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `ino_t ino` (offset 40, size 8) */
@@ -20463,7 +20475,7 @@ export interface WritebackWritebackWriteInode {
 }
 
 /** Fields of the `writeback:writeback_write_inode_start` tracepoint (id 999 on the generating machine). */
-export interface WritebackWritebackWriteInodeStart {
+export interface WritebackWritebackWriteInodeStart extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `ino_t ino` (offset 40, size 8) */
@@ -20475,7 +20487,7 @@ export interface WritebackWritebackWriteInodeStart {
 }
 
 /** Fields of the `writeback:writeback_written` tracepoint (id 994 on the generating machine). */
-export interface WritebackWritebackWritten {
+export interface WritebackWritebackWritten extends TracepointCommonFields {
   /** `char name[32]` (offset 8, size 32) */
   readonly name: string;
   /** `long nr_pages` (offset 40, size 8, signed) */
@@ -20497,7 +20509,7 @@ export interface WritebackWritebackWritten {
 }
 
 /** Fields of the `x86_fpu:x86_fpu_after_save` tracepoint (id 182 on the generating machine). */
-export interface X86FpuX86FpuAfterSave {
+export interface X86FpuX86FpuAfterSave extends TracepointCommonFields {
   /** `struct fpu * fpu` (offset 8, size 8) */
   readonly fpu: bigint;
   /** `bool load_fpu` (offset 16, size 1) */
@@ -20509,7 +20521,7 @@ export interface X86FpuX86FpuAfterSave {
 }
 
 /** Fields of the `x86_fpu:x86_fpu_before_save` tracepoint (id 183 on the generating machine). */
-export interface X86FpuX86FpuBeforeSave {
+export interface X86FpuX86FpuBeforeSave extends TracepointCommonFields {
   /** `struct fpu * fpu` (offset 8, size 8) */
   readonly fpu: bigint;
   /** `bool load_fpu` (offset 16, size 1) */
@@ -20521,7 +20533,7 @@ export interface X86FpuX86FpuBeforeSave {
 }
 
 /** Fields of the `x86_fpu:x86_fpu_copy_dst` tracepoint (id 178 on the generating machine). */
-export interface X86FpuX86FpuCopyDst {
+export interface X86FpuX86FpuCopyDst extends TracepointCommonFields {
   /** `struct fpu * fpu` (offset 8, size 8) */
   readonly fpu: bigint;
   /** `bool load_fpu` (offset 16, size 1) */
@@ -20533,7 +20545,7 @@ export interface X86FpuX86FpuCopyDst {
 }
 
 /** Fields of the `x86_fpu:x86_fpu_dropped` tracepoint (id 179 on the generating machine). */
-export interface X86FpuX86FpuDropped {
+export interface X86FpuX86FpuDropped extends TracepointCommonFields {
   /** `struct fpu * fpu` (offset 8, size 8) */
   readonly fpu: bigint;
   /** `bool load_fpu` (offset 16, size 1) */
@@ -20545,7 +20557,7 @@ export interface X86FpuX86FpuDropped {
 }
 
 /** Fields of the `x86_fpu:x86_fpu_regs_activated` tracepoint (id 181 on the generating machine). */
-export interface X86FpuX86FpuRegsActivated {
+export interface X86FpuX86FpuRegsActivated extends TracepointCommonFields {
   /** `struct fpu * fpu` (offset 8, size 8) */
   readonly fpu: bigint;
   /** `bool load_fpu` (offset 16, size 1) */
@@ -20557,7 +20569,7 @@ export interface X86FpuX86FpuRegsActivated {
 }
 
 /** Fields of the `x86_fpu:x86_fpu_regs_deactivated` tracepoint (id 180 on the generating machine). */
-export interface X86FpuX86FpuRegsDeactivated {
+export interface X86FpuX86FpuRegsDeactivated extends TracepointCommonFields {
   /** `struct fpu * fpu` (offset 8, size 8) */
   readonly fpu: bigint;
   /** `bool load_fpu` (offset 16, size 1) */
@@ -20569,7 +20581,7 @@ export interface X86FpuX86FpuRegsDeactivated {
 }
 
 /** Fields of the `x86_fpu:x86_fpu_xstate_check_failed` tracepoint (id 177 on the generating machine). */
-export interface X86FpuX86FpuXstateCheckFailed {
+export interface X86FpuX86FpuXstateCheckFailed extends TracepointCommonFields {
   /** `struct fpu * fpu` (offset 8, size 8) */
   readonly fpu: bigint;
   /** `bool load_fpu` (offset 16, size 1) */
@@ -20581,13 +20593,13 @@ export interface X86FpuX86FpuXstateCheckFailed {
 }
 
 /** Fields of the `xdp:bpf_xdp_link_attach_failed` tracepoint (id 575 on the generating machine). */
-export interface XdpBpfXdpLinkAttachFailed {
+export interface XdpBpfXdpLinkAttachFailed extends TracepointCommonFields {
   /** `__data_loc char[] msg` (offset 8, size 4) */
   readonly msg: string;
 }
 
 /** Fields of the `xdp:mem_connect` tracepoint (id 576 on the generating machine). */
-export interface XdpMemConnect {
+export interface XdpMemConnect extends TracepointCommonFields {
   /** `const struct xdp_mem_allocator * xa` (offset 8, size 8) */
   readonly xa: bigint;
   /** `u32 mem_id` (offset 16, size 4) */
@@ -20603,7 +20615,7 @@ export interface XdpMemConnect {
 }
 
 /** Fields of the `xdp:mem_disconnect` tracepoint (id 577 on the generating machine). */
-export interface XdpMemDisconnect {
+export interface XdpMemDisconnect extends TracepointCommonFields {
   /** `const struct xdp_mem_allocator * xa` (offset 8, size 8) */
   readonly xa: bigint;
   /** `u32 mem_id` (offset 16, size 4) */
@@ -20615,7 +20627,7 @@ export interface XdpMemDisconnect {
 }
 
 /** Fields of the `xdp:xdp_bulk_tx` tracepoint (id 583 on the generating machine). */
-export interface XdpXdpBulkTx {
+export interface XdpXdpBulkTx extends TracepointCommonFields {
   /** `int ifindex` (offset 8, size 4, signed) */
   readonly ifindex: number;
   /** `u32 act` (offset 12, size 4) */
@@ -20629,7 +20641,7 @@ export interface XdpXdpBulkTx {
 }
 
 /** Fields of the `xdp:xdp_cpumap_enqueue` tracepoint (id 579 on the generating machine). */
-export interface XdpXdpCpumapEnqueue {
+export interface XdpXdpCpumapEnqueue extends TracepointCommonFields {
   /** `int map_id` (offset 8, size 4, signed) */
   readonly map_id: number;
   /** `u32 act` (offset 12, size 4) */
@@ -20645,7 +20657,7 @@ export interface XdpXdpCpumapEnqueue {
 }
 
 /** Fields of the `xdp:xdp_cpumap_kthread` tracepoint (id 580 on the generating machine). */
-export interface XdpXdpCpumapKthread {
+export interface XdpXdpCpumapKthread extends TracepointCommonFields {
   /** `int map_id` (offset 8, size 4, signed) */
   readonly map_id: number;
   /** `u32 act` (offset 12, size 4) */
@@ -20667,7 +20679,7 @@ export interface XdpXdpCpumapKthread {
 }
 
 /** Fields of the `xdp:xdp_devmap_xmit` tracepoint (id 578 on the generating machine). */
-export interface XdpXdpDevmapXmit {
+export interface XdpXdpDevmapXmit extends TracepointCommonFields {
   /** `int from_ifindex` (offset 8, size 4, signed) */
   readonly from_ifindex: number;
   /** `u32 act` (offset 12, size 4) */
@@ -20683,7 +20695,7 @@ export interface XdpXdpDevmapXmit {
 }
 
 /** Fields of the `xdp:xdp_exception` tracepoint (id 584 on the generating machine). */
-export interface XdpXdpException {
+export interface XdpXdpException extends TracepointCommonFields {
   /** `int prog_id` (offset 8, size 4, signed) */
   readonly prog_id: number;
   /** `u32 act` (offset 12, size 4) */
@@ -20693,7 +20705,7 @@ export interface XdpXdpException {
 }
 
 /** Fields of the `xdp:xdp_redirect` tracepoint (id 582 on the generating machine). */
-export interface XdpXdpRedirect {
+export interface XdpXdpRedirect extends TracepointCommonFields {
   /** `int prog_id` (offset 8, size 4, signed) */
   readonly prog_id: number;
   /** `u32 act` (offset 12, size 4) */
@@ -20711,7 +20723,7 @@ export interface XdpXdpRedirect {
 }
 
 /** Fields of the `xdp:xdp_redirect_err` tracepoint (id 581 on the generating machine). */
-export interface XdpXdpRedirectErr {
+export interface XdpXdpRedirectErr extends TracepointCommonFields {
   /** `int prog_id` (offset 8, size 4, signed) */
   readonly prog_id: number;
   /** `u32 act` (offset 12, size 4) */
@@ -20729,7 +20741,7 @@ export interface XdpXdpRedirectErr {
 }
 
 /** Fields of the `xfs:xfs_ag_resv_alloc_extent` tracepoint (id 1474 on the generating machine). */
-export interface XfsXfsAgResvAllocExtent {
+export interface XfsXfsAgResvAllocExtent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -20749,7 +20761,7 @@ export interface XfsXfsAgResvAllocExtent {
 }
 
 /** Fields of the `xfs:xfs_ag_resv_critical` tracepoint (id 1472 on the generating machine). */
-export interface XfsXfsAgResvCritical {
+export interface XfsXfsAgResvCritical extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -20769,7 +20781,7 @@ export interface XfsXfsAgResvCritical {
 }
 
 /** Fields of the `xfs:xfs_ag_resv_free` tracepoint (id 1475 on the generating machine). */
-export interface XfsXfsAgResvFree {
+export interface XfsXfsAgResvFree extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -20789,7 +20801,7 @@ export interface XfsXfsAgResvFree {
 }
 
 /** Fields of the `xfs:xfs_ag_resv_free_extent` tracepoint (id 1473 on the generating machine). */
-export interface XfsXfsAgResvFreeExtent {
+export interface XfsXfsAgResvFreeExtent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -20809,7 +20821,7 @@ export interface XfsXfsAgResvFreeExtent {
 }
 
 /** Fields of the `xfs:xfs_ag_resv_init` tracepoint (id 1476 on the generating machine). */
-export interface XfsXfsAgResvInit {
+export interface XfsXfsAgResvInit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -20829,7 +20841,7 @@ export interface XfsXfsAgResvInit {
 }
 
 /** Fields of the `xfs:xfs_ag_resv_init_error` tracepoint (id 1470 on the generating machine). */
-export interface XfsXfsAgResvInitError {
+export interface XfsXfsAgResvInitError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -20841,7 +20853,7 @@ export interface XfsXfsAgResvInitError {
 }
 
 /** Fields of the `xfs:xfs_ag_resv_needed` tracepoint (id 1471 on the generating machine). */
-export interface XfsXfsAgResvNeeded {
+export interface XfsXfsAgResvNeeded extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -20861,7 +20873,7 @@ export interface XfsXfsAgResvNeeded {
 }
 
 /** Fields of the `xfs:xfs_agf` tracepoint (id 1676 on the generating machine). */
-export interface XfsXfsAgf {
+export interface XfsXfsAgf extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -20893,7 +20905,7 @@ export interface XfsXfsAgf {
 }
 
 /** Fields of the `xfs:xfs_agfl_free_deferred` tracepoint (id 1509 on the generating machine). */
-export interface XfsXfsAgflFreeDeferred {
+export interface XfsXfsAgflFreeDeferred extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -20909,7 +20921,7 @@ export interface XfsXfsAgflFreeDeferred {
 }
 
 /** Fields of the `xfs:xfs_agfl_reset` tracepoint (id 1675 on the generating machine). */
-export interface XfsXfsAgflReset {
+export interface XfsXfsAgflReset extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -20941,7 +20953,7 @@ export interface XfsXfsAgflReset {
 }
 
 /** Fields of the `xfs:xfs_ail_delete` tracepoint (id 1705 on the generating machine). */
-export interface XfsXfsAilDelete {
+export interface XfsXfsAilDelete extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `void * lip` (offset 16, size 8) */
@@ -20957,7 +20969,7 @@ export interface XfsXfsAilDelete {
 }
 
 /** Fields of the `xfs:xfs_ail_flushing` tracepoint (id 1708 on the generating machine). */
-export interface XfsXfsAilFlushing {
+export interface XfsXfsAilFlushing extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint type` (offset 12, size 4) */
@@ -20969,7 +20981,7 @@ export interface XfsXfsAilFlushing {
 }
 
 /** Fields of the `xfs:xfs_ail_insert` tracepoint (id 1707 on the generating machine). */
-export interface XfsXfsAilInsert {
+export interface XfsXfsAilInsert extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `void * lip` (offset 16, size 8) */
@@ -20985,7 +20997,7 @@ export interface XfsXfsAilInsert {
 }
 
 /** Fields of the `xfs:xfs_ail_locked` tracepoint (id 1709 on the generating machine). */
-export interface XfsXfsAilLocked {
+export interface XfsXfsAilLocked extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint type` (offset 12, size 4) */
@@ -20997,7 +21009,7 @@ export interface XfsXfsAilLocked {
 }
 
 /** Fields of the `xfs:xfs_ail_move` tracepoint (id 1706 on the generating machine). */
-export interface XfsXfsAilMove {
+export interface XfsXfsAilMove extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `void * lip` (offset 16, size 8) */
@@ -21013,7 +21025,7 @@ export interface XfsXfsAilMove {
 }
 
 /** Fields of the `xfs:xfs_ail_pinned` tracepoint (id 1710 on the generating machine). */
-export interface XfsXfsAilPinned {
+export interface XfsXfsAilPinned extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint type` (offset 12, size 4) */
@@ -21025,7 +21037,7 @@ export interface XfsXfsAilPinned {
 }
 
 /** Fields of the `xfs:xfs_ail_push` tracepoint (id 1711 on the generating machine). */
-export interface XfsXfsAilPush {
+export interface XfsXfsAilPush extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint type` (offset 12, size 4) */
@@ -21037,7 +21049,7 @@ export interface XfsXfsAilPush {
 }
 
 /** Fields of the `xfs:xfs_alloc_cur` tracepoint (id 1669 on the generating machine). */
-export interface XfsXfsAllocCur {
+export interface XfsXfsAllocCur extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21075,7 +21087,7 @@ export interface XfsXfsAllocCur {
 }
 
 /** Fields of the `xfs:xfs_alloc_cur_check` tracepoint (id 1640 on the generating machine). */
-export interface XfsXfsAllocCurCheck {
+export interface XfsXfsAllocCurCheck extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__data_loc char[] name` (offset 12, size 4) */
@@ -21091,7 +21103,7 @@ export interface XfsXfsAllocCurCheck {
 }
 
 /** Fields of the `xfs:xfs_alloc_cur_left` tracepoint (id 1667 on the generating machine). */
-export interface XfsXfsAllocCurLeft {
+export interface XfsXfsAllocCurLeft extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21129,7 +21141,7 @@ export interface XfsXfsAllocCurLeft {
 }
 
 /** Fields of the `xfs:xfs_alloc_cur_lookup` tracepoint (id 1666 on the generating machine). */
-export interface XfsXfsAllocCurLookup {
+export interface XfsXfsAllocCurLookup extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21167,7 +21179,7 @@ export interface XfsXfsAllocCurLookup {
 }
 
 /** Fields of the `xfs:xfs_alloc_cur_lookup_done` tracepoint (id 1665 on the generating machine). */
-export interface XfsXfsAllocCurLookupDone {
+export interface XfsXfsAllocCurLookupDone extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21205,7 +21217,7 @@ export interface XfsXfsAllocCurLookupDone {
 }
 
 /** Fields of the `xfs:xfs_alloc_cur_right` tracepoint (id 1668 on the generating machine). */
-export interface XfsXfsAllocCurRight {
+export interface XfsXfsAllocCurRight extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21243,7 +21255,7 @@ export interface XfsXfsAllocCurRight {
 }
 
 /** Fields of the `xfs:xfs_alloc_exact_done` tracepoint (id 1673 on the generating machine). */
-export interface XfsXfsAllocExactDone {
+export interface XfsXfsAllocExactDone extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21281,7 +21293,7 @@ export interface XfsXfsAllocExactDone {
 }
 
 /** Fields of the `xfs:xfs_alloc_exact_error` tracepoint (id 1671 on the generating machine). */
-export interface XfsXfsAllocExactError {
+export interface XfsXfsAllocExactError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21319,7 +21331,7 @@ export interface XfsXfsAllocExactError {
 }
 
 /** Fields of the `xfs:xfs_alloc_exact_notfound` tracepoint (id 1672 on the generating machine). */
-export interface XfsXfsAllocExactNotfound {
+export interface XfsXfsAllocExactNotfound extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21357,7 +21369,7 @@ export interface XfsXfsAllocExactNotfound {
 }
 
 /** Fields of the `xfs:xfs_alloc_file_space` tracepoint (id 1802 on the generating machine). */
-export interface XfsXfsAllocFileSpace {
+export interface XfsXfsAllocFileSpace extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -21367,7 +21379,7 @@ export interface XfsXfsAllocFileSpace {
 }
 
 /** Fields of the `xfs:xfs_alloc_near_busy` tracepoint (id 1663 on the generating machine). */
-export interface XfsXfsAllocNearBusy {
+export interface XfsXfsAllocNearBusy extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21405,7 +21417,7 @@ export interface XfsXfsAllocNearBusy {
 }
 
 /** Fields of the `xfs:xfs_alloc_near_first` tracepoint (id 1670 on the generating machine). */
-export interface XfsXfsAllocNearFirst {
+export interface XfsXfsAllocNearFirst extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21443,7 +21455,7 @@ export interface XfsXfsAllocNearFirst {
 }
 
 /** Fields of the `xfs:xfs_alloc_near_noentry` tracepoint (id 1664 on the generating machine). */
-export interface XfsXfsAllocNearNoentry {
+export interface XfsXfsAllocNearNoentry extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21481,7 +21493,7 @@ export interface XfsXfsAllocNearNoentry {
 }
 
 /** Fields of the `xfs:xfs_alloc_read_agf` tracepoint (id 1887 on the generating machine). */
-export interface XfsXfsAllocReadAgf {
+export interface XfsXfsAllocReadAgf extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21489,7 +21501,7 @@ export interface XfsXfsAllocReadAgf {
 }
 
 /** Fields of the `xfs:xfs_alloc_size_busy` tracepoint (id 1657 on the generating machine). */
-export interface XfsXfsAllocSizeBusy {
+export interface XfsXfsAllocSizeBusy extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21527,7 +21539,7 @@ export interface XfsXfsAllocSizeBusy {
 }
 
 /** Fields of the `xfs:xfs_alloc_size_done` tracepoint (id 1659 on the generating machine). */
-export interface XfsXfsAllocSizeDone {
+export interface XfsXfsAllocSizeDone extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21565,7 +21577,7 @@ export interface XfsXfsAllocSizeDone {
 }
 
 /** Fields of the `xfs:xfs_alloc_size_error` tracepoint (id 1658 on the generating machine). */
-export interface XfsXfsAllocSizeError {
+export interface XfsXfsAllocSizeError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21603,7 +21615,7 @@ export interface XfsXfsAllocSizeError {
 }
 
 /** Fields of the `xfs:xfs_alloc_size_neither` tracepoint (id 1662 on the generating machine). */
-export interface XfsXfsAllocSizeNeither {
+export interface XfsXfsAllocSizeNeither extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21641,7 +21653,7 @@ export interface XfsXfsAllocSizeNeither {
 }
 
 /** Fields of the `xfs:xfs_alloc_size_noentry` tracepoint (id 1661 on the generating machine). */
-export interface XfsXfsAllocSizeNoentry {
+export interface XfsXfsAllocSizeNoentry extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21679,7 +21691,7 @@ export interface XfsXfsAllocSizeNoentry {
 }
 
 /** Fields of the `xfs:xfs_alloc_size_nominleft` tracepoint (id 1660 on the generating machine). */
-export interface XfsXfsAllocSizeNominleft {
+export interface XfsXfsAllocSizeNominleft extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21717,7 +21729,7 @@ export interface XfsXfsAllocSizeNominleft {
 }
 
 /** Fields of the `xfs:xfs_alloc_small_done` tracepoint (id 1654 on the generating machine). */
-export interface XfsXfsAllocSmallDone {
+export interface XfsXfsAllocSmallDone extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21755,7 +21767,7 @@ export interface XfsXfsAllocSmallDone {
 }
 
 /** Fields of the `xfs:xfs_alloc_small_error` tracepoint (id 1653 on the generating machine). */
-export interface XfsXfsAllocSmallError {
+export interface XfsXfsAllocSmallError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21793,7 +21805,7 @@ export interface XfsXfsAllocSmallError {
 }
 
 /** Fields of the `xfs:xfs_alloc_small_freelist` tracepoint (id 1656 on the generating machine). */
-export interface XfsXfsAllocSmallFreelist {
+export interface XfsXfsAllocSmallFreelist extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21831,7 +21843,7 @@ export interface XfsXfsAllocSmallFreelist {
 }
 
 /** Fields of the `xfs:xfs_alloc_small_notenough` tracepoint (id 1655 on the generating machine). */
-export interface XfsXfsAllocSmallNotenough {
+export interface XfsXfsAllocSmallNotenough extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21869,7 +21881,7 @@ export interface XfsXfsAllocSmallNotenough {
 }
 
 /** Fields of the `xfs:xfs_alloc_vextent_allfailed` tracepoint (id 1647 on the generating machine). */
-export interface XfsXfsAllocVextentAllfailed {
+export interface XfsXfsAllocVextentAllfailed extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21907,7 +21919,7 @@ export interface XfsXfsAllocVextentAllfailed {
 }
 
 /** Fields of the `xfs:xfs_alloc_vextent_badargs` tracepoint (id 1652 on the generating machine). */
-export interface XfsXfsAllocVextentBadargs {
+export interface XfsXfsAllocVextentBadargs extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21945,7 +21957,7 @@ export interface XfsXfsAllocVextentBadargs {
 }
 
 /** Fields of the `xfs:xfs_alloc_vextent_exact_bno` tracepoint (id 1643 on the generating machine). */
-export interface XfsXfsAllocVextentExactBno {
+export interface XfsXfsAllocVextentExactBno extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -21983,7 +21995,7 @@ export interface XfsXfsAllocVextentExactBno {
 }
 
 /** Fields of the `xfs:xfs_alloc_vextent_finish` tracepoint (id 1641 on the generating machine). */
-export interface XfsXfsAllocVextentFinish {
+export interface XfsXfsAllocVextentFinish extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -22021,7 +22033,7 @@ export interface XfsXfsAllocVextentFinish {
 }
 
 /** Fields of the `xfs:xfs_alloc_vextent_first_ag` tracepoint (id 1644 on the generating machine). */
-export interface XfsXfsAllocVextentFirstAg {
+export interface XfsXfsAllocVextentFirstAg extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -22059,7 +22071,7 @@ export interface XfsXfsAllocVextentFirstAg {
 }
 
 /** Fields of the `xfs:xfs_alloc_vextent_loopfailed` tracepoint (id 1648 on the generating machine). */
-export interface XfsXfsAllocVextentLoopfailed {
+export interface XfsXfsAllocVextentLoopfailed extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -22097,7 +22109,7 @@ export interface XfsXfsAllocVextentLoopfailed {
 }
 
 /** Fields of the `xfs:xfs_alloc_vextent_near_bno` tracepoint (id 1642 on the generating machine). */
-export interface XfsXfsAllocVextentNearBno {
+export interface XfsXfsAllocVextentNearBno extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -22135,7 +22147,7 @@ export interface XfsXfsAllocVextentNearBno {
 }
 
 /** Fields of the `xfs:xfs_alloc_vextent_noagbp` tracepoint (id 1649 on the generating machine). */
-export interface XfsXfsAllocVextentNoagbp {
+export interface XfsXfsAllocVextentNoagbp extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -22173,7 +22185,7 @@ export interface XfsXfsAllocVextentNoagbp {
 }
 
 /** Fields of the `xfs:xfs_alloc_vextent_nofix` tracepoint (id 1650 on the generating machine). */
-export interface XfsXfsAllocVextentNofix {
+export interface XfsXfsAllocVextentNofix extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -22211,7 +22223,7 @@ export interface XfsXfsAllocVextentNofix {
 }
 
 /** Fields of the `xfs:xfs_alloc_vextent_skip_deadlock` tracepoint (id 1651 on the generating machine). */
-export interface XfsXfsAllocVextentSkipDeadlock {
+export interface XfsXfsAllocVextentSkipDeadlock extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -22249,7 +22261,7 @@ export interface XfsXfsAllocVextentSkipDeadlock {
 }
 
 /** Fields of the `xfs:xfs_alloc_vextent_start_ag` tracepoint (id 1645 on the generating machine). */
-export interface XfsXfsAllocVextentStartAg {
+export interface XfsXfsAllocVextentStartAg extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -22287,7 +22299,7 @@ export interface XfsXfsAllocVextentStartAg {
 }
 
 /** Fields of the `xfs:xfs_alloc_vextent_this_ag` tracepoint (id 1646 on the generating machine). */
-export interface XfsXfsAllocVextentThisAg {
+export interface XfsXfsAllocVextentThisAg extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -22325,7 +22337,7 @@ export interface XfsXfsAllocVextentThisAg {
 }
 
 /** Fields of the `xfs:xfs_attr_defer_add` tracepoint (id 1334 on the generating machine). */
-export interface XfsXfsAttrDeferAdd {
+export interface XfsXfsAttrDeferAdd extends TracepointCommonFields {
   /** `int das` (offset 8, size 4, signed) */
   readonly das: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22333,7 +22345,7 @@ export interface XfsXfsAttrDeferAdd {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_add` tracepoint (id 1608 on the generating machine). */
-export interface XfsXfsAttrLeafAdd {
+export interface XfsXfsAttrLeafAdd extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22353,7 +22365,7 @@ export interface XfsXfsAttrLeafAdd {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_add_new` tracepoint (id 1606 on the generating machine). */
-export interface XfsXfsAttrLeafAddNew {
+export interface XfsXfsAttrLeafAddNew extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22373,7 +22385,7 @@ export interface XfsXfsAttrLeafAddNew {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_add_old` tracepoint (id 1607 on the generating machine). */
-export interface XfsXfsAttrLeafAddOld {
+export interface XfsXfsAttrLeafAddOld extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22393,7 +22405,7 @@ export interface XfsXfsAttrLeafAddOld {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_add_work` tracepoint (id 1605 on the generating machine). */
-export interface XfsXfsAttrLeafAddWork {
+export interface XfsXfsAttrLeafAddWork extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22413,7 +22425,7 @@ export interface XfsXfsAttrLeafAddWork {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_addname_return` tracepoint (id 1338 on the generating machine). */
-export interface XfsXfsAttrLeafAddnameReturn {
+export interface XfsXfsAttrLeafAddnameReturn extends TracepointCommonFields {
   /** `int das` (offset 8, size 4, signed) */
   readonly das: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22421,7 +22433,7 @@ export interface XfsXfsAttrLeafAddnameReturn {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_clearflag` tracepoint (id 1594 on the generating machine). */
-export interface XfsXfsAttrLeafClearflag {
+export interface XfsXfsAttrLeafClearflag extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22441,7 +22453,7 @@ export interface XfsXfsAttrLeafClearflag {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_compact` tracepoint (id 1603 on the generating machine). */
-export interface XfsXfsAttrLeafCompact {
+export interface XfsXfsAttrLeafCompact extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22461,7 +22473,7 @@ export interface XfsXfsAttrLeafCompact {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_create` tracepoint (id 1604 on the generating machine). */
-export interface XfsXfsAttrLeafCreate {
+export interface XfsXfsAttrLeafCreate extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22481,7 +22493,7 @@ export interface XfsXfsAttrLeafCreate {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_flipflags` tracepoint (id 1592 on the generating machine). */
-export interface XfsXfsAttrLeafFlipflags {
+export interface XfsXfsAttrLeafFlipflags extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22501,7 +22513,7 @@ export interface XfsXfsAttrLeafFlipflags {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_get` tracepoint (id 1602 on the generating machine). */
-export interface XfsXfsAttrLeafGet {
+export interface XfsXfsAttrLeafGet extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22521,7 +22533,7 @@ export interface XfsXfsAttrLeafGet {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_list` tracepoint (id 1916 on the generating machine). */
-export interface XfsXfsAttrLeafList {
+export interface XfsXfsAttrLeafList extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22547,7 +22559,7 @@ export interface XfsXfsAttrLeafList {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_lookup` tracepoint (id 1601 on the generating machine). */
-export interface XfsXfsAttrLeafLookup {
+export interface XfsXfsAttrLeafLookup extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22567,7 +22579,7 @@ export interface XfsXfsAttrLeafLookup {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_rebalance` tracepoint (id 1589 on the generating machine). */
-export interface XfsXfsAttrLeafRebalance {
+export interface XfsXfsAttrLeafRebalance extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22587,7 +22599,7 @@ export interface XfsXfsAttrLeafRebalance {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_remove` tracepoint (id 1599 on the generating machine). */
-export interface XfsXfsAttrLeafRemove {
+export interface XfsXfsAttrLeafRemove extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22607,7 +22619,7 @@ export interface XfsXfsAttrLeafRemove {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_removename` tracepoint (id 1598 on the generating machine). */
-export interface XfsXfsAttrLeafRemovename {
+export interface XfsXfsAttrLeafRemovename extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22627,7 +22639,7 @@ export interface XfsXfsAttrLeafRemovename {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_replace` tracepoint (id 1600 on the generating machine). */
-export interface XfsXfsAttrLeafReplace {
+export interface XfsXfsAttrLeafReplace extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22647,7 +22659,7 @@ export interface XfsXfsAttrLeafReplace {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_setflag` tracepoint (id 1593 on the generating machine). */
-export interface XfsXfsAttrLeafSetflag {
+export interface XfsXfsAttrLeafSetflag extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22667,7 +22679,7 @@ export interface XfsXfsAttrLeafSetflag {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_split` tracepoint (id 1597 on the generating machine). */
-export interface XfsXfsAttrLeafSplit {
+export interface XfsXfsAttrLeafSplit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22687,7 +22699,7 @@ export interface XfsXfsAttrLeafSplit {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_split_after` tracepoint (id 1595 on the generating machine). */
-export interface XfsXfsAttrLeafSplitAfter {
+export interface XfsXfsAttrLeafSplitAfter extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22707,7 +22719,7 @@ export interface XfsXfsAttrLeafSplitAfter {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_split_before` tracepoint (id 1596 on the generating machine). */
-export interface XfsXfsAttrLeafSplitBefore {
+export interface XfsXfsAttrLeafSplitBefore extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22727,7 +22739,7 @@ export interface XfsXfsAttrLeafSplitBefore {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_to_node` tracepoint (id 1590 on the generating machine). */
-export interface XfsXfsAttrLeafToNode {
+export interface XfsXfsAttrLeafToNode extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22747,7 +22759,7 @@ export interface XfsXfsAttrLeafToNode {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_to_sf` tracepoint (id 1591 on the generating machine). */
-export interface XfsXfsAttrLeafToSf {
+export interface XfsXfsAttrLeafToSf extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22767,7 +22779,7 @@ export interface XfsXfsAttrLeafToSf {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_toosmall` tracepoint (id 1587 on the generating machine). */
-export interface XfsXfsAttrLeafToosmall {
+export interface XfsXfsAttrLeafToosmall extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22787,7 +22799,7 @@ export interface XfsXfsAttrLeafToosmall {
 }
 
 /** Fields of the `xfs:xfs_attr_leaf_unbalance` tracepoint (id 1588 on the generating machine). */
-export interface XfsXfsAttrLeafUnbalance {
+export interface XfsXfsAttrLeafUnbalance extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22807,7 +22819,7 @@ export interface XfsXfsAttrLeafUnbalance {
 }
 
 /** Fields of the `xfs:xfs_attr_list_add` tracepoint (id 1919 on the generating machine). */
-export interface XfsXfsAttrListAdd {
+export interface XfsXfsAttrListAdd extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22833,7 +22845,7 @@ export interface XfsXfsAttrListAdd {
 }
 
 /** Fields of the `xfs:xfs_attr_list_full` tracepoint (id 1920 on the generating machine). */
-export interface XfsXfsAttrListFull {
+export interface XfsXfsAttrListFull extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22859,7 +22871,7 @@ export interface XfsXfsAttrListFull {
 }
 
 /** Fields of the `xfs:xfs_attr_list_leaf` tracepoint (id 1922 on the generating machine). */
-export interface XfsXfsAttrListLeaf {
+export interface XfsXfsAttrListLeaf extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22885,7 +22897,7 @@ export interface XfsXfsAttrListLeaf {
 }
 
 /** Fields of the `xfs:xfs_attr_list_leaf_end` tracepoint (id 1921 on the generating machine). */
-export interface XfsXfsAttrListLeafEnd {
+export interface XfsXfsAttrListLeafEnd extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22911,7 +22923,7 @@ export interface XfsXfsAttrListLeafEnd {
 }
 
 /** Fields of the `xfs:xfs_attr_list_node_descend` tracepoint (id 1884 on the generating machine). */
-export interface XfsXfsAttrListNodeDescend {
+export interface XfsXfsAttrListNodeDescend extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22941,7 +22953,7 @@ export interface XfsXfsAttrListNodeDescend {
 }
 
 /** Fields of the `xfs:xfs_attr_list_notfound` tracepoint (id 1917 on the generating machine). */
-export interface XfsXfsAttrListNotfound {
+export interface XfsXfsAttrListNotfound extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22967,7 +22979,7 @@ export interface XfsXfsAttrListNotfound {
 }
 
 /** Fields of the `xfs:xfs_attr_list_sf` tracepoint (id 1924 on the generating machine). */
-export interface XfsXfsAttrListSf {
+export interface XfsXfsAttrListSf extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -22993,7 +23005,7 @@ export interface XfsXfsAttrListSf {
 }
 
 /** Fields of the `xfs:xfs_attr_list_sf_all` tracepoint (id 1923 on the generating machine). */
-export interface XfsXfsAttrListSfAll {
+export interface XfsXfsAttrListSfAll extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -23019,7 +23031,7 @@ export interface XfsXfsAttrListSfAll {
 }
 
 /** Fields of the `xfs:xfs_attr_list_wrong_blk` tracepoint (id 1918 on the generating machine). */
-export interface XfsXfsAttrListWrongBlk {
+export interface XfsXfsAttrListWrongBlk extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -23045,7 +23057,7 @@ export interface XfsXfsAttrListWrongBlk {
 }
 
 /** Fields of the `xfs:xfs_attr_node_addname` tracepoint (id 1586 on the generating machine). */
-export interface XfsXfsAttrNodeAddname {
+export interface XfsXfsAttrNodeAddname extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -23065,7 +23077,7 @@ export interface XfsXfsAttrNodeAddname {
 }
 
 /** Fields of the `xfs:xfs_attr_node_addname_return` tracepoint (id 1337 on the generating machine). */
-export interface XfsXfsAttrNodeAddnameReturn {
+export interface XfsXfsAttrNodeAddnameReturn extends TracepointCommonFields {
   /** `int das` (offset 8, size 4, signed) */
   readonly das: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -23073,7 +23085,7 @@ export interface XfsXfsAttrNodeAddnameReturn {
 }
 
 /** Fields of the `xfs:xfs_attr_node_get` tracepoint (id 1585 on the generating machine). */
-export interface XfsXfsAttrNodeGet {
+export interface XfsXfsAttrNodeGet extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -23093,7 +23105,7 @@ export interface XfsXfsAttrNodeGet {
 }
 
 /** Fields of the `xfs:xfs_attr_node_list` tracepoint (id 1915 on the generating machine). */
-export interface XfsXfsAttrNodeList {
+export interface XfsXfsAttrNodeList extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -23119,7 +23131,7 @@ export interface XfsXfsAttrNodeList {
 }
 
 /** Fields of the `xfs:xfs_attr_node_replace` tracepoint (id 1584 on the generating machine). */
-export interface XfsXfsAttrNodeReplace {
+export interface XfsXfsAttrNodeReplace extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -23139,7 +23151,7 @@ export interface XfsXfsAttrNodeReplace {
 }
 
 /** Fields of the `xfs:xfs_attr_rmtval_alloc` tracepoint (id 1336 on the generating machine). */
-export interface XfsXfsAttrRmtvalAlloc {
+export interface XfsXfsAttrRmtvalAlloc extends TracepointCommonFields {
   /** `int das` (offset 8, size 4, signed) */
   readonly das: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -23147,7 +23159,7 @@ export interface XfsXfsAttrRmtvalAlloc {
 }
 
 /** Fields of the `xfs:xfs_attr_rmtval_get` tracepoint (id 1583 on the generating machine). */
-export interface XfsXfsAttrRmtvalGet {
+export interface XfsXfsAttrRmtvalGet extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -23167,7 +23179,7 @@ export interface XfsXfsAttrRmtvalGet {
 }
 
 /** Fields of the `xfs:xfs_attr_rmtval_remove_return` tracepoint (id 1335 on the generating machine). */
-export interface XfsXfsAttrRmtvalRemoveReturn {
+export interface XfsXfsAttrRmtvalRemoveReturn extends TracepointCommonFields {
   /** `int das` (offset 8, size 4, signed) */
   readonly das: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -23175,7 +23187,7 @@ export interface XfsXfsAttrRmtvalRemoveReturn {
 }
 
 /** Fields of the `xfs:xfs_attr_set_iter_return` tracepoint (id 1339 on the generating machine). */
-export interface XfsXfsAttrSetIterReturn {
+export interface XfsXfsAttrSetIterReturn extends TracepointCommonFields {
   /** `int das` (offset 8, size 4, signed) */
   readonly das: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -23183,7 +23195,7 @@ export interface XfsXfsAttrSetIterReturn {
 }
 
 /** Fields of the `xfs:xfs_attr_sf_add` tracepoint (id 1614 on the generating machine). */
-export interface XfsXfsAttrSfAdd {
+export interface XfsXfsAttrSfAdd extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -23203,7 +23215,7 @@ export interface XfsXfsAttrSfAdd {
 }
 
 /** Fields of the `xfs:xfs_attr_sf_addname` tracepoint (id 1613 on the generating machine). */
-export interface XfsXfsAttrSfAddname {
+export interface XfsXfsAttrSfAddname extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -23223,7 +23235,7 @@ export interface XfsXfsAttrSfAddname {
 }
 
 /** Fields of the `xfs:xfs_attr_sf_addname_return` tracepoint (id 1340 on the generating machine). */
-export interface XfsXfsAttrSfAddnameReturn {
+export interface XfsXfsAttrSfAddnameReturn extends TracepointCommonFields {
   /** `int das` (offset 8, size 4, signed) */
   readonly das: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -23231,7 +23243,7 @@ export interface XfsXfsAttrSfAddnameReturn {
 }
 
 /** Fields of the `xfs:xfs_attr_sf_create` tracepoint (id 1612 on the generating machine). */
-export interface XfsXfsAttrSfCreate {
+export interface XfsXfsAttrSfCreate extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -23251,7 +23263,7 @@ export interface XfsXfsAttrSfCreate {
 }
 
 /** Fields of the `xfs:xfs_attr_sf_lookup` tracepoint (id 1611 on the generating machine). */
-export interface XfsXfsAttrSfLookup {
+export interface XfsXfsAttrSfLookup extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -23271,7 +23283,7 @@ export interface XfsXfsAttrSfLookup {
 }
 
 /** Fields of the `xfs:xfs_attr_sf_remove` tracepoint (id 1610 on the generating machine). */
-export interface XfsXfsAttrSfRemove {
+export interface XfsXfsAttrSfRemove extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -23291,7 +23303,7 @@ export interface XfsXfsAttrSfRemove {
 }
 
 /** Fields of the `xfs:xfs_attr_sf_to_leaf` tracepoint (id 1609 on the generating machine). */
-export interface XfsXfsAttrSfToLeaf {
+export interface XfsXfsAttrSfToLeaf extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -23311,7 +23323,7 @@ export interface XfsXfsAttrSfToLeaf {
 }
 
 /** Fields of the `xfs:xfs_blockgc_flush_all` tracepoint (id 1890 on the generating machine). */
-export interface XfsXfsBlockgcFlushAll {
+export interface XfsXfsBlockgcFlushAll extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long long mflags` (offset 16, size 8) */
@@ -23325,7 +23337,7 @@ export interface XfsXfsBlockgcFlushAll {
 }
 
 /** Fields of the `xfs:xfs_blockgc_free_space` tracepoint (id 1356 on the generating machine). */
-export interface XfsXfsBlockgcFreeSpace {
+export interface XfsXfsBlockgcFreeSpace extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__u32 flags` (offset 12, size 4) */
@@ -23345,7 +23357,7 @@ export interface XfsXfsBlockgcFreeSpace {
 }
 
 /** Fields of the `xfs:xfs_blockgc_start` tracepoint (id 1893 on the generating machine). */
-export interface XfsXfsBlockgcStart {
+export interface XfsXfsBlockgcStart extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long long mflags` (offset 16, size 8) */
@@ -23359,7 +23371,7 @@ export interface XfsXfsBlockgcStart {
 }
 
 /** Fields of the `xfs:xfs_blockgc_stop` tracepoint (id 1892 on the generating machine). */
-export interface XfsXfsBlockgcStop {
+export interface XfsXfsBlockgcStop extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long long mflags` (offset 16, size 8) */
@@ -23373,7 +23385,7 @@ export interface XfsXfsBlockgcStop {
 }
 
 /** Fields of the `xfs:xfs_blockgc_worker` tracepoint (id 1891 on the generating machine). */
-export interface XfsXfsBlockgcWorker {
+export interface XfsXfsBlockgcWorker extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long long mflags` (offset 16, size 8) */
@@ -23387,7 +23399,7 @@ export interface XfsXfsBlockgcWorker {
 }
 
 /** Fields of the `xfs:xfs_bmap_defer` tracepoint (id 1478 on the generating machine). */
-export interface XfsXfsBmapDefer {
+export interface XfsXfsBmapDefer extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -23411,7 +23423,7 @@ export interface XfsXfsBmapDefer {
 }
 
 /** Fields of the `xfs:xfs_bmap_deferred` tracepoint (id 1477 on the generating machine). */
-export interface XfsXfsBmapDeferred {
+export interface XfsXfsBmapDeferred extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -23435,7 +23447,7 @@ export interface XfsXfsBmapDeferred {
 }
 
 /** Fields of the `xfs:xfs_bmap_post_update` tracepoint (id 1880 on the generating machine). */
-export interface XfsXfsBmapPostUpdate {
+export interface XfsXfsBmapPostUpdate extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -23459,7 +23471,7 @@ export interface XfsXfsBmapPostUpdate {
 }
 
 /** Fields of the `xfs:xfs_bmap_pre_update` tracepoint (id 1881 on the generating machine). */
-export interface XfsXfsBmapPreUpdate {
+export interface XfsXfsBmapPreUpdate extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -23483,7 +23495,7 @@ export interface XfsXfsBmapPreUpdate {
 }
 
 /** Fields of the `xfs:xfs_btree_alloc_block` tracepoint (id 1526 on the generating machine). */
-export interface XfsXfsBtreeAllocBlock {
+export interface XfsXfsBtreeAllocBlock extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -23499,7 +23511,7 @@ export interface XfsXfsBtreeAllocBlock {
 }
 
 /** Fields of the `xfs:xfs_btree_bload_block` tracepoint (id 1360 on the generating machine). */
-export interface XfsXfsBtreeBloadBlock {
+export interface XfsXfsBtreeBloadBlock extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__data_loc char[] name` (offset 12, size 4) */
@@ -23519,7 +23531,7 @@ export interface XfsXfsBtreeBloadBlock {
 }
 
 /** Fields of the `xfs:xfs_btree_bload_level_geometry` tracepoint (id 1361 on the generating machine). */
-export interface XfsXfsBtreeBloadLevelGeometry {
+export interface XfsXfsBtreeBloadLevelGeometry extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__data_loc char[] name` (offset 12, size 4) */
@@ -23541,7 +23553,7 @@ export interface XfsXfsBtreeBloadLevelGeometry {
 }
 
 /** Fields of the `xfs:xfs_btree_commit_afakeroot` tracepoint (id 1363 on the generating machine). */
-export interface XfsXfsBtreeCommitAfakeroot {
+export interface XfsXfsBtreeCommitAfakeroot extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__data_loc char[] name` (offset 12, size 4) */
@@ -23557,7 +23569,7 @@ export interface XfsXfsBtreeCommitAfakeroot {
 }
 
 /** Fields of the `xfs:xfs_btree_commit_ifakeroot` tracepoint (id 1362 on the generating machine). */
-export interface XfsXfsBtreeCommitIfakeroot {
+export interface XfsXfsBtreeCommitIfakeroot extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__data_loc char[] name` (offset 12, size 4) */
@@ -23575,7 +23587,7 @@ export interface XfsXfsBtreeCommitIfakeroot {
 }
 
 /** Fields of the `xfs:xfs_btree_corrupt` tracepoint (id 1851 on the generating machine). */
-export interface XfsXfsBtreeCorrupt {
+export interface XfsXfsBtreeCorrupt extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -23597,7 +23609,7 @@ export interface XfsXfsBtreeCorrupt {
 }
 
 /** Fields of the `xfs:xfs_btree_free_block` tracepoint (id 1525 on the generating machine). */
-export interface XfsXfsBtreeFreeBlock {
+export interface XfsXfsBtreeFreeBlock extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -23611,7 +23623,7 @@ export interface XfsXfsBtreeFreeBlock {
 }
 
 /** Fields of the `xfs:xfs_btree_overlapped_query_range` tracepoint (id 1527 on the generating machine). */
-export interface XfsXfsBtreeOverlappedQueryRange {
+export interface XfsXfsBtreeOverlappedQueryRange extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__data_loc char[] name` (offset 12, size 4) */
@@ -23627,7 +23639,7 @@ export interface XfsXfsBtreeOverlappedQueryRange {
 }
 
 /** Fields of the `xfs:xfs_btree_updkeys` tracepoint (id 1528 on the generating machine). */
-export interface XfsXfsBtreeUpdkeys {
+export interface XfsXfsBtreeUpdkeys extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__data_loc char[] name` (offset 12, size 4) */
@@ -23643,7 +23655,7 @@ export interface XfsXfsBtreeUpdkeys {
 }
 
 /** Fields of the `xfs:xfs_buf_backing_fallback` tracepoint (id 1852 on the generating machine). */
-export interface XfsXfsBufBackingFallback {
+export interface XfsXfsBufBackingFallback extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -23665,7 +23677,7 @@ export interface XfsXfsBufBackingFallback {
 }
 
 /** Fields of the `xfs:xfs_buf_backing_folio` tracepoint (id 1855 on the generating machine). */
-export interface XfsXfsBufBackingFolio {
+export interface XfsXfsBufBackingFolio extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -23687,7 +23699,7 @@ export interface XfsXfsBufBackingFolio {
 }
 
 /** Fields of the `xfs:xfs_buf_backing_kmem` tracepoint (id 1854 on the generating machine). */
-export interface XfsXfsBufBackingKmem {
+export interface XfsXfsBufBackingKmem extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -23709,7 +23721,7 @@ export interface XfsXfsBufBackingKmem {
 }
 
 /** Fields of the `xfs:xfs_buf_backing_vmalloc` tracepoint (id 1853 on the generating machine). */
-export interface XfsXfsBufBackingVmalloc {
+export interface XfsXfsBufBackingVmalloc extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -23731,7 +23743,7 @@ export interface XfsXfsBufBackingVmalloc {
 }
 
 /** Fields of the `xfs:xfs_buf_delwri_queue` tracepoint (id 1864 on the generating machine). */
-export interface XfsXfsBufDelwriQueue {
+export interface XfsXfsBufDelwriQueue extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -23753,7 +23765,7 @@ export interface XfsXfsBufDelwriQueue {
 }
 
 /** Fields of the `xfs:xfs_buf_delwri_queued` tracepoint (id 1863 on the generating machine). */
-export interface XfsXfsBufDelwriQueued {
+export interface XfsXfsBufDelwriQueued extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -23775,7 +23787,7 @@ export interface XfsXfsBufDelwriQueued {
 }
 
 /** Fields of the `xfs:xfs_buf_delwri_split` tracepoint (id 1862 on the generating machine). */
-export interface XfsXfsBufDelwriSplit {
+export interface XfsXfsBufDelwriSplit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -23797,7 +23809,7 @@ export interface XfsXfsBufDelwriSplit {
 }
 
 /** Fields of the `xfs:xfs_buf_drain_buftarg` tracepoint (id 1857 on the generating machine). */
-export interface XfsXfsBufDrainBuftarg {
+export interface XfsXfsBufDrainBuftarg extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -23819,7 +23831,7 @@ export interface XfsXfsBufDrainBuftarg {
 }
 
 /** Fields of the `xfs:xfs_buf_error_relse` tracepoint (id 1858 on the generating machine). */
-export interface XfsXfsBufErrorRelse {
+export interface XfsXfsBufErrorRelse extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -23841,7 +23853,7 @@ export interface XfsXfsBufErrorRelse {
 }
 
 /** Fields of the `xfs:xfs_buf_find` tracepoint (id 1849 on the generating machine). */
-export interface XfsXfsBufFind {
+export interface XfsXfsBufFind extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -23861,7 +23873,7 @@ export interface XfsXfsBufFind {
 }
 
 /** Fields of the `xfs:xfs_buf_free` tracepoint (id 1876 on the generating machine). */
-export interface XfsXfsBufFree {
+export interface XfsXfsBufFree extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -23883,7 +23895,7 @@ export interface XfsXfsBufFree {
 }
 
 /** Fields of the `xfs:xfs_buf_get` tracepoint (id 1848 on the generating machine). */
-export interface XfsXfsBufGet {
+export interface XfsXfsBufGet extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -23903,7 +23915,7 @@ export interface XfsXfsBufGet {
 }
 
 /** Fields of the `xfs:xfs_buf_get_uncached` tracepoint (id 1861 on the generating machine). */
-export interface XfsXfsBufGetUncached {
+export interface XfsXfsBufGetUncached extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -23925,7 +23937,7 @@ export interface XfsXfsBufGetUncached {
 }
 
 /** Fields of the `xfs:xfs_buf_hold` tracepoint (id 1875 on the generating machine). */
-export interface XfsXfsBufHold {
+export interface XfsXfsBufHold extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -23947,7 +23959,7 @@ export interface XfsXfsBufHold {
 }
 
 /** Fields of the `xfs:xfs_buf_init` tracepoint (id 1877 on the generating machine). */
-export interface XfsXfsBufInit {
+export interface XfsXfsBufInit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -23969,7 +23981,7 @@ export interface XfsXfsBufInit {
 }
 
 /** Fields of the `xfs:xfs_buf_iodone` tracepoint (id 1873 on the generating machine). */
-export interface XfsXfsBufIodone {
+export interface XfsXfsBufIodone extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -23991,7 +24003,7 @@ export interface XfsXfsBufIodone {
 }
 
 /** Fields of the `xfs:xfs_buf_iodone_async` tracepoint (id 1859 on the generating machine). */
-export interface XfsXfsBufIodoneAsync {
+export interface XfsXfsBufIodoneAsync extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -24013,7 +24025,7 @@ export interface XfsXfsBufIodoneAsync {
 }
 
 /** Fields of the `xfs:xfs_buf_ioerror` tracepoint (id 1845 on the generating machine). */
-export interface XfsXfsBufIoerror {
+export interface XfsXfsBufIoerror extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -24035,7 +24047,7 @@ export interface XfsXfsBufIoerror {
 }
 
 /** Fields of the `xfs:xfs_buf_iowait` tracepoint (id 1866 on the generating machine). */
-export interface XfsXfsBufIowait {
+export interface XfsXfsBufIowait extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -24057,7 +24069,7 @@ export interface XfsXfsBufIowait {
 }
 
 /** Fields of the `xfs:xfs_buf_iowait_done` tracepoint (id 1865 on the generating machine). */
-export interface XfsXfsBufIowaitDone {
+export interface XfsXfsBufIowaitDone extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -24079,7 +24091,7 @@ export interface XfsXfsBufIowaitDone {
 }
 
 /** Fields of the `xfs:xfs_buf_item_committed` tracepoint (id 1834 on the generating machine). */
-export interface XfsXfsBufItemCommitted {
+export interface XfsXfsBufItemCommitted extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -24105,7 +24117,7 @@ export interface XfsXfsBufItemCommitted {
 }
 
 /** Fields of the `xfs:xfs_buf_item_format` tracepoint (id 1841 on the generating machine). */
-export interface XfsXfsBufItemFormat {
+export interface XfsXfsBufItemFormat extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -24131,7 +24143,7 @@ export interface XfsXfsBufItemFormat {
 }
 
 /** Fields of the `xfs:xfs_buf_item_format_stale` tracepoint (id 1840 on the generating machine). */
-export interface XfsXfsBufItemFormatStale {
+export interface XfsXfsBufItemFormatStale extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -24157,7 +24169,7 @@ export interface XfsXfsBufItemFormatStale {
 }
 
 /** Fields of the `xfs:xfs_buf_item_ordered` tracepoint (id 1839 on the generating machine). */
-export interface XfsXfsBufItemOrdered {
+export interface XfsXfsBufItemOrdered extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -24183,7 +24195,7 @@ export interface XfsXfsBufItemOrdered {
 }
 
 /** Fields of the `xfs:xfs_buf_item_pin` tracepoint (id 1838 on the generating machine). */
-export interface XfsXfsBufItemPin {
+export interface XfsXfsBufItemPin extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -24209,7 +24221,7 @@ export interface XfsXfsBufItemPin {
 }
 
 /** Fields of the `xfs:xfs_buf_item_push` tracepoint (id 1833 on the generating machine). */
-export interface XfsXfsBufItemPush {
+export interface XfsXfsBufItemPush extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -24235,7 +24247,7 @@ export interface XfsXfsBufItemPush {
 }
 
 /** Fields of the `xfs:xfs_buf_item_release` tracepoint (id 1835 on the generating machine). */
-export interface XfsXfsBufItemRelease {
+export interface XfsXfsBufItemRelease extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -24261,7 +24273,7 @@ export interface XfsXfsBufItemRelease {
 }
 
 /** Fields of the `xfs:xfs_buf_item_relse` tracepoint (id 1860 on the generating machine). */
-export interface XfsXfsBufItemRelse {
+export interface XfsXfsBufItemRelse extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -24283,7 +24295,7 @@ export interface XfsXfsBufItemRelse {
 }
 
 /** Fields of the `xfs:xfs_buf_item_size` tracepoint (id 1844 on the generating machine). */
-export interface XfsXfsBufItemSize {
+export interface XfsXfsBufItemSize extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -24309,7 +24321,7 @@ export interface XfsXfsBufItemSize {
 }
 
 /** Fields of the `xfs:xfs_buf_item_size_ordered` tracepoint (id 1843 on the generating machine). */
-export interface XfsXfsBufItemSizeOrdered {
+export interface XfsXfsBufItemSizeOrdered extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -24335,7 +24347,7 @@ export interface XfsXfsBufItemSizeOrdered {
 }
 
 /** Fields of the `xfs:xfs_buf_item_size_stale` tracepoint (id 1842 on the generating machine). */
-export interface XfsXfsBufItemSizeStale {
+export interface XfsXfsBufItemSizeStale extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -24361,7 +24373,7 @@ export interface XfsXfsBufItemSizeStale {
 }
 
 /** Fields of the `xfs:xfs_buf_item_unpin` tracepoint (id 1837 on the generating machine). */
-export interface XfsXfsBufItemUnpin {
+export interface XfsXfsBufItemUnpin extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -24387,7 +24399,7 @@ export interface XfsXfsBufItemUnpin {
 }
 
 /** Fields of the `xfs:xfs_buf_item_unpin_stale` tracepoint (id 1836 on the generating machine). */
-export interface XfsXfsBufItemUnpinStale {
+export interface XfsXfsBufItemUnpinStale extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -24413,7 +24425,7 @@ export interface XfsXfsBufItemUnpinStale {
 }
 
 /** Fields of the `xfs:xfs_buf_lock` tracepoint (id 1871 on the generating machine). */
-export interface XfsXfsBufLock {
+export interface XfsXfsBufLock extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -24435,7 +24447,7 @@ export interface XfsXfsBufLock {
 }
 
 /** Fields of the `xfs:xfs_buf_lock_done` tracepoint (id 1870 on the generating machine). */
-export interface XfsXfsBufLockDone {
+export interface XfsXfsBufLockDone extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -24457,7 +24469,7 @@ export interface XfsXfsBufLockDone {
 }
 
 /** Fields of the `xfs:xfs_buf_read` tracepoint (id 1847 on the generating machine). */
-export interface XfsXfsBufRead {
+export interface XfsXfsBufRead extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -24477,7 +24489,7 @@ export interface XfsXfsBufRead {
 }
 
 /** Fields of the `xfs:xfs_buf_readahead` tracepoint (id 1846 on the generating machine). */
-export interface XfsXfsBufReadahead {
+export interface XfsXfsBufReadahead extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -24497,7 +24509,7 @@ export interface XfsXfsBufReadahead {
 }
 
 /** Fields of the `xfs:xfs_buf_rele` tracepoint (id 1874 on the generating machine). */
-export interface XfsXfsBufRele {
+export interface XfsXfsBufRele extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -24519,7 +24531,7 @@ export interface XfsXfsBufRele {
 }
 
 /** Fields of the `xfs:xfs_buf_submit` tracepoint (id 1872 on the generating machine). */
-export interface XfsXfsBufSubmit {
+export interface XfsXfsBufSubmit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -24541,7 +24553,7 @@ export interface XfsXfsBufSubmit {
 }
 
 /** Fields of the `xfs:xfs_buf_trylock` tracepoint (id 1868 on the generating machine). */
-export interface XfsXfsBufTrylock {
+export interface XfsXfsBufTrylock extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -24563,7 +24575,7 @@ export interface XfsXfsBufTrylock {
 }
 
 /** Fields of the `xfs:xfs_buf_trylock_fail` tracepoint (id 1869 on the generating machine). */
-export interface XfsXfsBufTrylockFail {
+export interface XfsXfsBufTrylockFail extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -24585,7 +24597,7 @@ export interface XfsXfsBufTrylockFail {
 }
 
 /** Fields of the `xfs:xfs_buf_unlock` tracepoint (id 1867 on the generating machine). */
-export interface XfsXfsBufUnlock {
+export interface XfsXfsBufUnlock extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -24607,7 +24619,7 @@ export interface XfsXfsBufUnlock {
 }
 
 /** Fields of the `xfs:xfs_bunmap` tracepoint (id 1682 on the generating machine). */
-export interface XfsXfsBunmap {
+export interface XfsXfsBunmap extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -24625,7 +24637,7 @@ export interface XfsXfsBunmap {
 }
 
 /** Fields of the `xfs:xfs_calc_atomic_write_unit_max` tracepoint (id 1914 on the generating machine). */
-export interface XfsXfsCalcAtomicWriteUnitMax {
+export interface XfsXfsCalcAtomicWriteUnitMax extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -24641,7 +24653,7 @@ export interface XfsXfsCalcAtomicWriteUnitMax {
 }
 
 /** Fields of the `xfs:xfs_calc_max_atomic_write_fsblocks` tracepoint (id 1913 on the generating machine). */
-export interface XfsXfsCalcMaxAtomicWriteFsblocks {
+export interface XfsXfsCalcMaxAtomicWriteFsblocks extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned int per_intent` (offset 12, size 4) */
@@ -24655,7 +24667,7 @@ export interface XfsXfsCalcMaxAtomicWriteFsblocks {
 }
 
 /** Fields of the `xfs:xfs_calc_max_atomic_write_log_geometry` tracepoint (id 1912 on the generating machine). */
-export interface XfsXfsCalcMaxAtomicWriteLogGeometry {
+export interface XfsXfsCalcMaxAtomicWriteLogGeometry extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned int per_intent` (offset 12, size 4) */
@@ -24673,7 +24685,7 @@ export interface XfsXfsCalcMaxAtomicWriteLogGeometry {
 }
 
 /** Fields of the `xfs:xfs_check_new_dalign` tracepoint (id 1364 on the generating machine). */
-export interface XfsXfsCheckNewDalign {
+export interface XfsXfsCheckNewDalign extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int new_dalign` (offset 12, size 4, signed) */
@@ -24685,7 +24697,7 @@ export interface XfsXfsCheckNewDalign {
 }
 
 /** Fields of the `xfs:xfs_cil_whiteout_mark` tracepoint (id 1716 on the generating machine). */
-export interface XfsXfsCilWhiteoutMark {
+export interface XfsXfsCilWhiteoutMark extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `void * lip` (offset 16, size 8) */
@@ -24699,7 +24711,7 @@ export interface XfsXfsCilWhiteoutMark {
 }
 
 /** Fields of the `xfs:xfs_cil_whiteout_skip` tracepoint (id 1715 on the generating machine). */
-export interface XfsXfsCilWhiteoutSkip {
+export interface XfsXfsCilWhiteoutSkip extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `void * lip` (offset 16, size 8) */
@@ -24713,7 +24725,7 @@ export interface XfsXfsCilWhiteoutSkip {
 }
 
 /** Fields of the `xfs:xfs_cil_whiteout_unpin` tracepoint (id 1714 on the generating machine). */
-export interface XfsXfsCilWhiteoutUnpin {
+export interface XfsXfsCilWhiteoutUnpin extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `void * lip` (offset 16, size 8) */
@@ -24727,7 +24739,7 @@ export interface XfsXfsCilWhiteoutUnpin {
 }
 
 /** Fields of the `xfs:xfs_collapse_file_space` tracepoint (id 1799 on the generating machine). */
-export interface XfsXfsCollapseFileSpace {
+export interface XfsXfsCollapseFileSpace extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -24737,7 +24749,7 @@ export interface XfsXfsCollapseFileSpace {
 }
 
 /** Fields of the `xfs:xfs_create` tracepoint (id 1761 on the generating machine). */
-export interface XfsXfsCreate {
+export interface XfsXfsCreate extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t dp_ino` (offset 16, size 8) */
@@ -24749,7 +24761,7 @@ export interface XfsXfsCreate {
 }
 
 /** Fields of the `xfs:xfs_da_fixhashpath` tracepoint (id 1564 on the generating machine). */
-export interface XfsXfsDaFixhashpath {
+export interface XfsXfsDaFixhashpath extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -24769,7 +24781,7 @@ export interface XfsXfsDaFixhashpath {
 }
 
 /** Fields of the `xfs:xfs_da_grow_inode` tracepoint (id 1566 on the generating machine). */
-export interface XfsXfsDaGrowInode {
+export interface XfsXfsDaGrowInode extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -24789,7 +24801,7 @@ export interface XfsXfsDaGrowInode {
 }
 
 /** Fields of the `xfs:xfs_da_join` tracepoint (id 1581 on the generating machine). */
-export interface XfsXfsDaJoin {
+export interface XfsXfsDaJoin extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -24809,7 +24821,7 @@ export interface XfsXfsDaJoin {
 }
 
 /** Fields of the `xfs:xfs_da_link_after` tracepoint (id 1579 on the generating machine). */
-export interface XfsXfsDaLinkAfter {
+export interface XfsXfsDaLinkAfter extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -24829,7 +24841,7 @@ export interface XfsXfsDaLinkAfter {
 }
 
 /** Fields of the `xfs:xfs_da_link_before` tracepoint (id 1580 on the generating machine). */
-export interface XfsXfsDaLinkBefore {
+export interface XfsXfsDaLinkBefore extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -24849,7 +24861,7 @@ export interface XfsXfsDaLinkBefore {
 }
 
 /** Fields of the `xfs:xfs_da_node_add` tracepoint (id 1574 on the generating machine). */
-export interface XfsXfsDaNodeAdd {
+export interface XfsXfsDaNodeAdd extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -24869,7 +24881,7 @@ export interface XfsXfsDaNodeAdd {
 }
 
 /** Fields of the `xfs:xfs_da_node_create` tracepoint (id 1573 on the generating machine). */
-export interface XfsXfsDaNodeCreate {
+export interface XfsXfsDaNodeCreate extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -24889,7 +24901,7 @@ export interface XfsXfsDaNodeCreate {
 }
 
 /** Fields of the `xfs:xfs_da_node_rebalance` tracepoint (id 1570 on the generating machine). */
-export interface XfsXfsDaNodeRebalance {
+export interface XfsXfsDaNodeRebalance extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -24909,7 +24921,7 @@ export interface XfsXfsDaNodeRebalance {
 }
 
 /** Fields of the `xfs:xfs_da_node_remove` tracepoint (id 1571 on the generating machine). */
-export interface XfsXfsDaNodeRemove {
+export interface XfsXfsDaNodeRemove extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -24929,7 +24941,7 @@ export interface XfsXfsDaNodeRemove {
 }
 
 /** Fields of the `xfs:xfs_da_node_split` tracepoint (id 1572 on the generating machine). */
-export interface XfsXfsDaNodeSplit {
+export interface XfsXfsDaNodeSplit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -24949,7 +24961,7 @@ export interface XfsXfsDaNodeSplit {
 }
 
 /** Fields of the `xfs:xfs_da_node_toosmall` tracepoint (id 1568 on the generating machine). */
-export interface XfsXfsDaNodeToosmall {
+export interface XfsXfsDaNodeToosmall extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -24969,7 +24981,7 @@ export interface XfsXfsDaNodeToosmall {
 }
 
 /** Fields of the `xfs:xfs_da_node_unbalance` tracepoint (id 1569 on the generating machine). */
-export interface XfsXfsDaNodeUnbalance {
+export interface XfsXfsDaNodeUnbalance extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -24989,7 +25001,7 @@ export interface XfsXfsDaNodeUnbalance {
 }
 
 /** Fields of the `xfs:xfs_da_path_shift` tracepoint (id 1563 on the generating machine). */
-export interface XfsXfsDaPathShift {
+export interface XfsXfsDaPathShift extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25009,7 +25021,7 @@ export interface XfsXfsDaPathShift {
 }
 
 /** Fields of the `xfs:xfs_da_root_join` tracepoint (id 1575 on the generating machine). */
-export interface XfsXfsDaRootJoin {
+export interface XfsXfsDaRootJoin extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25029,7 +25041,7 @@ export interface XfsXfsDaRootJoin {
 }
 
 /** Fields of the `xfs:xfs_da_root_split` tracepoint (id 1576 on the generating machine). */
-export interface XfsXfsDaRootSplit {
+export interface XfsXfsDaRootSplit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25049,7 +25061,7 @@ export interface XfsXfsDaRootSplit {
 }
 
 /** Fields of the `xfs:xfs_da_shrink_inode` tracepoint (id 1565 on the generating machine). */
-export interface XfsXfsDaShrinkInode {
+export interface XfsXfsDaShrinkInode extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25069,7 +25081,7 @@ export interface XfsXfsDaShrinkInode {
 }
 
 /** Fields of the `xfs:xfs_da_split` tracepoint (id 1582 on the generating machine). */
-export interface XfsXfsDaSplit {
+export interface XfsXfsDaSplit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25089,7 +25101,7 @@ export interface XfsXfsDaSplit {
 }
 
 /** Fields of the `xfs:xfs_da_swap_lastblock` tracepoint (id 1567 on the generating machine). */
-export interface XfsXfsDaSwapLastblock {
+export interface XfsXfsDaSwapLastblock extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25109,7 +25121,7 @@ export interface XfsXfsDaSwapLastblock {
 }
 
 /** Fields of the `xfs:xfs_da_unlink_back` tracepoint (id 1578 on the generating machine). */
-export interface XfsXfsDaUnlinkBack {
+export interface XfsXfsDaUnlinkBack extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25129,7 +25141,7 @@ export interface XfsXfsDaUnlinkBack {
 }
 
 /** Fields of the `xfs:xfs_da_unlink_forward` tracepoint (id 1577 on the generating machine). */
-export interface XfsXfsDaUnlinkForward {
+export interface XfsXfsDaUnlinkForward extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25149,7 +25161,7 @@ export interface XfsXfsDaUnlinkForward {
 }
 
 /** Fields of the `xfs:xfs_defer_add_item` tracepoint (id 1506 on the generating machine). */
-export interface XfsXfsDeferAddItem {
+export interface XfsXfsDeferAddItem extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__data_loc char[] name` (offset 12, size 4) */
@@ -25167,7 +25179,7 @@ export interface XfsXfsDeferAddItem {
 }
 
 /** Fields of the `xfs:xfs_defer_cancel` tracepoint (id 1524 on the generating machine). */
-export interface XfsXfsDeferCancel {
+export interface XfsXfsDeferCancel extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `struct xfs_trans * tp` (offset 16, size 8) */
@@ -25179,7 +25191,7 @@ export interface XfsXfsDeferCancel {
 }
 
 /** Fields of the `xfs:xfs_defer_cancel_item` tracepoint (id 1505 on the generating machine). */
-export interface XfsXfsDeferCancelItem {
+export interface XfsXfsDeferCancelItem extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__data_loc char[] name` (offset 12, size 4) */
@@ -25197,7 +25209,7 @@ export interface XfsXfsDeferCancelItem {
 }
 
 /** Fields of the `xfs:xfs_defer_cancel_list` tracepoint (id 1516 on the generating machine). */
-export interface XfsXfsDeferCancelList {
+export interface XfsXfsDeferCancelList extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__data_loc char[] name` (offset 12, size 4) */
@@ -25213,7 +25225,7 @@ export interface XfsXfsDeferCancelList {
 }
 
 /** Fields of the `xfs:xfs_defer_create_intent` tracepoint (id 1517 on the generating machine). */
-export interface XfsXfsDeferCreateIntent {
+export interface XfsXfsDeferCreateIntent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__data_loc char[] name` (offset 12, size 4) */
@@ -25229,7 +25241,7 @@ export interface XfsXfsDeferCreateIntent {
 }
 
 /** Fields of the `xfs:xfs_defer_finish` tracepoint (id 1521 on the generating machine). */
-export interface XfsXfsDeferFinish {
+export interface XfsXfsDeferFinish extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `struct xfs_trans * tp` (offset 16, size 8) */
@@ -25241,7 +25253,7 @@ export interface XfsXfsDeferFinish {
 }
 
 /** Fields of the `xfs:xfs_defer_finish_done` tracepoint (id 1520 on the generating machine). */
-export interface XfsXfsDeferFinishDone {
+export interface XfsXfsDeferFinishDone extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `struct xfs_trans * tp` (offset 16, size 8) */
@@ -25253,7 +25265,7 @@ export interface XfsXfsDeferFinishDone {
 }
 
 /** Fields of the `xfs:xfs_defer_finish_error` tracepoint (id 1518 on the generating machine). */
-export interface XfsXfsDeferFinishError {
+export interface XfsXfsDeferFinishError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `struct xfs_trans * tp` (offset 16, size 8) */
@@ -25265,7 +25277,7 @@ export interface XfsXfsDeferFinishError {
 }
 
 /** Fields of the `xfs:xfs_defer_finish_item` tracepoint (id 1504 on the generating machine). */
-export interface XfsXfsDeferFinishItem {
+export interface XfsXfsDeferFinishItem extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__data_loc char[] name` (offset 12, size 4) */
@@ -25283,7 +25295,7 @@ export interface XfsXfsDeferFinishItem {
 }
 
 /** Fields of the `xfs:xfs_defer_isolate_paused` tracepoint (id 1512 on the generating machine). */
-export interface XfsXfsDeferIsolatePaused {
+export interface XfsXfsDeferIsolatePaused extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__data_loc char[] name` (offset 12, size 4) */
@@ -25299,7 +25311,7 @@ export interface XfsXfsDeferIsolatePaused {
 }
 
 /** Fields of the `xfs:xfs_defer_item_pause` tracepoint (id 1511 on the generating machine). */
-export interface XfsXfsDeferItemPause {
+export interface XfsXfsDeferItemPause extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__data_loc char[] name` (offset 12, size 4) */
@@ -25315,7 +25327,7 @@ export interface XfsXfsDeferItemPause {
 }
 
 /** Fields of the `xfs:xfs_defer_item_unpause` tracepoint (id 1510 on the generating machine). */
-export interface XfsXfsDeferItemUnpause {
+export interface XfsXfsDeferItemUnpause extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__data_loc char[] name` (offset 12, size 4) */
@@ -25331,7 +25343,7 @@ export interface XfsXfsDeferItemUnpause {
 }
 
 /** Fields of the `xfs:xfs_defer_pending_abort` tracepoint (id 1514 on the generating machine). */
-export interface XfsXfsDeferPendingAbort {
+export interface XfsXfsDeferPendingAbort extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__data_loc char[] name` (offset 12, size 4) */
@@ -25347,7 +25359,7 @@ export interface XfsXfsDeferPendingAbort {
 }
 
 /** Fields of the `xfs:xfs_defer_pending_finish` tracepoint (id 1515 on the generating machine). */
-export interface XfsXfsDeferPendingFinish {
+export interface XfsXfsDeferPendingFinish extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__data_loc char[] name` (offset 12, size 4) */
@@ -25363,7 +25375,7 @@ export interface XfsXfsDeferPendingFinish {
 }
 
 /** Fields of the `xfs:xfs_defer_relog_intent` tracepoint (id 1513 on the generating machine). */
-export interface XfsXfsDeferRelogIntent {
+export interface XfsXfsDeferRelogIntent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__data_loc char[] name` (offset 12, size 4) */
@@ -25379,7 +25391,7 @@ export interface XfsXfsDeferRelogIntent {
 }
 
 /** Fields of the `xfs:xfs_defer_trans_abort` tracepoint (id 1522 on the generating machine). */
-export interface XfsXfsDeferTransAbort {
+export interface XfsXfsDeferTransAbort extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `struct xfs_trans * tp` (offset 16, size 8) */
@@ -25391,7 +25403,7 @@ export interface XfsXfsDeferTransAbort {
 }
 
 /** Fields of the `xfs:xfs_defer_trans_roll` tracepoint (id 1523 on the generating machine). */
-export interface XfsXfsDeferTransRoll {
+export interface XfsXfsDeferTransRoll extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `struct xfs_trans * tp` (offset 16, size 8) */
@@ -25403,7 +25415,7 @@ export interface XfsXfsDeferTransRoll {
 }
 
 /** Fields of the `xfs:xfs_defer_trans_roll_error` tracepoint (id 1519 on the generating machine). */
-export interface XfsXfsDeferTransRollError {
+export interface XfsXfsDeferTransRollError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `struct xfs_trans * tp` (offset 16, size 8) */
@@ -25415,7 +25427,7 @@ export interface XfsXfsDeferTransRollError {
 }
 
 /** Fields of the `xfs:xfs_delalloc_enospc` tracepoint (id 1691 on the generating machine). */
-export interface XfsXfsDelallocEnospc {
+export interface XfsXfsDelallocEnospc extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25431,7 +25443,7 @@ export interface XfsXfsDelallocEnospc {
 }
 
 /** Fields of the `xfs:xfs_destroy_inode` tracepoint (id 1789 on the generating machine). */
-export interface XfsXfsDestroyInode {
+export interface XfsXfsDestroyInode extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25441,7 +25453,7 @@ export interface XfsXfsDestroyInode {
 }
 
 /** Fields of the `xfs:xfs_dir2_block_addname` tracepoint (id 1631 on the generating machine). */
-export interface XfsXfsDir2BlockAddname {
+export interface XfsXfsDir2BlockAddname extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25461,7 +25473,7 @@ export interface XfsXfsDir2BlockAddname {
 }
 
 /** Fields of the `xfs:xfs_dir2_block_lookup` tracepoint (id 1630 on the generating machine). */
-export interface XfsXfsDir2BlockLookup {
+export interface XfsXfsDir2BlockLookup extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25481,7 +25493,7 @@ export interface XfsXfsDir2BlockLookup {
 }
 
 /** Fields of the `xfs:xfs_dir2_block_removename` tracepoint (id 1628 on the generating machine). */
-export interface XfsXfsDir2BlockRemovename {
+export interface XfsXfsDir2BlockRemovename extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25501,7 +25513,7 @@ export interface XfsXfsDir2BlockRemovename {
 }
 
 /** Fields of the `xfs:xfs_dir2_block_replace` tracepoint (id 1629 on the generating machine). */
-export interface XfsXfsDir2BlockReplace {
+export interface XfsXfsDir2BlockReplace extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25521,7 +25533,7 @@ export interface XfsXfsDir2BlockReplace {
 }
 
 /** Fields of the `xfs:xfs_dir2_block_to_leaf` tracepoint (id 1626 on the generating machine). */
-export interface XfsXfsDir2BlockToLeaf {
+export interface XfsXfsDir2BlockToLeaf extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25541,7 +25553,7 @@ export interface XfsXfsDir2BlockToLeaf {
 }
 
 /** Fields of the `xfs:xfs_dir2_block_to_sf` tracepoint (id 1627 on the generating machine). */
-export interface XfsXfsDir2BlockToSf {
+export interface XfsXfsDir2BlockToSf extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25561,7 +25573,7 @@ export interface XfsXfsDir2BlockToSf {
 }
 
 /** Fields of the `xfs:xfs_dir2_grow_inode` tracepoint (id 1560 on the generating machine). */
-export interface XfsXfsDir2GrowInode {
+export interface XfsXfsDir2GrowInode extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25573,7 +25585,7 @@ export interface XfsXfsDir2GrowInode {
 }
 
 /** Fields of the `xfs:xfs_dir2_leaf_addname` tracepoint (id 1625 on the generating machine). */
-export interface XfsXfsDir2LeafAddname {
+export interface XfsXfsDir2LeafAddname extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25593,7 +25605,7 @@ export interface XfsXfsDir2LeafAddname {
 }
 
 /** Fields of the `xfs:xfs_dir2_leaf_lookup` tracepoint (id 1624 on the generating machine). */
-export interface XfsXfsDir2LeafLookup {
+export interface XfsXfsDir2LeafLookup extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25613,7 +25625,7 @@ export interface XfsXfsDir2LeafLookup {
 }
 
 /** Fields of the `xfs:xfs_dir2_leaf_removename` tracepoint (id 1622 on the generating machine). */
-export interface XfsXfsDir2LeafRemovename {
+export interface XfsXfsDir2LeafRemovename extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25633,7 +25645,7 @@ export interface XfsXfsDir2LeafRemovename {
 }
 
 /** Fields of the `xfs:xfs_dir2_leaf_replace` tracepoint (id 1623 on the generating machine). */
-export interface XfsXfsDir2LeafReplace {
+export interface XfsXfsDir2LeafReplace extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25653,7 +25665,7 @@ export interface XfsXfsDir2LeafReplace {
 }
 
 /** Fields of the `xfs:xfs_dir2_leaf_to_block` tracepoint (id 1621 on the generating machine). */
-export interface XfsXfsDir2LeafToBlock {
+export interface XfsXfsDir2LeafToBlock extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25673,7 +25685,7 @@ export interface XfsXfsDir2LeafToBlock {
 }
 
 /** Fields of the `xfs:xfs_dir2_leaf_to_node` tracepoint (id 1620 on the generating machine). */
-export interface XfsXfsDir2LeafToNode {
+export interface XfsXfsDir2LeafToNode extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25693,7 +25705,7 @@ export interface XfsXfsDir2LeafToNode {
 }
 
 /** Fields of the `xfs:xfs_dir2_leafn_add` tracepoint (id 1562 on the generating machine). */
-export interface XfsXfsDir2LeafnAdd {
+export interface XfsXfsDir2LeafnAdd extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25705,7 +25717,7 @@ export interface XfsXfsDir2LeafnAdd {
 }
 
 /** Fields of the `xfs:xfs_dir2_leafn_moveents` tracepoint (id 1558 on the generating machine). */
-export interface XfsXfsDir2LeafnMoveents {
+export interface XfsXfsDir2LeafnMoveents extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25721,7 +25733,7 @@ export interface XfsXfsDir2LeafnMoveents {
 }
 
 /** Fields of the `xfs:xfs_dir2_leafn_remove` tracepoint (id 1561 on the generating machine). */
-export interface XfsXfsDir2LeafnRemove {
+export interface XfsXfsDir2LeafnRemove extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25733,7 +25745,7 @@ export interface XfsXfsDir2LeafnRemove {
 }
 
 /** Fields of the `xfs:xfs_dir2_node_addname` tracepoint (id 1619 on the generating machine). */
-export interface XfsXfsDir2NodeAddname {
+export interface XfsXfsDir2NodeAddname extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25753,7 +25765,7 @@ export interface XfsXfsDir2NodeAddname {
 }
 
 /** Fields of the `xfs:xfs_dir2_node_lookup` tracepoint (id 1618 on the generating machine). */
-export interface XfsXfsDir2NodeLookup {
+export interface XfsXfsDir2NodeLookup extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25773,7 +25785,7 @@ export interface XfsXfsDir2NodeLookup {
 }
 
 /** Fields of the `xfs:xfs_dir2_node_removename` tracepoint (id 1616 on the generating machine). */
-export interface XfsXfsDir2NodeRemovename {
+export interface XfsXfsDir2NodeRemovename extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25793,7 +25805,7 @@ export interface XfsXfsDir2NodeRemovename {
 }
 
 /** Fields of the `xfs:xfs_dir2_node_replace` tracepoint (id 1617 on the generating machine). */
-export interface XfsXfsDir2NodeReplace {
+export interface XfsXfsDir2NodeReplace extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25813,7 +25825,7 @@ export interface XfsXfsDir2NodeReplace {
 }
 
 /** Fields of the `xfs:xfs_dir2_node_to_leaf` tracepoint (id 1615 on the generating machine). */
-export interface XfsXfsDir2NodeToLeaf {
+export interface XfsXfsDir2NodeToLeaf extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25833,7 +25845,7 @@ export interface XfsXfsDir2NodeToLeaf {
 }
 
 /** Fields of the `xfs:xfs_dir2_sf_addname` tracepoint (id 1639 on the generating machine). */
-export interface XfsXfsDir2SfAddname {
+export interface XfsXfsDir2SfAddname extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25853,7 +25865,7 @@ export interface XfsXfsDir2SfAddname {
 }
 
 /** Fields of the `xfs:xfs_dir2_sf_create` tracepoint (id 1638 on the generating machine). */
-export interface XfsXfsDir2SfCreate {
+export interface XfsXfsDir2SfCreate extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25873,7 +25885,7 @@ export interface XfsXfsDir2SfCreate {
 }
 
 /** Fields of the `xfs:xfs_dir2_sf_lookup` tracepoint (id 1637 on the generating machine). */
-export interface XfsXfsDir2SfLookup {
+export interface XfsXfsDir2SfLookup extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25893,7 +25905,7 @@ export interface XfsXfsDir2SfLookup {
 }
 
 /** Fields of the `xfs:xfs_dir2_sf_removename` tracepoint (id 1635 on the generating machine). */
-export interface XfsXfsDir2SfRemovename {
+export interface XfsXfsDir2SfRemovename extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25913,7 +25925,7 @@ export interface XfsXfsDir2SfRemovename {
 }
 
 /** Fields of the `xfs:xfs_dir2_sf_replace` tracepoint (id 1636 on the generating machine). */
-export interface XfsXfsDir2SfReplace {
+export interface XfsXfsDir2SfReplace extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25933,7 +25945,7 @@ export interface XfsXfsDir2SfReplace {
 }
 
 /** Fields of the `xfs:xfs_dir2_sf_to_block` tracepoint (id 1632 on the generating machine). */
-export interface XfsXfsDir2SfToBlock {
+export interface XfsXfsDir2SfToBlock extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25953,7 +25965,7 @@ export interface XfsXfsDir2SfToBlock {
 }
 
 /** Fields of the `xfs:xfs_dir2_sf_toino4` tracepoint (id 1634 on the generating machine). */
-export interface XfsXfsDir2SfToino4 {
+export interface XfsXfsDir2SfToino4 extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25973,7 +25985,7 @@ export interface XfsXfsDir2SfToino4 {
 }
 
 /** Fields of the `xfs:xfs_dir2_sf_toino8` tracepoint (id 1633 on the generating machine). */
-export interface XfsXfsDir2SfToino8 {
+export interface XfsXfsDir2SfToino8 extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -25993,7 +26005,7 @@ export interface XfsXfsDir2SfToino8 {
 }
 
 /** Fields of the `xfs:xfs_dir2_shrink_inode` tracepoint (id 1559 on the generating machine). */
-export interface XfsXfsDir2ShrinkInode {
+export interface XfsXfsDir2ShrinkInode extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -26005,7 +26017,7 @@ export interface XfsXfsDir2ShrinkInode {
 }
 
 /** Fields of the `xfs:xfs_dir_fsync` tracepoint (id 1791 on the generating machine). */
-export interface XfsXfsDirFsync {
+export interface XfsXfsDirFsync extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -26015,7 +26027,7 @@ export interface XfsXfsDirFsync {
 }
 
 /** Fields of the `xfs:xfs_discard_busy` tracepoint (id 1531 on the generating machine). */
-export interface XfsXfsDiscardBusy {
+export interface XfsXfsDiscardBusy extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -26029,7 +26041,7 @@ export interface XfsXfsDiscardBusy {
 }
 
 /** Fields of the `xfs:xfs_discard_exclude` tracepoint (id 1532 on the generating machine). */
-export interface XfsXfsDiscardExclude {
+export interface XfsXfsDiscardExclude extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -26043,7 +26055,7 @@ export interface XfsXfsDiscardExclude {
 }
 
 /** Fields of the `xfs:xfs_discard_extent` tracepoint (id 1534 on the generating machine). */
-export interface XfsXfsDiscardExtent {
+export interface XfsXfsDiscardExtent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -26057,7 +26069,7 @@ export interface XfsXfsDiscardExtent {
 }
 
 /** Fields of the `xfs:xfs_discard_rtextent` tracepoint (id 1530 on the generating machine). */
-export interface XfsXfsDiscardRtextent {
+export interface XfsXfsDiscardRtextent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_rtblock_t rtbno` (offset 16, size 8) */
@@ -26067,7 +26079,7 @@ export interface XfsXfsDiscardRtextent {
 }
 
 /** Fields of the `xfs:xfs_discard_rttoosmall` tracepoint (id 1529 on the generating machine). */
-export interface XfsXfsDiscardRttoosmall {
+export interface XfsXfsDiscardRttoosmall extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_rtblock_t rtbno` (offset 16, size 8) */
@@ -26077,7 +26089,7 @@ export interface XfsXfsDiscardRttoosmall {
 }
 
 /** Fields of the `xfs:xfs_discard_toosmall` tracepoint (id 1533 on the generating machine). */
-export interface XfsXfsDiscardToosmall {
+export interface XfsXfsDiscardToosmall extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -26091,7 +26103,7 @@ export interface XfsXfsDiscardToosmall {
 }
 
 /** Fields of the `xfs:xfs_dqadjust` tracepoint (id 1758 on the generating machine). */
-export interface XfsXfsDqadjust {
+export interface XfsXfsDqadjust extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u32 id` (offset 12, size 4) */
@@ -26129,7 +26141,7 @@ export interface XfsXfsDqadjust {
 }
 
 /** Fields of the `xfs:xfs_dqalloc` tracepoint (id 1752 on the generating machine). */
-export interface XfsXfsDqalloc {
+export interface XfsXfsDqalloc extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u32 id` (offset 12, size 4) */
@@ -26167,7 +26179,7 @@ export interface XfsXfsDqalloc {
 }
 
 /** Fields of the `xfs:xfs_dqattach_found` tracepoint (id 1754 on the generating machine). */
-export interface XfsXfsDqattachFound {
+export interface XfsXfsDqattachFound extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u32 id` (offset 12, size 4) */
@@ -26205,7 +26217,7 @@ export interface XfsXfsDqattachFound {
 }
 
 /** Fields of the `xfs:xfs_dqattach_get` tracepoint (id 1753 on the generating machine). */
-export interface XfsXfsDqattachGet {
+export interface XfsXfsDqattachGet extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u32 id` (offset 12, size 4) */
@@ -26243,7 +26255,7 @@ export interface XfsXfsDqattachGet {
 }
 
 /** Fields of the `xfs:xfs_dqflush` tracepoint (id 1741 on the generating machine). */
-export interface XfsXfsDqflush {
+export interface XfsXfsDqflush extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u32 id` (offset 12, size 4) */
@@ -26281,7 +26293,7 @@ export interface XfsXfsDqflush {
 }
 
 /** Fields of the `xfs:xfs_dqflush_done` tracepoint (id 1739 on the generating machine). */
-export interface XfsXfsDqflushDone {
+export interface XfsXfsDqflushDone extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u32 id` (offset 12, size 4) */
@@ -26319,7 +26331,7 @@ export interface XfsXfsDqflushDone {
 }
 
 /** Fields of the `xfs:xfs_dqflush_force` tracepoint (id 1740 on the generating machine). */
-export interface XfsXfsDqflushForce {
+export interface XfsXfsDqflushForce extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u32 id` (offset 12, size 4) */
@@ -26357,7 +26369,7 @@ export interface XfsXfsDqflushForce {
 }
 
 /** Fields of the `xfs:xfs_dqget_dup` tracepoint (id 1745 on the generating machine). */
-export interface XfsXfsDqgetDup {
+export interface XfsXfsDqgetDup extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u32 id` (offset 12, size 4) */
@@ -26395,7 +26407,7 @@ export interface XfsXfsDqgetDup {
 }
 
 /** Fields of the `xfs:xfs_dqget_freeing` tracepoint (id 1746 on the generating machine). */
-export interface XfsXfsDqgetFreeing {
+export interface XfsXfsDqgetFreeing extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u32 id` (offset 12, size 4) */
@@ -26433,7 +26445,7 @@ export interface XfsXfsDqgetFreeing {
 }
 
 /** Fields of the `xfs:xfs_dqget_hit` tracepoint (id 1748 on the generating machine). */
-export interface XfsXfsDqgetHit {
+export interface XfsXfsDqgetHit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u32 id` (offset 12, size 4) */
@@ -26471,7 +26483,7 @@ export interface XfsXfsDqgetHit {
 }
 
 /** Fields of the `xfs:xfs_dqget_miss` tracepoint (id 1747 on the generating machine). */
-export interface XfsXfsDqgetMiss {
+export interface XfsXfsDqgetMiss extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u32 id` (offset 12, size 4) */
@@ -26509,7 +26521,7 @@ export interface XfsXfsDqgetMiss {
 }
 
 /** Fields of the `xfs:xfs_dqput` tracepoint (id 1744 on the generating machine). */
-export interface XfsXfsDqput {
+export interface XfsXfsDqput extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u32 id` (offset 12, size 4) */
@@ -26547,7 +26559,7 @@ export interface XfsXfsDqput {
 }
 
 /** Fields of the `xfs:xfs_dqput_free` tracepoint (id 1743 on the generating machine). */
-export interface XfsXfsDqputFree {
+export interface XfsXfsDqputFree extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u32 id` (offset 12, size 4) */
@@ -26585,7 +26597,7 @@ export interface XfsXfsDqputFree {
 }
 
 /** Fields of the `xfs:xfs_dqread` tracepoint (id 1750 on the generating machine). */
-export interface XfsXfsDqread {
+export interface XfsXfsDqread extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u32 id` (offset 12, size 4) */
@@ -26623,7 +26635,7 @@ export interface XfsXfsDqread {
 }
 
 /** Fields of the `xfs:xfs_dqread_fail` tracepoint (id 1749 on the generating machine). */
-export interface XfsXfsDqreadFail {
+export interface XfsXfsDqreadFail extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u32 id` (offset 12, size 4) */
@@ -26661,7 +26673,7 @@ export interface XfsXfsDqreadFail {
 }
 
 /** Fields of the `xfs:xfs_dqreclaim_busy` tracepoint (id 1756 on the generating machine). */
-export interface XfsXfsDqreclaimBusy {
+export interface XfsXfsDqreclaimBusy extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u32 id` (offset 12, size 4) */
@@ -26699,7 +26711,7 @@ export interface XfsXfsDqreclaimBusy {
 }
 
 /** Fields of the `xfs:xfs_dqreclaim_done` tracepoint (id 1755 on the generating machine). */
-export interface XfsXfsDqreclaimDone {
+export interface XfsXfsDqreclaimDone extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u32 id` (offset 12, size 4) */
@@ -26737,7 +26749,7 @@ export interface XfsXfsDqreclaimDone {
 }
 
 /** Fields of the `xfs:xfs_dqreclaim_want` tracepoint (id 1757 on the generating machine). */
-export interface XfsXfsDqreclaimWant {
+export interface XfsXfsDqreclaimWant extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u32 id` (offset 12, size 4) */
@@ -26775,7 +26787,7 @@ export interface XfsXfsDqreclaimWant {
 }
 
 /** Fields of the `xfs:xfs_dqrele` tracepoint (id 1742 on the generating machine). */
-export interface XfsXfsDqrele {
+export interface XfsXfsDqrele extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u32 id` (offset 12, size 4) */
@@ -26813,7 +26825,7 @@ export interface XfsXfsDqrele {
 }
 
 /** Fields of the `xfs:xfs_dqtobp_read` tracepoint (id 1751 on the generating machine). */
-export interface XfsXfsDqtobpRead {
+export interface XfsXfsDqtobpRead extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u32 id` (offset 12, size 4) */
@@ -26851,7 +26863,7 @@ export interface XfsXfsDqtobpRead {
 }
 
 /** Fields of the `xfs:xfs_dquot_dqalloc` tracepoint (id 1787 on the generating machine). */
-export interface XfsXfsDquotDqalloc {
+export interface XfsXfsDquotDqalloc extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -26861,7 +26873,7 @@ export interface XfsXfsDquotDqalloc {
 }
 
 /** Fields of the `xfs:xfs_dquot_dqdetach` tracepoint (id 1786 on the generating machine). */
-export interface XfsXfsDquotDqdetach {
+export interface XfsXfsDquotDqdetach extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -26871,7 +26883,7 @@ export interface XfsXfsDquotDqdetach {
 }
 
 /** Fields of the `xfs:xfs_end_io_direct_write` tracepoint (id 1687 on the generating machine). */
-export interface XfsXfsEndIoDirectWrite {
+export interface XfsXfsEndIoDirectWrite extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -26887,7 +26899,7 @@ export interface XfsXfsEndIoDirectWrite {
 }
 
 /** Fields of the `xfs:xfs_exchmaps_defer` tracepoint (id 1318 on the generating machine). */
-export interface XfsXfsExchmapsDefer {
+export interface XfsXfsExchmapsDefer extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino1` (offset 16, size 8) */
@@ -26913,7 +26925,7 @@ export interface XfsXfsExchmapsDefer {
 }
 
 /** Fields of the `xfs:xfs_exchmaps_delta_nextents` tracepoint (id 1315 on the generating machine). */
-export interface XfsXfsExchmapsDeltaNextents {
+export interface XfsXfsExchmapsDeltaNextents extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino1` (offset 16, size 8) */
@@ -26931,7 +26943,7 @@ export interface XfsXfsExchmapsDeltaNextents {
 }
 
 /** Fields of the `xfs:xfs_exchmaps_delta_nextents_step` tracepoint (id 1316 on the generating machine). */
-export interface XfsXfsExchmapsDeltaNextentsStep {
+export interface XfsXfsExchmapsDeltaNextentsStep extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_fileoff_t loff` (offset 16, size 8) */
@@ -26965,7 +26977,7 @@ export interface XfsXfsExchmapsDeltaNextentsStep {
 }
 
 /** Fields of the `xfs:xfs_exchmaps_final_estimate` tracepoint (id 1319 on the generating machine). */
-export interface XfsXfsExchmapsFinalEstimate {
+export interface XfsXfsExchmapsFinalEstimate extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino1` (offset 16, size 8) */
@@ -26995,7 +27007,7 @@ export interface XfsXfsExchmapsFinalEstimate {
 }
 
 /** Fields of the `xfs:xfs_exchmaps_initial_estimate` tracepoint (id 1320 on the generating machine). */
-export interface XfsXfsExchmapsInitialEstimate {
+export interface XfsXfsExchmapsInitialEstimate extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino1` (offset 16, size 8) */
@@ -27025,7 +27037,7 @@ export interface XfsXfsExchmapsInitialEstimate {
 }
 
 /** Fields of the `xfs:xfs_exchmaps_mapping1` tracepoint (id 1331 on the generating machine). */
-export interface XfsXfsExchmapsMapping1 {
+export interface XfsXfsExchmapsMapping1 extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27041,7 +27053,7 @@ export interface XfsXfsExchmapsMapping1 {
 }
 
 /** Fields of the `xfs:xfs_exchmaps_mapping1_skip` tracepoint (id 1332 on the generating machine). */
-export interface XfsXfsExchmapsMapping1Skip {
+export interface XfsXfsExchmapsMapping1Skip extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27057,7 +27069,7 @@ export interface XfsXfsExchmapsMapping1Skip {
 }
 
 /** Fields of the `xfs:xfs_exchmaps_mapping2` tracepoint (id 1330 on the generating machine). */
-export interface XfsXfsExchmapsMapping2 {
+export interface XfsXfsExchmapsMapping2 extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27073,7 +27085,7 @@ export interface XfsXfsExchmapsMapping2 {
 }
 
 /** Fields of the `xfs:xfs_exchmaps_overhead` tracepoint (id 1321 on the generating machine). */
-export interface XfsXfsExchmapsOverhead {
+export interface XfsXfsExchmapsOverhead extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long long bmbt_blocks` (offset 16, size 8) */
@@ -27083,7 +27095,7 @@ export interface XfsXfsExchmapsOverhead {
 }
 
 /** Fields of the `xfs:xfs_exchmaps_recover` tracepoint (id 1317 on the generating machine). */
-export interface XfsXfsExchmapsRecover {
+export interface XfsXfsExchmapsRecover extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino1` (offset 16, size 8) */
@@ -27109,7 +27121,7 @@ export interface XfsXfsExchmapsRecover {
 }
 
 /** Fields of the `xfs:xfs_exchmaps_update_inode_size` tracepoint (id 1329 on the generating machine). */
-export interface XfsXfsExchmapsUpdateInodeSize {
+export interface XfsXfsExchmapsUpdateInodeSize extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27121,7 +27133,7 @@ export interface XfsXfsExchmapsUpdateInodeSize {
 }
 
 /** Fields of the `xfs:xfs_exchrange_after` tracepoint (id 1327 on the generating machine). */
-export interface XfsXfsExchrangeAfter {
+export interface XfsXfsExchrangeAfter extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int whichfile` (offset 12, size 4, signed) */
@@ -27139,7 +27151,7 @@ export interface XfsXfsExchrangeAfter {
 }
 
 /** Fields of the `xfs:xfs_exchrange_before` tracepoint (id 1328 on the generating machine). */
-export interface XfsXfsExchrangeBefore {
+export interface XfsXfsExchrangeBefore extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int whichfile` (offset 12, size 4, signed) */
@@ -27157,7 +27169,7 @@ export interface XfsXfsExchrangeBefore {
 }
 
 /** Fields of the `xfs:xfs_exchrange_error` tracepoint (id 1326 on the generating machine). */
-export interface XfsXfsExchrangeError {
+export interface XfsXfsExchrangeError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27169,7 +27181,7 @@ export interface XfsXfsExchrangeError {
 }
 
 /** Fields of the `xfs:xfs_exchrange_flush` tracepoint (id 1324 on the generating machine). */
-export interface XfsXfsExchrangeFlush {
+export interface XfsXfsExchrangeFlush extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ip1_ino` (offset 16, size 8) */
@@ -27195,7 +27207,7 @@ export interface XfsXfsExchrangeFlush {
 }
 
 /** Fields of the `xfs:xfs_exchrange_freshness` tracepoint (id 1322 on the generating machine). */
-export interface XfsXfsExchrangeFreshness {
+export interface XfsXfsExchrangeFreshness extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ip2_ino` (offset 16, size 8) */
@@ -27221,7 +27233,7 @@ export interface XfsXfsExchrangeFreshness {
 }
 
 /** Fields of the `xfs:xfs_exchrange_mappings` tracepoint (id 1323 on the generating machine). */
-export interface XfsXfsExchrangeMappings {
+export interface XfsXfsExchrangeMappings extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ip1_ino` (offset 16, size 8) */
@@ -27247,7 +27259,7 @@ export interface XfsXfsExchrangeMappings {
 }
 
 /** Fields of the `xfs:xfs_exchrange_prep` tracepoint (id 1325 on the generating machine). */
-export interface XfsXfsExchrangePrep {
+export interface XfsXfsExchrangePrep extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ip1_ino` (offset 16, size 8) */
@@ -27273,7 +27285,7 @@ export interface XfsXfsExchrangePrep {
 }
 
 /** Fields of the `xfs:xfs_extent_busy` tracepoint (id 1681 on the generating machine). */
-export interface XfsXfsExtentBusy {
+export interface XfsXfsExtentBusy extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -27287,7 +27299,7 @@ export interface XfsXfsExtentBusy {
 }
 
 /** Fields of the `xfs:xfs_extent_busy_clear` tracepoint (id 1678 on the generating machine). */
-export interface XfsXfsExtentBusyClear {
+export interface XfsXfsExtentBusyClear extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -27301,7 +27313,7 @@ export interface XfsXfsExtentBusyClear {
 }
 
 /** Fields of the `xfs:xfs_extent_busy_force` tracepoint (id 1680 on the generating machine). */
-export interface XfsXfsExtentBusyForce {
+export interface XfsXfsExtentBusyForce extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -27315,7 +27327,7 @@ export interface XfsXfsExtentBusyForce {
 }
 
 /** Fields of the `xfs:xfs_extent_busy_reuse` tracepoint (id 1679 on the generating machine). */
-export interface XfsXfsExtentBusyReuse {
+export interface XfsXfsExtentBusyReuse extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -27329,7 +27341,7 @@ export interface XfsXfsExtentBusyReuse {
 }
 
 /** Fields of the `xfs:xfs_extent_busy_trim` tracepoint (id 1677 on the generating machine). */
-export interface XfsXfsExtentBusyTrim {
+export interface XfsXfsExtentBusyTrim extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -27347,7 +27359,7 @@ export interface XfsXfsExtentBusyTrim {
 }
 
 /** Fields of the `xfs:xfs_extent_free_defer` tracepoint (id 1508 on the generating machine). */
-export interface XfsXfsExtentFreeDefer {
+export interface XfsXfsExtentFreeDefer extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -27363,7 +27375,7 @@ export interface XfsXfsExtentFreeDefer {
 }
 
 /** Fields of the `xfs:xfs_extent_free_deferred` tracepoint (id 1507 on the generating machine). */
-export interface XfsXfsExtentFreeDeferred {
+export interface XfsXfsExtentFreeDeferred extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -27379,7 +27391,7 @@ export interface XfsXfsExtentFreeDeferred {
 }
 
 /** Fields of the `xfs:xfs_file_buffered_read` tracepoint (id 1703 on the generating machine). */
-export interface XfsXfsFileBufferedRead {
+export interface XfsXfsFileBufferedRead extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27393,7 +27405,7 @@ export interface XfsXfsFileBufferedRead {
 }
 
 /** Fields of the `xfs:xfs_file_buffered_write` tracepoint (id 1700 on the generating machine). */
-export interface XfsXfsFileBufferedWrite {
+export interface XfsXfsFileBufferedWrite extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27407,7 +27419,7 @@ export interface XfsXfsFileBufferedWrite {
 }
 
 /** Fields of the `xfs:xfs_file_compat_ioctl` tracepoint (id 1793 on the generating machine). */
-export interface XfsXfsFileCompatIoctl {
+export interface XfsXfsFileCompatIoctl extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27417,7 +27429,7 @@ export interface XfsXfsFileCompatIoctl {
 }
 
 /** Fields of the `xfs:xfs_file_dax_read` tracepoint (id 1701 on the generating machine). */
-export interface XfsXfsFileDaxRead {
+export interface XfsXfsFileDaxRead extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27431,7 +27443,7 @@ export interface XfsXfsFileDaxRead {
 }
 
 /** Fields of the `xfs:xfs_file_dax_write` tracepoint (id 1698 on the generating machine). */
-export interface XfsXfsFileDaxWrite {
+export interface XfsXfsFileDaxWrite extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27445,7 +27457,7 @@ export interface XfsXfsFileDaxWrite {
 }
 
 /** Fields of the `xfs:xfs_file_direct_read` tracepoint (id 1702 on the generating machine). */
-export interface XfsXfsFileDirectRead {
+export interface XfsXfsFileDirectRead extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27459,7 +27471,7 @@ export interface XfsXfsFileDirectRead {
 }
 
 /** Fields of the `xfs:xfs_file_direct_write` tracepoint (id 1699 on the generating machine). */
-export interface XfsXfsFileDirectWrite {
+export interface XfsXfsFileDirectWrite extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27473,7 +27485,7 @@ export interface XfsXfsFileDirectWrite {
 }
 
 /** Fields of the `xfs:xfs_file_fsync` tracepoint (id 1790 on the generating machine). */
-export interface XfsXfsFileFsync {
+export interface XfsXfsFileFsync extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27483,7 +27495,7 @@ export interface XfsXfsFileFsync {
 }
 
 /** Fields of the `xfs:xfs_file_ioctl` tracepoint (id 1794 on the generating machine). */
-export interface XfsXfsFileIoctl {
+export interface XfsXfsFileIoctl extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27493,7 +27505,7 @@ export interface XfsXfsFileIoctl {
 }
 
 /** Fields of the `xfs:xfs_file_splice_read` tracepoint (id 1686 on the generating machine). */
-export interface XfsXfsFileSpliceRead {
+export interface XfsXfsFileSpliceRead extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27509,7 +27521,7 @@ export interface XfsXfsFileSpliceRead {
 }
 
 /** Fields of the `xfs:xfs_filestream_free` tracepoint (id 1819 on the generating machine). */
-export interface XfsXfsFilestreamFree {
+export interface XfsXfsFilestreamFree extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27521,7 +27533,7 @@ export interface XfsXfsFilestreamFree {
 }
 
 /** Fields of the `xfs:xfs_filestream_lookup` tracepoint (id 1818 on the generating machine). */
-export interface XfsXfsFilestreamLookup {
+export interface XfsXfsFilestreamLookup extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27533,7 +27545,7 @@ export interface XfsXfsFilestreamLookup {
 }
 
 /** Fields of the `xfs:xfs_filestream_pick` tracepoint (id 1816 on the generating machine). */
-export interface XfsXfsFilestreamPick {
+export interface XfsXfsFilestreamPick extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27547,7 +27559,7 @@ export interface XfsXfsFilestreamPick {
 }
 
 /** Fields of the `xfs:xfs_filestream_scan` tracepoint (id 1817 on the generating machine). */
-export interface XfsXfsFilestreamScan {
+export interface XfsXfsFilestreamScan extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27559,7 +27571,7 @@ export interface XfsXfsFilestreamScan {
 }
 
 /** Fields of the `xfs:xfs_force_shutdown` tracepoint (id 1333 on the generating machine). */
-export interface XfsXfsForceShutdown {
+export interface XfsXfsForceShutdown extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int ptag` (offset 12, size 4, signed) */
@@ -27573,7 +27585,7 @@ export interface XfsXfsForceShutdown {
 }
 
 /** Fields of the `xfs:xfs_free_extent` tracepoint (id 1674 on the generating machine). */
-export interface XfsXfsFreeExtent {
+export interface XfsXfsFreeExtent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -27591,7 +27603,7 @@ export interface XfsXfsFreeExtent {
 }
 
 /** Fields of the `xfs:xfs_free_file_space` tracepoint (id 1801 on the generating machine). */
-export interface XfsXfsFreeFileSpace {
+export interface XfsXfsFreeFileSpace extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27601,7 +27613,7 @@ export interface XfsXfsFreeFileSpace {
 }
 
 /** Fields of the `xfs:xfs_freecounter_enospc` tracepoint (id 1294 on the generating machine). */
-export interface XfsXfsFreecounterEnospc {
+export interface XfsXfsFreecounterEnospc extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_free_counter ctr` (offset 12, size 4) */
@@ -27617,7 +27629,7 @@ export interface XfsXfsFreecounterEnospc {
 }
 
 /** Fields of the `xfs:xfs_freecounter_reserved` tracepoint (id 1295 on the generating machine). */
-export interface XfsXfsFreecounterReserved {
+export interface XfsXfsFreecounterReserved extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_free_counter ctr` (offset 12, size 4) */
@@ -27633,7 +27645,7 @@ export interface XfsXfsFreecounterReserved {
 }
 
 /** Fields of the `xfs:xfs_fs_mark_corrupt` tracepoint (id 1377 on the generating machine). */
-export interface XfsXfsFsMarkCorrupt {
+export interface XfsXfsFsMarkCorrupt extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned int flags` (offset 12, size 4) */
@@ -27641,7 +27653,7 @@ export interface XfsXfsFsMarkCorrupt {
 }
 
 /** Fields of the `xfs:xfs_fs_mark_healthy` tracepoint (id 1376 on the generating machine). */
-export interface XfsXfsFsMarkHealthy {
+export interface XfsXfsFsMarkHealthy extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned int flags` (offset 12, size 4) */
@@ -27649,7 +27661,7 @@ export interface XfsXfsFsMarkHealthy {
 }
 
 /** Fields of the `xfs:xfs_fs_mark_sick` tracepoint (id 1378 on the generating machine). */
-export interface XfsXfsFsMarkSick {
+export interface XfsXfsFsMarkSick extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned int flags` (offset 12, size 4) */
@@ -27657,7 +27669,7 @@ export interface XfsXfsFsMarkSick {
 }
 
 /** Fields of the `xfs:xfs_fs_sync_fs` tracepoint (id 1894 on the generating machine). */
-export interface XfsXfsFsSyncFs {
+export interface XfsXfsFsSyncFs extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long long mflags` (offset 16, size 8) */
@@ -27671,7 +27683,7 @@ export interface XfsXfsFsSyncFs {
 }
 
 /** Fields of the `xfs:xfs_fs_unfixed_corruption` tracepoint (id 1375 on the generating machine). */
-export interface XfsXfsFsUnfixedCorruption {
+export interface XfsXfsFsUnfixedCorruption extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned int flags` (offset 12, size 4) */
@@ -27679,7 +27691,7 @@ export interface XfsXfsFsUnfixedCorruption {
 }
 
 /** Fields of the `xfs:xfs_fsmap_high_group_key` tracepoint (id 1402 on the generating machine). */
-export interface XfsXfsFsmapHighGroupKey {
+export interface XfsXfsFsmapHighGroupKey extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `dev_t keydev` (offset 12, size 4) */
@@ -27697,7 +27709,7 @@ export interface XfsXfsFsmapHighGroupKey {
 }
 
 /** Fields of the `xfs:xfs_fsmap_high_linear_key` tracepoint (id 1400 on the generating machine). */
-export interface XfsXfsFsmapHighLinearKey {
+export interface XfsXfsFsmapHighLinearKey extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `dev_t keydev` (offset 12, size 4) */
@@ -27707,7 +27719,7 @@ export interface XfsXfsFsmapHighLinearKey {
 }
 
 /** Fields of the `xfs:xfs_fsmap_low_group_key` tracepoint (id 1403 on the generating machine). */
-export interface XfsXfsFsmapLowGroupKey {
+export interface XfsXfsFsmapLowGroupKey extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `dev_t keydev` (offset 12, size 4) */
@@ -27725,7 +27737,7 @@ export interface XfsXfsFsmapLowGroupKey {
 }
 
 /** Fields of the `xfs:xfs_fsmap_low_linear_key` tracepoint (id 1401 on the generating machine). */
-export interface XfsXfsFsmapLowLinearKey {
+export interface XfsXfsFsmapLowLinearKey extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `dev_t keydev` (offset 12, size 4) */
@@ -27735,7 +27747,7 @@ export interface XfsXfsFsmapLowLinearKey {
 }
 
 /** Fields of the `xfs:xfs_fsmap_mapping` tracepoint (id 1404 on the generating machine). */
-export interface XfsXfsFsmapMapping {
+export interface XfsXfsFsmapMapping extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `dev_t keydev` (offset 12, size 4) */
@@ -27757,7 +27769,7 @@ export interface XfsXfsFsmapMapping {
 }
 
 /** Fields of the `xfs:xfs_get_acl` tracepoint (id 1796 on the generating machine). */
-export interface XfsXfsGetAcl {
+export interface XfsXfsGetAcl extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27767,7 +27779,7 @@ export interface XfsXfsGetAcl {
 }
 
 /** Fields of the `xfs:xfs_getattr` tracepoint (id 1806 on the generating machine). */
-export interface XfsXfsGetattr {
+export interface XfsXfsGetattr extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27777,7 +27789,7 @@ export interface XfsXfsGetattr {
 }
 
 /** Fields of the `xfs:xfs_getfsmap_high_key` tracepoint (id 1398 on the generating machine). */
-export interface XfsXfsGetfsmapHighKey {
+export interface XfsXfsGetfsmapHighKey extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `dev_t keydev` (offset 12, size 4) */
@@ -27795,7 +27807,7 @@ export interface XfsXfsGetfsmapHighKey {
 }
 
 /** Fields of the `xfs:xfs_getfsmap_low_key` tracepoint (id 1399 on the generating machine). */
-export interface XfsXfsGetfsmapLowKey {
+export interface XfsXfsGetfsmapLowKey extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `dev_t keydev` (offset 12, size 4) */
@@ -27813,7 +27825,7 @@ export interface XfsXfsGetfsmapLowKey {
 }
 
 /** Fields of the `xfs:xfs_getfsmap_mapping` tracepoint (id 1397 on the generating machine). */
-export interface XfsXfsGetfsmapMapping {
+export interface XfsXfsGetfsmapMapping extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `dev_t keydev` (offset 12, size 4) */
@@ -27831,7 +27843,7 @@ export interface XfsXfsGetfsmapMapping {
 }
 
 /** Fields of the `xfs:xfs_getparents_begin` tracepoint (id 1312 on the generating machine). */
-export interface XfsXfsGetparentsBegin {
+export interface XfsXfsGetparentsBegin extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27853,7 +27865,7 @@ export interface XfsXfsGetparentsBegin {
 }
 
 /** Fields of the `xfs:xfs_getparents_end` tracepoint (id 1311 on the generating machine). */
-export interface XfsXfsGetparentsEnd {
+export interface XfsXfsGetparentsEnd extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27875,7 +27887,7 @@ export interface XfsXfsGetparentsEnd {
 }
 
 /** Fields of the `xfs:xfs_getparents_expand_lastrec` tracepoint (id 1313 on the generating machine). */
-export interface XfsXfsGetparentsExpandLastrec {
+export interface XfsXfsGetparentsExpandLastrec extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27895,7 +27907,7 @@ export interface XfsXfsGetparentsExpandLastrec {
 }
 
 /** Fields of the `xfs:xfs_getparents_put_listent` tracepoint (id 1314 on the generating machine). */
-export interface XfsXfsGetparentsPutListent {
+export interface XfsXfsGetparentsPutListent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -27915,7 +27927,7 @@ export interface XfsXfsGetparentsPutListent {
 }
 
 /** Fields of the `xfs:xfs_group_get` tracepoint (id 1907 on the generating machine). */
-export interface XfsXfsGroupGet {
+export interface XfsXfsGroupGet extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -27931,7 +27943,7 @@ export interface XfsXfsGroupGet {
 }
 
 /** Fields of the `xfs:xfs_group_grab` tracepoint (id 1904 on the generating machine). */
-export interface XfsXfsGroupGrab {
+export interface XfsXfsGroupGrab extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -27947,7 +27959,7 @@ export interface XfsXfsGroupGrab {
 }
 
 /** Fields of the `xfs:xfs_group_grab_next_tag` tracepoint (id 1903 on the generating machine). */
-export interface XfsXfsGroupGrabNextTag {
+export interface XfsXfsGroupGrabNextTag extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -27963,7 +27975,7 @@ export interface XfsXfsGroupGrabNextTag {
 }
 
 /** Fields of the `xfs:xfs_group_hold` tracepoint (id 1906 on the generating machine). */
-export interface XfsXfsGroupHold {
+export interface XfsXfsGroupHold extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -27979,7 +27991,7 @@ export interface XfsXfsGroupHold {
 }
 
 /** Fields of the `xfs:xfs_group_mark_corrupt` tracepoint (id 1373 on the generating machine). */
-export interface XfsXfsGroupMarkCorrupt {
+export interface XfsXfsGroupMarkCorrupt extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -27991,7 +28003,7 @@ export interface XfsXfsGroupMarkCorrupt {
 }
 
 /** Fields of the `xfs:xfs_group_mark_healthy` tracepoint (id 1372 on the generating machine). */
-export interface XfsXfsGroupMarkHealthy {
+export interface XfsXfsGroupMarkHealthy extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -28003,7 +28015,7 @@ export interface XfsXfsGroupMarkHealthy {
 }
 
 /** Fields of the `xfs:xfs_group_mark_sick` tracepoint (id 1374 on the generating machine). */
-export interface XfsXfsGroupMarkSick {
+export interface XfsXfsGroupMarkSick extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -28015,7 +28027,7 @@ export interface XfsXfsGroupMarkSick {
 }
 
 /** Fields of the `xfs:xfs_group_put` tracepoint (id 1905 on the generating machine). */
-export interface XfsXfsGroupPut {
+export interface XfsXfsGroupPut extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -28031,7 +28043,7 @@ export interface XfsXfsGroupPut {
 }
 
 /** Fields of the `xfs:xfs_group_rele` tracepoint (id 1902 on the generating machine). */
-export interface XfsXfsGroupRele {
+export interface XfsXfsGroupRele extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -28047,7 +28059,7 @@ export interface XfsXfsGroupRele {
 }
 
 /** Fields of the `xfs:xfs_group_unfixed_corruption` tracepoint (id 1371 on the generating machine). */
-export interface XfsXfsGroupUnfixedCorruption {
+export interface XfsXfsGroupUnfixedCorruption extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -28059,7 +28071,7 @@ export interface XfsXfsGroupUnfixedCorruption {
 }
 
 /** Fields of the `xfs:xfs_ialloc_read_agi` tracepoint (id 1885 on the generating machine). */
-export interface XfsXfsIallocReadAgi {
+export interface XfsXfsIallocReadAgi extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -28067,7 +28079,7 @@ export interface XfsXfsIallocReadAgi {
 }
 
 /** Fields of the `xfs:xfs_iext_insert` tracepoint (id 1883 on the generating machine). */
-export interface XfsXfsIextInsert {
+export interface XfsXfsIextInsert extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28091,7 +28103,7 @@ export interface XfsXfsIextInsert {
 }
 
 /** Fields of the `xfs:xfs_iext_remove` tracepoint (id 1882 on the generating machine). */
-export interface XfsXfsIextRemove {
+export interface XfsXfsIextRemove extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28115,7 +28127,7 @@ export interface XfsXfsIextRemove {
 }
 
 /** Fields of the `xfs:xfs_iget_hit` tracepoint (id 1808 on the generating machine). */
-export interface XfsXfsIgetHit {
+export interface XfsXfsIgetHit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28125,7 +28137,7 @@ export interface XfsXfsIgetHit {
 }
 
 /** Fields of the `xfs:xfs_iget_miss` tracepoint (id 1807 on the generating machine). */
-export interface XfsXfsIgetMiss {
+export interface XfsXfsIgetMiss extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28135,7 +28147,7 @@ export interface XfsXfsIgetMiss {
 }
 
 /** Fields of the `xfs:xfs_iget_recycle` tracepoint (id 1810 on the generating machine). */
-export interface XfsXfsIgetRecycle {
+export interface XfsXfsIgetRecycle extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28145,7 +28157,7 @@ export interface XfsXfsIgetRecycle {
 }
 
 /** Fields of the `xfs:xfs_iget_recycle_fail` tracepoint (id 1809 on the generating machine). */
-export interface XfsXfsIgetRecycleFail {
+export interface XfsXfsIgetRecycleFail extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28155,7 +28167,7 @@ export interface XfsXfsIgetRecycleFail {
 }
 
 /** Fields of the `xfs:xfs_iget_skip` tracepoint (id 1811 on the generating machine). */
-export interface XfsXfsIgetSkip {
+export interface XfsXfsIgetSkip extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28165,7 +28177,7 @@ export interface XfsXfsIgetSkip {
 }
 
 /** Fields of the `xfs:xfs_ilock` tracepoint (id 1815 on the generating machine). */
-export interface XfsXfsIlock {
+export interface XfsXfsIlock extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28177,7 +28189,7 @@ export interface XfsXfsIlock {
 }
 
 /** Fields of the `xfs:xfs_ilock_demote` tracepoint (id 1813 on the generating machine). */
-export interface XfsXfsIlockDemote {
+export interface XfsXfsIlockDemote extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28189,7 +28201,7 @@ export interface XfsXfsIlockDemote {
 }
 
 /** Fields of the `xfs:xfs_ilock_nowait` tracepoint (id 1814 on the generating machine). */
-export interface XfsXfsIlockNowait {
+export interface XfsXfsIlockNowait extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28201,7 +28213,7 @@ export interface XfsXfsIlockNowait {
 }
 
 /** Fields of the `xfs:xfs_inactive_symlink` tracepoint (id 1803 on the generating machine). */
-export interface XfsXfsInactiveSymlink {
+export interface XfsXfsInactiveSymlink extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28211,7 +28223,7 @@ export interface XfsXfsInactiveSymlink {
 }
 
 /** Fields of the `xfs:xfs_inode_clear_cowblocks_tag` tracepoint (id 1781 on the generating machine). */
-export interface XfsXfsInodeClearCowblocksTag {
+export interface XfsXfsInodeClearCowblocksTag extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28221,7 +28233,7 @@ export interface XfsXfsInodeClearCowblocksTag {
 }
 
 /** Fields of the `xfs:xfs_inode_clear_eofblocks_tag` tracepoint (id 1784 on the generating machine). */
-export interface XfsXfsInodeClearEofblocksTag {
+export interface XfsXfsInodeClearEofblocksTag extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28231,7 +28243,7 @@ export interface XfsXfsInodeClearEofblocksTag {
 }
 
 /** Fields of the `xfs:xfs_inode_free_cowblocks_invalid` tracepoint (id 1780 on the generating machine). */
-export interface XfsXfsInodeFreeCowblocksInvalid {
+export interface XfsXfsInodeFreeCowblocksInvalid extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28241,7 +28253,7 @@ export interface XfsXfsInodeFreeCowblocksInvalid {
 }
 
 /** Fields of the `xfs:xfs_inode_free_eofblocks_invalid` tracepoint (id 1783 on the generating machine). */
-export interface XfsXfsInodeFreeEofblocksInvalid {
+export interface XfsXfsInodeFreeEofblocksInvalid extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28251,7 +28263,7 @@ export interface XfsXfsInodeFreeEofblocksInvalid {
 }
 
 /** Fields of the `xfs:xfs_inode_inactivating` tracepoint (id 1776 on the generating machine). */
-export interface XfsXfsInodeInactivating {
+export interface XfsXfsInodeInactivating extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28261,7 +28273,7 @@ export interface XfsXfsInodeInactivating {
 }
 
 /** Fields of the `xfs:xfs_inode_mark_corrupt` tracepoint (id 1369 on the generating machine). */
-export interface XfsXfsInodeMarkCorrupt {
+export interface XfsXfsInodeMarkCorrupt extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28271,7 +28283,7 @@ export interface XfsXfsInodeMarkCorrupt {
 }
 
 /** Fields of the `xfs:xfs_inode_mark_healthy` tracepoint (id 1368 on the generating machine). */
-export interface XfsXfsInodeMarkHealthy {
+export interface XfsXfsInodeMarkHealthy extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28281,7 +28293,7 @@ export interface XfsXfsInodeMarkHealthy {
 }
 
 /** Fields of the `xfs:xfs_inode_mark_sick` tracepoint (id 1370 on the generating machine). */
-export interface XfsXfsInodeMarkSick {
+export interface XfsXfsInodeMarkSick extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28291,7 +28303,7 @@ export interface XfsXfsInodeMarkSick {
 }
 
 /** Fields of the `xfs:xfs_inode_pin` tracepoint (id 1769 on the generating machine). */
-export interface XfsXfsInodePin {
+export interface XfsXfsInodePin extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28307,7 +28319,7 @@ export interface XfsXfsInodePin {
 }
 
 /** Fields of the `xfs:xfs_inode_push_pinned` tracepoint (id 1766 on the generating machine). */
-export interface XfsXfsInodePushPinned {
+export interface XfsXfsInodePushPinned extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28323,7 +28335,7 @@ export interface XfsXfsInodePushPinned {
 }
 
 /** Fields of the `xfs:xfs_inode_push_stale` tracepoint (id 1765 on the generating machine). */
-export interface XfsXfsInodePushStale {
+export interface XfsXfsInodePushStale extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28339,7 +28351,7 @@ export interface XfsXfsInodePushStale {
 }
 
 /** Fields of the `xfs:xfs_inode_reclaiming` tracepoint (id 1778 on the generating machine). */
-export interface XfsXfsInodeReclaiming {
+export interface XfsXfsInodeReclaiming extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28349,7 +28361,7 @@ export interface XfsXfsInodeReclaiming {
 }
 
 /** Fields of the `xfs:xfs_inode_reload_unlinked_bucket` tracepoint (id 1381 on the generating machine). */
-export interface XfsXfsInodeReloadUnlinkedBucket {
+export interface XfsXfsInodeReloadUnlinkedBucket extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -28359,7 +28371,7 @@ export interface XfsXfsInodeReloadUnlinkedBucket {
 }
 
 /** Fields of the `xfs:xfs_inode_set_cowblocks_tag` tracepoint (id 1782 on the generating machine). */
-export interface XfsXfsInodeSetCowblocksTag {
+export interface XfsXfsInodeSetCowblocksTag extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28369,7 +28381,7 @@ export interface XfsXfsInodeSetCowblocksTag {
 }
 
 /** Fields of the `xfs:xfs_inode_set_eofblocks_tag` tracepoint (id 1785 on the generating machine). */
-export interface XfsXfsInodeSetEofblocksTag {
+export interface XfsXfsInodeSetEofblocksTag extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28379,7 +28391,7 @@ export interface XfsXfsInodeSetEofblocksTag {
 }
 
 /** Fields of the `xfs:xfs_inode_set_need_inactive` tracepoint (id 1777 on the generating machine). */
-export interface XfsXfsInodeSetNeedInactive {
+export interface XfsXfsInodeSetNeedInactive extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28389,7 +28401,7 @@ export interface XfsXfsInodeSetNeedInactive {
 }
 
 /** Fields of the `xfs:xfs_inode_set_reclaimable` tracepoint (id 1779 on the generating machine). */
-export interface XfsXfsInodeSetReclaimable {
+export interface XfsXfsInodeSetReclaimable extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28399,7 +28411,7 @@ export interface XfsXfsInodeSetReclaimable {
 }
 
 /** Fields of the `xfs:xfs_inode_timestamp_range` tracepoint (id 1359 on the generating machine). */
-export interface XfsXfsInodeTimestampRange {
+export interface XfsXfsInodeTimestampRange extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `long long min` (offset 16, size 8, signed) */
@@ -28409,7 +28421,7 @@ export interface XfsXfsInodeTimestampRange {
 }
 
 /** Fields of the `xfs:xfs_inode_unfixed_corruption` tracepoint (id 1367 on the generating machine). */
-export interface XfsXfsInodeUnfixedCorruption {
+export interface XfsXfsInodeUnfixedCorruption extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28419,7 +28431,7 @@ export interface XfsXfsInodeUnfixedCorruption {
 }
 
 /** Fields of the `xfs:xfs_inode_unpin` tracepoint (id 1768 on the generating machine). */
-export interface XfsXfsInodeUnpin {
+export interface XfsXfsInodeUnpin extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28435,7 +28447,7 @@ export interface XfsXfsInodeUnpin {
 }
 
 /** Fields of the `xfs:xfs_inode_unpin_nowait` tracepoint (id 1767 on the generating machine). */
-export interface XfsXfsInodeUnpinNowait {
+export interface XfsXfsInodeUnpinNowait extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28451,7 +28463,7 @@ export interface XfsXfsInodeUnpinNowait {
 }
 
 /** Fields of the `xfs:xfs_inodegc_flush` tracepoint (id 1900 on the generating machine). */
-export interface XfsXfsInodegcFlush {
+export interface XfsXfsInodegcFlush extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long long mflags` (offset 16, size 8) */
@@ -28465,7 +28477,7 @@ export interface XfsXfsInodegcFlush {
 }
 
 /** Fields of the `xfs:xfs_inodegc_push` tracepoint (id 1899 on the generating machine). */
-export interface XfsXfsInodegcPush {
+export interface XfsXfsInodegcPush extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long long mflags` (offset 16, size 8) */
@@ -28479,7 +28491,7 @@ export interface XfsXfsInodegcPush {
 }
 
 /** Fields of the `xfs:xfs_inodegc_queue` tracepoint (id 1896 on the generating machine). */
-export interface XfsXfsInodegcQueue {
+export interface XfsXfsInodegcQueue extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long long mflags` (offset 16, size 8) */
@@ -28493,7 +28505,7 @@ export interface XfsXfsInodegcQueue {
 }
 
 /** Fields of the `xfs:xfs_inodegc_shrinker_scan` tracepoint (id 1889 on the generating machine). */
-export interface XfsXfsInodegcShrinkerScan {
+export interface XfsXfsInodegcShrinkerScan extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long nr_to_scan` (offset 16, size 8) */
@@ -28503,7 +28515,7 @@ export interface XfsXfsInodegcShrinkerScan {
 }
 
 /** Fields of the `xfs:xfs_inodegc_start` tracepoint (id 1898 on the generating machine). */
-export interface XfsXfsInodegcStart {
+export interface XfsXfsInodegcStart extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long long mflags` (offset 16, size 8) */
@@ -28517,7 +28529,7 @@ export interface XfsXfsInodegcStart {
 }
 
 /** Fields of the `xfs:xfs_inodegc_stop` tracepoint (id 1897 on the generating machine). */
-export interface XfsXfsInodegcStop {
+export interface XfsXfsInodegcStop extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long long mflags` (offset 16, size 8) */
@@ -28531,7 +28543,7 @@ export interface XfsXfsInodegcStop {
 }
 
 /** Fields of the `xfs:xfs_inodegc_throttle` tracepoint (id 1895 on the generating machine). */
-export interface XfsXfsInodegcThrottle {
+export interface XfsXfsInodegcThrottle extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long long mflags` (offset 16, size 8) */
@@ -28545,7 +28557,7 @@ export interface XfsXfsInodegcThrottle {
 }
 
 /** Fields of the `xfs:xfs_inodegc_worker` tracepoint (id 1901 on the generating machine). */
-export interface XfsXfsInodegcWorker {
+export interface XfsXfsInodegcWorker extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned int shrinker_hits` (offset 12, size 4) */
@@ -28553,7 +28565,7 @@ export interface XfsXfsInodegcWorker {
 }
 
 /** Fields of the `xfs:xfs_insert_file_space` tracepoint (id 1798 on the generating machine). */
-export interface XfsXfsInsertFileSpace {
+export interface XfsXfsInsertFileSpace extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28563,7 +28575,7 @@ export interface XfsXfsInsertFileSpace {
 }
 
 /** Fields of the `xfs:xfs_ioc_free_eofblocks` tracepoint (id 1357 on the generating machine). */
-export interface XfsXfsIocFreeEofblocks {
+export interface XfsXfsIocFreeEofblocks extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__u32 flags` (offset 12, size 4) */
@@ -28583,7 +28595,7 @@ export interface XfsXfsIocFreeEofblocks {
 }
 
 /** Fields of the `xfs:xfs_ioctl_setattr` tracepoint (id 1792 on the generating machine). */
-export interface XfsXfsIoctlSetattr {
+export interface XfsXfsIoctlSetattr extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28593,7 +28605,7 @@ export interface XfsXfsIoctlSetattr {
 }
 
 /** Fields of the `xfs:xfs_iomap_alloc` tracepoint (id 1693 on the generating machine). */
-export interface XfsXfsIomapAlloc {
+export interface XfsXfsIomapAlloc extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28615,7 +28627,7 @@ export interface XfsXfsIomapAlloc {
 }
 
 /** Fields of the `xfs:xfs_iomap_atomic_write_cow` tracepoint (id 1696 on the generating machine). */
-export interface XfsXfsIomapAtomicWriteCow {
+export interface XfsXfsIomapAtomicWriteCow extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28627,7 +28639,7 @@ export interface XfsXfsIomapAtomicWriteCow {
 }
 
 /** Fields of the `xfs:xfs_iomap_found` tracepoint (id 1692 on the generating machine). */
-export interface XfsXfsIomapFound {
+export interface XfsXfsIomapFound extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28649,7 +28661,7 @@ export interface XfsXfsIomapFound {
 }
 
 /** Fields of the `xfs:xfs_iomap_invalid` tracepoint (id 1433 on the generating machine). */
-export interface XfsXfsIomapInvalid {
+export interface XfsXfsIomapInvalid extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28671,7 +28683,7 @@ export interface XfsXfsIomapInvalid {
 }
 
 /** Fields of the `xfs:xfs_iomap_prealloc_size` tracepoint (id 1773 on the generating machine). */
-export interface XfsXfsIomapPreallocSize {
+export interface XfsXfsIomapPreallocSize extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28685,7 +28697,7 @@ export interface XfsXfsIomapPreallocSize {
 }
 
 /** Fields of the `xfs:xfs_irec_merge_post` tracepoint (id 1771 on the generating machine). */
-export interface XfsXfsIrecMergePost {
+export interface XfsXfsIrecMergePost extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -28697,7 +28709,7 @@ export interface XfsXfsIrecMergePost {
 }
 
 /** Fields of the `xfs:xfs_irec_merge_pre` tracepoint (id 1772 on the generating machine). */
-export interface XfsXfsIrecMergePre {
+export interface XfsXfsIrecMergePre extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -28713,7 +28725,7 @@ export interface XfsXfsIrecMergePre {
 }
 
 /** Fields of the `xfs:xfs_irele` tracepoint (id 1770 on the generating machine). */
-export interface XfsXfsIrele {
+export interface XfsXfsIrele extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28729,7 +28741,7 @@ export interface XfsXfsIrele {
 }
 
 /** Fields of the `xfs:xfs_itruncate_extents_end` tracepoint (id 1683 on the generating machine). */
-export interface XfsXfsItruncateExtentsEnd {
+export interface XfsXfsItruncateExtentsEnd extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28741,7 +28753,7 @@ export interface XfsXfsItruncateExtentsEnd {
 }
 
 /** Fields of the `xfs:xfs_itruncate_extents_start` tracepoint (id 1684 on the generating machine). */
-export interface XfsXfsItruncateExtentsStart {
+export interface XfsXfsItruncateExtentsStart extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28753,7 +28765,7 @@ export interface XfsXfsItruncateExtentsStart {
 }
 
 /** Fields of the `xfs:xfs_iunlink` tracepoint (id 1380 on the generating machine). */
-export interface XfsXfsIunlink {
+export interface XfsXfsIunlink extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -28763,7 +28775,7 @@ export interface XfsXfsIunlink {
 }
 
 /** Fields of the `xfs:xfs_iunlink_reload_next` tracepoint (id 1382 on the generating machine). */
-export interface XfsXfsIunlinkReloadNext {
+export interface XfsXfsIunlinkReloadNext extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -28777,7 +28789,7 @@ export interface XfsXfsIunlinkReloadNext {
 }
 
 /** Fields of the `xfs:xfs_iunlink_remove` tracepoint (id 1379 on the generating machine). */
-export interface XfsXfsIunlinkRemove {
+export interface XfsXfsIunlinkRemove extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -28787,7 +28799,7 @@ export interface XfsXfsIunlinkRemove {
 }
 
 /** Fields of the `xfs:xfs_iunlink_update_bucket` tracepoint (id 1384 on the generating machine). */
-export interface XfsXfsIunlinkUpdateBucket {
+export interface XfsXfsIunlinkUpdateBucket extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -28801,7 +28813,7 @@ export interface XfsXfsIunlinkUpdateBucket {
 }
 
 /** Fields of the `xfs:xfs_iunlink_update_dinode` tracepoint (id 1383 on the generating machine). */
-export interface XfsXfsIunlinkUpdateDinode {
+export interface XfsXfsIunlinkUpdateDinode extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -28815,7 +28827,7 @@ export interface XfsXfsIunlinkUpdateDinode {
 }
 
 /** Fields of the `xfs:xfs_iunlock` tracepoint (id 1812 on the generating machine). */
-export interface XfsXfsIunlock {
+export interface XfsXfsIunlock extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -28827,7 +28839,7 @@ export interface XfsXfsIunlock {
 }
 
 /** Fields of the `xfs:xfs_iwalk_ag_rec` tracepoint (id 1366 on the generating machine). */
-export interface XfsXfsIwalkAgRec {
+export interface XfsXfsIwalkAgRec extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -28839,7 +28851,7 @@ export interface XfsXfsIwalkAgRec {
 }
 
 /** Fields of the `xfs:xfs_link` tracepoint (id 1763 on the generating machine). */
-export interface XfsXfsLink {
+export interface XfsXfsLink extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t dp_ino` (offset 16, size 8) */
@@ -28851,7 +28863,7 @@ export interface XfsXfsLink {
 }
 
 /** Fields of the `xfs:xfs_log_assign_tail_lsn` tracepoint (id 1704 on the generating machine). */
-export interface XfsXfsLogAssignTailLsn {
+export interface XfsXfsLogAssignTailLsn extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_lsn_t new_lsn` (offset 16, size 8, signed) */
@@ -28863,7 +28875,7 @@ export interface XfsXfsLogAssignTailLsn {
 }
 
 /** Fields of the `xfs:xfs_log_cil_wait` tracepoint (id 1718 on the generating machine). */
-export interface XfsXfsLogCilWait {
+export interface XfsXfsLogCilWait extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long tic` (offset 16, size 8) */
@@ -28897,7 +28909,7 @@ export interface XfsXfsLogCilWait {
 }
 
 /** Fields of the `xfs:xfs_log_force` tracepoint (id 1717 on the generating machine). */
-export interface XfsXfsLogForce {
+export interface XfsXfsLogForce extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_lsn_t lsn` (offset 16, size 8, signed) */
@@ -28907,7 +28919,7 @@ export interface XfsXfsLogForce {
 }
 
 /** Fields of the `xfs:xfs_log_get_max_trans_res` tracepoint (id 1394 on the generating machine). */
-export interface XfsXfsLogGetMaxTransRes {
+export interface XfsXfsLogGetMaxTransRes extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint logres` (offset 12, size 4) */
@@ -28917,7 +28929,7 @@ export interface XfsXfsLogGetMaxTransRes {
 }
 
 /** Fields of the `xfs:xfs_log_grant_sleep` tracepoint (id 1731 on the generating machine). */
-export interface XfsXfsLogGrantSleep {
+export interface XfsXfsLogGrantSleep extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long tic` (offset 16, size 8) */
@@ -28951,7 +28963,7 @@ export interface XfsXfsLogGrantSleep {
 }
 
 /** Fields of the `xfs:xfs_log_grant_wake` tracepoint (id 1730 on the generating machine). */
-export interface XfsXfsLogGrantWake {
+export interface XfsXfsLogGrantWake extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long tic` (offset 16, size 8) */
@@ -28985,7 +28997,7 @@ export interface XfsXfsLogGrantWake {
 }
 
 /** Fields of the `xfs:xfs_log_grant_wake_up` tracepoint (id 1729 on the generating machine). */
-export interface XfsXfsLogGrantWakeUp {
+export interface XfsXfsLogGrantWakeUp extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long tic` (offset 16, size 8) */
@@ -29019,7 +29031,7 @@ export interface XfsXfsLogGrantWakeUp {
 }
 
 /** Fields of the `xfs:xfs_log_recover` tracepoint (id 1555 on the generating machine). */
-export interface XfsXfsLogRecover {
+export interface XfsXfsLogRecover extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t headblk` (offset 16, size 8, signed) */
@@ -29029,7 +29041,7 @@ export interface XfsXfsLogRecover {
 }
 
 /** Fields of the `xfs:xfs_log_recover_buf_cancel` tracepoint (id 1547 on the generating machine). */
-export interface XfsXfsLogRecoverBufCancel {
+export interface XfsXfsLogRecoverBufCancel extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int64_t blkno` (offset 16, size 8, signed) */
@@ -29045,7 +29057,7 @@ export interface XfsXfsLogRecoverBufCancel {
 }
 
 /** Fields of the `xfs:xfs_log_recover_buf_cancel_add` tracepoint (id 1546 on the generating machine). */
-export interface XfsXfsLogRecoverBufCancelAdd {
+export interface XfsXfsLogRecoverBufCancelAdd extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int64_t blkno` (offset 16, size 8, signed) */
@@ -29061,7 +29073,7 @@ export interface XfsXfsLogRecoverBufCancelAdd {
 }
 
 /** Fields of the `xfs:xfs_log_recover_buf_cancel_ref_inc` tracepoint (id 1545 on the generating machine). */
-export interface XfsXfsLogRecoverBufCancelRefInc {
+export interface XfsXfsLogRecoverBufCancelRefInc extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int64_t blkno` (offset 16, size 8, signed) */
@@ -29077,7 +29089,7 @@ export interface XfsXfsLogRecoverBufCancelRefInc {
 }
 
 /** Fields of the `xfs:xfs_log_recover_buf_dquot_buf` tracepoint (id 1540 on the generating machine). */
-export interface XfsXfsLogRecoverBufDquotBuf {
+export interface XfsXfsLogRecoverBufDquotBuf extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int64_t blkno` (offset 16, size 8, signed) */
@@ -29093,7 +29105,7 @@ export interface XfsXfsLogRecoverBufDquotBuf {
 }
 
 /** Fields of the `xfs:xfs_log_recover_buf_inode_buf` tracepoint (id 1542 on the generating machine). */
-export interface XfsXfsLogRecoverBufInodeBuf {
+export interface XfsXfsLogRecoverBufInodeBuf extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int64_t blkno` (offset 16, size 8, signed) */
@@ -29109,7 +29121,7 @@ export interface XfsXfsLogRecoverBufInodeBuf {
 }
 
 /** Fields of the `xfs:xfs_log_recover_buf_not_cancel` tracepoint (id 1548 on the generating machine). */
-export interface XfsXfsLogRecoverBufNotCancel {
+export interface XfsXfsLogRecoverBufNotCancel extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int64_t blkno` (offset 16, size 8, signed) */
@@ -29125,7 +29137,7 @@ export interface XfsXfsLogRecoverBufNotCancel {
 }
 
 /** Fields of the `xfs:xfs_log_recover_buf_recover` tracepoint (id 1544 on the generating machine). */
-export interface XfsXfsLogRecoverBufRecover {
+export interface XfsXfsLogRecoverBufRecover extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int64_t blkno` (offset 16, size 8, signed) */
@@ -29141,7 +29153,7 @@ export interface XfsXfsLogRecoverBufRecover {
 }
 
 /** Fields of the `xfs:xfs_log_recover_buf_reg_buf` tracepoint (id 1541 on the generating machine). */
-export interface XfsXfsLogRecoverBufRegBuf {
+export interface XfsXfsLogRecoverBufRegBuf extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int64_t blkno` (offset 16, size 8, signed) */
@@ -29157,7 +29169,7 @@ export interface XfsXfsLogRecoverBufRegBuf {
 }
 
 /** Fields of the `xfs:xfs_log_recover_buf_skip` tracepoint (id 1543 on the generating machine). */
-export interface XfsXfsLogRecoverBufSkip {
+export interface XfsXfsLogRecoverBufSkip extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int64_t blkno` (offset 16, size 8, signed) */
@@ -29173,7 +29185,7 @@ export interface XfsXfsLogRecoverBufSkip {
 }
 
 /** Fields of the `xfs:xfs_log_recover_icreate_cancel` tracepoint (id 1536 on the generating machine). */
-export interface XfsXfsLogRecoverIcreateCancel {
+export interface XfsXfsLogRecoverIcreateCancel extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -29191,7 +29203,7 @@ export interface XfsXfsLogRecoverIcreateCancel {
 }
 
 /** Fields of the `xfs:xfs_log_recover_icreate_recover` tracepoint (id 1535 on the generating machine). */
-export interface XfsXfsLogRecoverIcreateRecover {
+export interface XfsXfsLogRecoverIcreateRecover extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -29209,7 +29221,7 @@ export interface XfsXfsLogRecoverIcreateRecover {
 }
 
 /** Fields of the `xfs:xfs_log_recover_inode_cancel` tracepoint (id 1538 on the generating machine). */
-export interface XfsXfsLogRecoverInodeCancel {
+export interface XfsXfsLogRecoverInodeCancel extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -29231,7 +29243,7 @@ export interface XfsXfsLogRecoverInodeCancel {
 }
 
 /** Fields of the `xfs:xfs_log_recover_inode_recover` tracepoint (id 1539 on the generating machine). */
-export interface XfsXfsLogRecoverInodeRecover {
+export interface XfsXfsLogRecoverInodeRecover extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -29253,7 +29265,7 @@ export interface XfsXfsLogRecoverInodeRecover {
 }
 
 /** Fields of the `xfs:xfs_log_recover_inode_skip` tracepoint (id 1537 on the generating machine). */
-export interface XfsXfsLogRecoverInodeSkip {
+export interface XfsXfsLogRecoverInodeSkip extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -29275,7 +29287,7 @@ export interface XfsXfsLogRecoverInodeSkip {
 }
 
 /** Fields of the `xfs:xfs_log_recover_item_add` tracepoint (id 1553 on the generating machine). */
-export interface XfsXfsLogRecoverItemAdd {
+export interface XfsXfsLogRecoverItemAdd extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long item` (offset 16, size 8) */
@@ -29295,7 +29307,7 @@ export interface XfsXfsLogRecoverItemAdd {
 }
 
 /** Fields of the `xfs:xfs_log_recover_item_add_cont` tracepoint (id 1552 on the generating machine). */
-export interface XfsXfsLogRecoverItemAddCont {
+export interface XfsXfsLogRecoverItemAddCont extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long item` (offset 16, size 8) */
@@ -29315,7 +29327,7 @@ export interface XfsXfsLogRecoverItemAddCont {
 }
 
 /** Fields of the `xfs:xfs_log_recover_item_recover` tracepoint (id 1549 on the generating machine). */
-export interface XfsXfsLogRecoverItemRecover {
+export interface XfsXfsLogRecoverItemRecover extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long item` (offset 16, size 8) */
@@ -29335,7 +29347,7 @@ export interface XfsXfsLogRecoverItemRecover {
 }
 
 /** Fields of the `xfs:xfs_log_recover_item_reorder_head` tracepoint (id 1551 on the generating machine). */
-export interface XfsXfsLogRecoverItemReorderHead {
+export interface XfsXfsLogRecoverItemReorderHead extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long item` (offset 16, size 8) */
@@ -29355,7 +29367,7 @@ export interface XfsXfsLogRecoverItemReorderHead {
 }
 
 /** Fields of the `xfs:xfs_log_recover_item_reorder_tail` tracepoint (id 1550 on the generating machine). */
-export interface XfsXfsLogRecoverItemReorderTail {
+export interface XfsXfsLogRecoverItemReorderTail extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long item` (offset 16, size 8) */
@@ -29375,7 +29387,7 @@ export interface XfsXfsLogRecoverItemReorderTail {
 }
 
 /** Fields of the `xfs:xfs_log_recover_record` tracepoint (id 1554 on the generating machine). */
-export interface XfsXfsLogRecoverRecord {
+export interface XfsXfsLogRecoverRecord extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_lsn_t lsn` (offset 16, size 8, signed) */
@@ -29389,7 +29401,7 @@ export interface XfsXfsLogRecoverRecord {
 }
 
 /** Fields of the `xfs:xfs_log_regrant` tracepoint (id 1726 on the generating machine). */
-export interface XfsXfsLogRegrant {
+export interface XfsXfsLogRegrant extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long tic` (offset 16, size 8) */
@@ -29423,7 +29435,7 @@ export interface XfsXfsLogRegrant {
 }
 
 /** Fields of the `xfs:xfs_log_regrant_exit` tracepoint (id 1725 on the generating machine). */
-export interface XfsXfsLogRegrantExit {
+export interface XfsXfsLogRegrantExit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long tic` (offset 16, size 8) */
@@ -29457,7 +29469,7 @@ export interface XfsXfsLogRegrantExit {
 }
 
 /** Fields of the `xfs:xfs_log_reserve` tracepoint (id 1728 on the generating machine). */
-export interface XfsXfsLogReserve {
+export interface XfsXfsLogReserve extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long tic` (offset 16, size 8) */
@@ -29491,7 +29503,7 @@ export interface XfsXfsLogReserve {
 }
 
 /** Fields of the `xfs:xfs_log_reserve_exit` tracepoint (id 1727 on the generating machine). */
-export interface XfsXfsLogReserveExit {
+export interface XfsXfsLogReserveExit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long tic` (offset 16, size 8) */
@@ -29525,7 +29537,7 @@ export interface XfsXfsLogReserveExit {
 }
 
 /** Fields of the `xfs:xfs_log_ticket_regrant` tracepoint (id 1724 on the generating machine). */
-export interface XfsXfsLogTicketRegrant {
+export interface XfsXfsLogTicketRegrant extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long tic` (offset 16, size 8) */
@@ -29559,7 +29571,7 @@ export interface XfsXfsLogTicketRegrant {
 }
 
 /** Fields of the `xfs:xfs_log_ticket_regrant_exit` tracepoint (id 1723 on the generating machine). */
-export interface XfsXfsLogTicketRegrantExit {
+export interface XfsXfsLogTicketRegrantExit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long tic` (offset 16, size 8) */
@@ -29593,7 +29605,7 @@ export interface XfsXfsLogTicketRegrantExit {
 }
 
 /** Fields of the `xfs:xfs_log_ticket_regrant_sub` tracepoint (id 1722 on the generating machine). */
-export interface XfsXfsLogTicketRegrantSub {
+export interface XfsXfsLogTicketRegrantSub extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long tic` (offset 16, size 8) */
@@ -29627,7 +29639,7 @@ export interface XfsXfsLogTicketRegrantSub {
 }
 
 /** Fields of the `xfs:xfs_log_ticket_ungrant` tracepoint (id 1721 on the generating machine). */
-export interface XfsXfsLogTicketUngrant {
+export interface XfsXfsLogTicketUngrant extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long tic` (offset 16, size 8) */
@@ -29661,7 +29673,7 @@ export interface XfsXfsLogTicketUngrant {
 }
 
 /** Fields of the `xfs:xfs_log_ticket_ungrant_exit` tracepoint (id 1719 on the generating machine). */
-export interface XfsXfsLogTicketUngrantExit {
+export interface XfsXfsLogTicketUngrantExit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long tic` (offset 16, size 8) */
@@ -29695,7 +29707,7 @@ export interface XfsXfsLogTicketUngrantExit {
 }
 
 /** Fields of the `xfs:xfs_log_ticket_ungrant_sub` tracepoint (id 1720 on the generating machine). */
-export interface XfsXfsLogTicketUngrantSub {
+export interface XfsXfsLogTicketUngrantSub extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long tic` (offset 16, size 8) */
@@ -29729,7 +29741,7 @@ export interface XfsXfsLogTicketUngrantSub {
 }
 
 /** Fields of the `xfs:xfs_log_umount_write` tracepoint (id 1732 on the generating machine). */
-export interface XfsXfsLogUmountWrite {
+export interface XfsXfsLogUmountWrite extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long tic` (offset 16, size 8) */
@@ -29763,7 +29775,7 @@ export interface XfsXfsLogUmountWrite {
 }
 
 /** Fields of the `xfs:xfs_lookup` tracepoint (id 1762 on the generating machine). */
-export interface XfsXfsLookup {
+export interface XfsXfsLookup extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t dp_ino` (offset 16, size 8) */
@@ -29775,7 +29787,7 @@ export interface XfsXfsLookup {
 }
 
 /** Fields of the `xfs:xfs_map_blocks_alloc` tracepoint (id 1694 on the generating machine). */
-export interface XfsXfsMapBlocksAlloc {
+export interface XfsXfsMapBlocksAlloc extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -29797,7 +29809,7 @@ export interface XfsXfsMapBlocksAlloc {
 }
 
 /** Fields of the `xfs:xfs_map_blocks_found` tracepoint (id 1695 on the generating machine). */
-export interface XfsXfsMapBlocksFound {
+export interface XfsXfsMapBlocksFound extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -29819,7 +29831,7 @@ export interface XfsXfsMapBlocksFound {
 }
 
 /** Fields of the `xfs:xfs_metadir_cancel` tracepoint (id 1307 on the generating machine). */
-export interface XfsXfsMetadirCancel {
+export interface XfsXfsMetadirCancel extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t dp_ino` (offset 16, size 8) */
@@ -29831,7 +29843,7 @@ export interface XfsXfsMetadirCancel {
 }
 
 /** Fields of the `xfs:xfs_metadir_commit` tracepoint (id 1308 on the generating machine). */
-export interface XfsXfsMetadirCommit {
+export interface XfsXfsMetadirCommit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t dp_ino` (offset 16, size 8) */
@@ -29843,7 +29855,7 @@ export interface XfsXfsMetadirCommit {
 }
 
 /** Fields of the `xfs:xfs_metadir_create` tracepoint (id 1305 on the generating machine). */
-export interface XfsXfsMetadirCreate {
+export interface XfsXfsMetadirCreate extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t dp_ino` (offset 16, size 8) */
@@ -29855,7 +29867,7 @@ export interface XfsXfsMetadirCreate {
 }
 
 /** Fields of the `xfs:xfs_metadir_link` tracepoint (id 1304 on the generating machine). */
-export interface XfsXfsMetadirLink {
+export interface XfsXfsMetadirLink extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t dp_ino` (offset 16, size 8) */
@@ -29867,7 +29879,7 @@ export interface XfsXfsMetadirLink {
 }
 
 /** Fields of the `xfs:xfs_metadir_lookup` tracepoint (id 1302 on the generating machine). */
-export interface XfsXfsMetadirLookup {
+export interface XfsXfsMetadirLookup extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t dp_ino` (offset 16, size 8) */
@@ -29883,7 +29895,7 @@ export interface XfsXfsMetadirLookup {
 }
 
 /** Fields of the `xfs:xfs_metadir_start_create` tracepoint (id 1310 on the generating machine). */
-export interface XfsXfsMetadirStartCreate {
+export interface XfsXfsMetadirStartCreate extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t dp_ino` (offset 16, size 8) */
@@ -29895,7 +29907,7 @@ export interface XfsXfsMetadirStartCreate {
 }
 
 /** Fields of the `xfs:xfs_metadir_start_link` tracepoint (id 1309 on the generating machine). */
-export interface XfsXfsMetadirStartLink {
+export interface XfsXfsMetadirStartLink extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t dp_ino` (offset 16, size 8) */
@@ -29907,7 +29919,7 @@ export interface XfsXfsMetadirStartLink {
 }
 
 /** Fields of the `xfs:xfs_metadir_teardown` tracepoint (id 1303 on the generating machine). */
-export interface XfsXfsMetadirTeardown {
+export interface XfsXfsMetadirTeardown extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t dp_ino` (offset 16, size 8) */
@@ -29921,7 +29933,7 @@ export interface XfsXfsMetadirTeardown {
 }
 
 /** Fields of the `xfs:xfs_metadir_try_create` tracepoint (id 1306 on the generating machine). */
-export interface XfsXfsMetadirTryCreate {
+export interface XfsXfsMetadirTryCreate extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t dp_ino` (offset 16, size 8) */
@@ -29933,7 +29945,7 @@ export interface XfsXfsMetadirTryCreate {
 }
 
 /** Fields of the `xfs:xfs_metafile_resv_alloc_space` tracepoint (id 1299 on the generating machine). */
-export interface XfsXfsMetafileResvAllocSpace {
+export interface XfsXfsMetafileResvAllocSpace extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long long freeblks` (offset 16, size 8) */
@@ -29949,7 +29961,7 @@ export interface XfsXfsMetafileResvAllocSpace {
 }
 
 /** Fields of the `xfs:xfs_metafile_resv_critical` tracepoint (id 1297 on the generating machine). */
-export interface XfsXfsMetafileResvCritical {
+export interface XfsXfsMetafileResvCritical extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long long freeblks` (offset 16, size 8) */
@@ -29965,7 +29977,7 @@ export interface XfsXfsMetafileResvCritical {
 }
 
 /** Fields of the `xfs:xfs_metafile_resv_free` tracepoint (id 1300 on the generating machine). */
-export interface XfsXfsMetafileResvFree {
+export interface XfsXfsMetafileResvFree extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long long freeblks` (offset 16, size 8) */
@@ -29981,7 +29993,7 @@ export interface XfsXfsMetafileResvFree {
 }
 
 /** Fields of the `xfs:xfs_metafile_resv_free_space` tracepoint (id 1298 on the generating machine). */
-export interface XfsXfsMetafileResvFreeSpace {
+export interface XfsXfsMetafileResvFreeSpace extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long long freeblks` (offset 16, size 8) */
@@ -29997,7 +30009,7 @@ export interface XfsXfsMetafileResvFreeSpace {
 }
 
 /** Fields of the `xfs:xfs_metafile_resv_init` tracepoint (id 1301 on the generating machine). */
-export interface XfsXfsMetafileResvInit {
+export interface XfsXfsMetafileResvInit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long long freeblks` (offset 16, size 8) */
@@ -30013,7 +30025,7 @@ export interface XfsXfsMetafileResvInit {
 }
 
 /** Fields of the `xfs:xfs_metafile_resv_init_error` tracepoint (id 1296 on the generating machine). */
-export interface XfsXfsMetafileResvInitError {
+export interface XfsXfsMetafileResvInitError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long long freeblks` (offset 16, size 8) */
@@ -30029,7 +30041,7 @@ export interface XfsXfsMetafileResvInitError {
 }
 
 /** Fields of the `xfs:xfs_perag_clear_inode_tag` tracepoint (id 1909 on the generating machine). */
-export interface XfsXfsPeragClearInodeTag {
+export interface XfsXfsPeragClearInodeTag extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -30043,7 +30055,7 @@ export interface XfsXfsPeragClearInodeTag {
 }
 
 /** Fields of the `xfs:xfs_perag_set_inode_tag` tracepoint (id 1910 on the generating machine). */
-export interface XfsXfsPeragSetInodeTag {
+export interface XfsXfsPeragSetInodeTag extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -30057,7 +30069,7 @@ export interface XfsXfsPeragSetInodeTag {
 }
 
 /** Fields of the `xfs:xfs_pwork_init` tracepoint (id 1365 on the generating machine). */
-export interface XfsXfsPworkInit {
+export interface XfsXfsPworkInit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned int nr_threads` (offset 12, size 4) */
@@ -30067,7 +30079,7 @@ export interface XfsXfsPworkInit {
 }
 
 /** Fields of the `xfs:xfs_quota_expiry_range` tracepoint (id 1358 on the generating machine). */
-export interface XfsXfsQuotaExpiryRange {
+export interface XfsXfsQuotaExpiryRange extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `long long min` (offset 16, size 8, signed) */
@@ -30077,7 +30089,7 @@ export interface XfsXfsQuotaExpiryRange {
 }
 
 /** Fields of the `xfs:xfs_read_agf` tracepoint (id 1888 on the generating machine). */
-export interface XfsXfsReadAgf {
+export interface XfsXfsReadAgf extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -30085,7 +30097,7 @@ export interface XfsXfsReadAgf {
 }
 
 /** Fields of the `xfs:xfs_read_agi` tracepoint (id 1886 on the generating machine). */
-export interface XfsXfsReadAgi {
+export interface XfsXfsReadAgi extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -30093,7 +30105,7 @@ export interface XfsXfsReadAgi {
 }
 
 /** Fields of the `xfs:xfs_read_extent` tracepoint (id 1879 on the generating machine). */
-export interface XfsXfsReadExtent {
+export interface XfsXfsReadExtent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -30117,7 +30129,7 @@ export interface XfsXfsReadExtent {
 }
 
 /** Fields of the `xfs:xfs_read_fault` tracepoint (id 1775 on the generating machine). */
-export interface XfsXfsReadFault {
+export interface XfsXfsReadFault extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -30127,7 +30139,7 @@ export interface XfsXfsReadFault {
 }
 
 /** Fields of the `xfs:xfs_readdir` tracepoint (id 1797 on the generating machine). */
-export interface XfsXfsReaddir {
+export interface XfsXfsReaddir extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -30137,7 +30149,7 @@ export interface XfsXfsReaddir {
 }
 
 /** Fields of the `xfs:xfs_readlink` tracepoint (id 1804 on the generating machine). */
-export interface XfsXfsReadlink {
+export interface XfsXfsReadlink extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -30147,7 +30159,7 @@ export interface XfsXfsReadlink {
 }
 
 /** Fields of the `xfs:xfs_reclaim_inodes_count` tracepoint (id 1908 on the generating machine). */
-export interface XfsXfsReclaimInodesCount {
+export interface XfsXfsReclaimInodesCount extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -30161,7 +30173,7 @@ export interface XfsXfsReclaimInodesCount {
 }
 
 /** Fields of the `xfs:xfs_refcount_adjust_cow_error` tracepoint (id 1449 on the generating machine). */
-export interface XfsXfsRefcountAdjustCowError {
+export interface XfsXfsRefcountAdjustCowError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -30175,7 +30187,7 @@ export interface XfsXfsRefcountAdjustCowError {
 }
 
 /** Fields of the `xfs:xfs_refcount_adjust_error` tracepoint (id 1450 on the generating machine). */
-export interface XfsXfsRefcountAdjustError {
+export interface XfsXfsRefcountAdjustError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -30189,7 +30201,7 @@ export interface XfsXfsRefcountAdjustError {
 }
 
 /** Fields of the `xfs:xfs_refcount_cow_decrease` tracepoint (id 1458 on the generating machine). */
-export interface XfsXfsRefcountCowDecrease {
+export interface XfsXfsRefcountCowDecrease extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -30203,7 +30215,7 @@ export interface XfsXfsRefcountCowDecrease {
 }
 
 /** Fields of the `xfs:xfs_refcount_cow_increase` tracepoint (id 1459 on the generating machine). */
-export interface XfsXfsRefcountCowIncrease {
+export interface XfsXfsRefcountCowIncrease extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -30217,7 +30229,7 @@ export interface XfsXfsRefcountCowIncrease {
 }
 
 /** Fields of the `xfs:xfs_refcount_decrease` tracepoint (id 1460 on the generating machine). */
-export interface XfsXfsRefcountDecrease {
+export interface XfsXfsRefcountDecrease extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -30231,7 +30243,7 @@ export interface XfsXfsRefcountDecrease {
 }
 
 /** Fields of the `xfs:xfs_refcount_defer` tracepoint (id 1438 on the generating machine). */
-export interface XfsXfsRefcountDefer {
+export interface XfsXfsRefcountDefer extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -30247,7 +30259,7 @@ export interface XfsXfsRefcountDefer {
 }
 
 /** Fields of the `xfs:xfs_refcount_deferred` tracepoint (id 1437 on the generating machine). */
-export interface XfsXfsRefcountDeferred {
+export interface XfsXfsRefcountDeferred extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -30263,7 +30275,7 @@ export interface XfsXfsRefcountDeferred {
 }
 
 /** Fields of the `xfs:xfs_refcount_delete` tracepoint (id 1465 on the generating machine). */
-export interface XfsXfsRefcountDelete {
+export interface XfsXfsRefcountDelete extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -30281,7 +30293,7 @@ export interface XfsXfsRefcountDelete {
 }
 
 /** Fields of the `xfs:xfs_refcount_delete_error` tracepoint (id 1463 on the generating machine). */
-export interface XfsXfsRefcountDeleteError {
+export interface XfsXfsRefcountDeleteError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -30295,7 +30307,7 @@ export interface XfsXfsRefcountDeleteError {
 }
 
 /** Fields of the `xfs:xfs_refcount_find_left_extent` tracepoint (id 1452 on the generating machine). */
-export interface XfsXfsRefcountFindLeftExtent {
+export interface XfsXfsRefcountFindLeftExtent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -30323,7 +30335,7 @@ export interface XfsXfsRefcountFindLeftExtent {
 }
 
 /** Fields of the `xfs:xfs_refcount_find_left_extent_error` tracepoint (id 1443 on the generating machine). */
-export interface XfsXfsRefcountFindLeftExtentError {
+export interface XfsXfsRefcountFindLeftExtentError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -30337,7 +30349,7 @@ export interface XfsXfsRefcountFindLeftExtentError {
 }
 
 /** Fields of the `xfs:xfs_refcount_find_right_extent` tracepoint (id 1451 on the generating machine). */
-export interface XfsXfsRefcountFindRightExtent {
+export interface XfsXfsRefcountFindRightExtent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -30365,7 +30377,7 @@ export interface XfsXfsRefcountFindRightExtent {
 }
 
 /** Fields of the `xfs:xfs_refcount_find_right_extent_error` tracepoint (id 1442 on the generating machine). */
-export interface XfsXfsRefcountFindRightExtentError {
+export interface XfsXfsRefcountFindRightExtentError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -30379,7 +30391,7 @@ export interface XfsXfsRefcountFindRightExtentError {
 }
 
 /** Fields of the `xfs:xfs_refcount_find_shared` tracepoint (id 1441 on the generating machine). */
-export interface XfsXfsRefcountFindShared {
+export interface XfsXfsRefcountFindShared extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -30393,7 +30405,7 @@ export interface XfsXfsRefcountFindShared {
 }
 
 /** Fields of the `xfs:xfs_refcount_find_shared_error` tracepoint (id 1439 on the generating machine). */
-export interface XfsXfsRefcountFindSharedError {
+export interface XfsXfsRefcountFindSharedError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -30407,7 +30419,7 @@ export interface XfsXfsRefcountFindSharedError {
 }
 
 /** Fields of the `xfs:xfs_refcount_find_shared_result` tracepoint (id 1440 on the generating machine). */
-export interface XfsXfsRefcountFindSharedResult {
+export interface XfsXfsRefcountFindSharedResult extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -30421,7 +30433,7 @@ export interface XfsXfsRefcountFindSharedResult {
 }
 
 /** Fields of the `xfs:xfs_refcount_finish_one_leftover` tracepoint (id 1436 on the generating machine). */
-export interface XfsXfsRefcountFinishOneLeftover {
+export interface XfsXfsRefcountFinishOneLeftover extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -30437,7 +30449,7 @@ export interface XfsXfsRefcountFinishOneLeftover {
 }
 
 /** Fields of the `xfs:xfs_refcount_get` tracepoint (id 1468 on the generating machine). */
-export interface XfsXfsRefcountGet {
+export interface XfsXfsRefcountGet extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -30455,7 +30467,7 @@ export interface XfsXfsRefcountGet {
 }
 
 /** Fields of the `xfs:xfs_refcount_increase` tracepoint (id 1461 on the generating machine). */
-export interface XfsXfsRefcountIncrease {
+export interface XfsXfsRefcountIncrease extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -30469,7 +30481,7 @@ export interface XfsXfsRefcountIncrease {
 }
 
 /** Fields of the `xfs:xfs_refcount_insert` tracepoint (id 1466 on the generating machine). */
-export interface XfsXfsRefcountInsert {
+export interface XfsXfsRefcountInsert extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -30487,7 +30499,7 @@ export interface XfsXfsRefcountInsert {
 }
 
 /** Fields of the `xfs:xfs_refcount_insert_error` tracepoint (id 1464 on the generating machine). */
-export interface XfsXfsRefcountInsertError {
+export interface XfsXfsRefcountInsertError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -30501,7 +30513,7 @@ export interface XfsXfsRefcountInsertError {
 }
 
 /** Fields of the `xfs:xfs_refcount_lookup` tracepoint (id 1469 on the generating machine). */
-export interface XfsXfsRefcountLookup {
+export interface XfsXfsRefcountLookup extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -30515,7 +30527,7 @@ export interface XfsXfsRefcountLookup {
 }
 
 /** Fields of the `xfs:xfs_refcount_merge_center_extents` tracepoint (id 1457 on the generating machine). */
-export interface XfsXfsRefcountMergeCenterExtents {
+export interface XfsXfsRefcountMergeCenterExtents extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -30549,7 +30561,7 @@ export interface XfsXfsRefcountMergeCenterExtents {
 }
 
 /** Fields of the `xfs:xfs_refcount_merge_center_extents_error` tracepoint (id 1448 on the generating machine). */
-export interface XfsXfsRefcountMergeCenterExtentsError {
+export interface XfsXfsRefcountMergeCenterExtentsError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -30563,7 +30575,7 @@ export interface XfsXfsRefcountMergeCenterExtentsError {
 }
 
 /** Fields of the `xfs:xfs_refcount_merge_left_extent` tracepoint (id 1454 on the generating machine). */
-export interface XfsXfsRefcountMergeLeftExtent {
+export interface XfsXfsRefcountMergeLeftExtent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -30589,7 +30601,7 @@ export interface XfsXfsRefcountMergeLeftExtent {
 }
 
 /** Fields of the `xfs:xfs_refcount_merge_left_extent_error` tracepoint (id 1445 on the generating machine). */
-export interface XfsXfsRefcountMergeLeftExtentError {
+export interface XfsXfsRefcountMergeLeftExtentError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -30603,7 +30615,7 @@ export interface XfsXfsRefcountMergeLeftExtentError {
 }
 
 /** Fields of the `xfs:xfs_refcount_merge_right_extent` tracepoint (id 1453 on the generating machine). */
-export interface XfsXfsRefcountMergeRightExtent {
+export interface XfsXfsRefcountMergeRightExtent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -30629,7 +30641,7 @@ export interface XfsXfsRefcountMergeRightExtent {
 }
 
 /** Fields of the `xfs:xfs_refcount_merge_right_extent_error` tracepoint (id 1444 on the generating machine). */
-export interface XfsXfsRefcountMergeRightExtentError {
+export interface XfsXfsRefcountMergeRightExtentError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -30643,7 +30655,7 @@ export interface XfsXfsRefcountMergeRightExtentError {
 }
 
 /** Fields of the `xfs:xfs_refcount_modify_extent` tracepoint (id 1456 on the generating machine). */
-export interface XfsXfsRefcountModifyExtent {
+export interface XfsXfsRefcountModifyExtent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -30661,7 +30673,7 @@ export interface XfsXfsRefcountModifyExtent {
 }
 
 /** Fields of the `xfs:xfs_refcount_modify_extent_error` tracepoint (id 1447 on the generating machine). */
-export interface XfsXfsRefcountModifyExtentError {
+export interface XfsXfsRefcountModifyExtentError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -30675,7 +30687,7 @@ export interface XfsXfsRefcountModifyExtentError {
 }
 
 /** Fields of the `xfs:xfs_refcount_split_extent` tracepoint (id 1455 on the generating machine). */
-export interface XfsXfsRefcountSplitExtent {
+export interface XfsXfsRefcountSplitExtent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -30695,7 +30707,7 @@ export interface XfsXfsRefcountSplitExtent {
 }
 
 /** Fields of the `xfs:xfs_refcount_split_extent_error` tracepoint (id 1446 on the generating machine). */
-export interface XfsXfsRefcountSplitExtentError {
+export interface XfsXfsRefcountSplitExtentError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -30709,7 +30721,7 @@ export interface XfsXfsRefcountSplitExtentError {
 }
 
 /** Fields of the `xfs:xfs_refcount_update` tracepoint (id 1467 on the generating machine). */
-export interface XfsXfsRefcountUpdate {
+export interface XfsXfsRefcountUpdate extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -30727,7 +30739,7 @@ export interface XfsXfsRefcountUpdate {
 }
 
 /** Fields of the `xfs:xfs_refcount_update_error` tracepoint (id 1462 on the generating machine). */
-export interface XfsXfsRefcountUpdateError {
+export interface XfsXfsRefcountUpdateError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -30741,7 +30753,7 @@ export interface XfsXfsRefcountUpdateError {
 }
 
 /** Fields of the `xfs:xfs_reflink_bounce_dio_write` tracepoint (id 1697 on the generating machine). */
-export interface XfsXfsReflinkBounceDioWrite {
+export interface XfsXfsReflinkBounceDioWrite extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -30755,7 +30767,7 @@ export interface XfsXfsReflinkBounceDioWrite {
 }
 
 /** Fields of the `xfs:xfs_reflink_cancel_cow` tracepoint (id 1408 on the generating machine). */
-export interface XfsXfsReflinkCancelCow {
+export interface XfsXfsReflinkCancelCow extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -30771,7 +30783,7 @@ export interface XfsXfsReflinkCancelCow {
 }
 
 /** Fields of the `xfs:xfs_reflink_cancel_cow_range` tracepoint (id 1415 on the generating machine). */
-export interface XfsXfsReflinkCancelCowRange {
+export interface XfsXfsReflinkCancelCowRange extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -30787,7 +30799,7 @@ export interface XfsXfsReflinkCancelCowRange {
 }
 
 /** Fields of the `xfs:xfs_reflink_cancel_cow_range_error` tracepoint (id 1410 on the generating machine). */
-export interface XfsXfsReflinkCancelCowRangeError {
+export interface XfsXfsReflinkCancelCowRangeError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -30799,7 +30811,7 @@ export interface XfsXfsReflinkCancelCowRangeError {
 }
 
 /** Fields of the `xfs:xfs_reflink_convert_cow` tracepoint (id 1416 on the generating machine). */
-export interface XfsXfsReflinkConvertCow {
+export interface XfsXfsReflinkConvertCow extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -30815,7 +30827,7 @@ export interface XfsXfsReflinkConvertCow {
 }
 
 /** Fields of the `xfs:xfs_reflink_cow_found` tracepoint (id 1417 on the generating machine). */
-export interface XfsXfsReflinkCowFound {
+export interface XfsXfsReflinkCowFound extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -30831,7 +30843,7 @@ export interface XfsXfsReflinkCowFound {
 }
 
 /** Fields of the `xfs:xfs_reflink_cow_remap_from` tracepoint (id 1413 on the generating machine). */
-export interface XfsXfsReflinkCowRemapFrom {
+export interface XfsXfsReflinkCowRemapFrom extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -30847,7 +30859,7 @@ export interface XfsXfsReflinkCowRemapFrom {
 }
 
 /** Fields of the `xfs:xfs_reflink_cow_remap_skip` tracepoint (id 1411 on the generating machine). */
-export interface XfsXfsReflinkCowRemapSkip {
+export interface XfsXfsReflinkCowRemapSkip extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -30863,7 +30875,7 @@ export interface XfsXfsReflinkCowRemapSkip {
 }
 
 /** Fields of the `xfs:xfs_reflink_cow_remap_to` tracepoint (id 1412 on the generating machine). */
-export interface XfsXfsReflinkCowRemapTo {
+export interface XfsXfsReflinkCowRemapTo extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -30879,7 +30891,7 @@ export interface XfsXfsReflinkCowRemapTo {
 }
 
 /** Fields of the `xfs:xfs_reflink_end_cow` tracepoint (id 1414 on the generating machine). */
-export interface XfsXfsReflinkEndCow {
+export interface XfsXfsReflinkEndCow extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -30895,7 +30907,7 @@ export interface XfsXfsReflinkEndCow {
 }
 
 /** Fields of the `xfs:xfs_reflink_end_cow_error` tracepoint (id 1409 on the generating machine). */
-export interface XfsXfsReflinkEndCowError {
+export interface XfsXfsReflinkEndCowError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -30907,7 +30919,7 @@ export interface XfsXfsReflinkEndCowError {
 }
 
 /** Fields of the `xfs:xfs_reflink_remap_blocks` tracepoint (id 1429 on the generating machine). */
-export interface XfsXfsReflinkRemapBlocks {
+export interface XfsXfsReflinkRemapBlocks extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t src_ino` (offset 16, size 8) */
@@ -30923,7 +30935,7 @@ export interface XfsXfsReflinkRemapBlocks {
 }
 
 /** Fields of the `xfs:xfs_reflink_remap_blocks_error` tracepoint (id 1424 on the generating machine). */
-export interface XfsXfsReflinkRemapBlocksError {
+export interface XfsXfsReflinkRemapBlocksError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -30935,7 +30947,7 @@ export interface XfsXfsReflinkRemapBlocksError {
 }
 
 /** Fields of the `xfs:xfs_reflink_remap_extent_dest` tracepoint (id 1421 on the generating machine). */
-export interface XfsXfsReflinkRemapExtentDest {
+export interface XfsXfsReflinkRemapExtentDest extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -30951,7 +30963,7 @@ export interface XfsXfsReflinkRemapExtentDest {
 }
 
 /** Fields of the `xfs:xfs_reflink_remap_extent_error` tracepoint (id 1423 on the generating machine). */
-export interface XfsXfsReflinkRemapExtentError {
+export interface XfsXfsReflinkRemapExtentError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -30963,7 +30975,7 @@ export interface XfsXfsReflinkRemapExtentError {
 }
 
 /** Fields of the `xfs:xfs_reflink_remap_extent_src` tracepoint (id 1422 on the generating machine). */
-export interface XfsXfsReflinkRemapExtentSrc {
+export interface XfsXfsReflinkRemapExtentSrc extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -30979,7 +30991,7 @@ export interface XfsXfsReflinkRemapExtentSrc {
 }
 
 /** Fields of the `xfs:xfs_reflink_remap_range` tracepoint (id 1428 on the generating machine). */
-export interface XfsXfsReflinkRemapRange {
+export interface XfsXfsReflinkRemapRange extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t src_ino` (offset 16, size 8) */
@@ -31003,7 +31015,7 @@ export interface XfsXfsReflinkRemapRange {
 }
 
 /** Fields of the `xfs:xfs_reflink_remap_range_error` tracepoint (id 1427 on the generating machine). */
-export interface XfsXfsReflinkRemapRangeError {
+export interface XfsXfsReflinkRemapRangeError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -31015,7 +31027,7 @@ export interface XfsXfsReflinkRemapRangeError {
 }
 
 /** Fields of the `xfs:xfs_reflink_set_inode_flag` tracepoint (id 1432 on the generating machine). */
-export interface XfsXfsReflinkSetInodeFlag {
+export interface XfsXfsReflinkSetInodeFlag extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -31025,7 +31037,7 @@ export interface XfsXfsReflinkSetInodeFlag {
 }
 
 /** Fields of the `xfs:xfs_reflink_set_inode_flag_error` tracepoint (id 1426 on the generating machine). */
-export interface XfsXfsReflinkSetInodeFlagError {
+export interface XfsXfsReflinkSetInodeFlagError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -31037,7 +31049,7 @@ export interface XfsXfsReflinkSetInodeFlagError {
 }
 
 /** Fields of the `xfs:xfs_reflink_trim_around_shared` tracepoint (id 1418 on the generating machine). */
-export interface XfsXfsReflinkTrimAroundShared {
+export interface XfsXfsReflinkTrimAroundShared extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -31053,7 +31065,7 @@ export interface XfsXfsReflinkTrimAroundShared {
 }
 
 /** Fields of the `xfs:xfs_reflink_unset_inode_flag` tracepoint (id 1431 on the generating machine). */
-export interface XfsXfsReflinkUnsetInodeFlag {
+export interface XfsXfsReflinkUnsetInodeFlag extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -31063,7 +31075,7 @@ export interface XfsXfsReflinkUnsetInodeFlag {
 }
 
 /** Fields of the `xfs:xfs_reflink_unshare` tracepoint (id 1420 on the generating machine). */
-export interface XfsXfsReflinkUnshare {
+export interface XfsXfsReflinkUnshare extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -31079,7 +31091,7 @@ export interface XfsXfsReflinkUnshare {
 }
 
 /** Fields of the `xfs:xfs_reflink_unshare_error` tracepoint (id 1419 on the generating machine). */
-export interface XfsXfsReflinkUnshareError {
+export interface XfsXfsReflinkUnshareError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -31091,7 +31103,7 @@ export interface XfsXfsReflinkUnshareError {
 }
 
 /** Fields of the `xfs:xfs_reflink_update_inode_size` tracepoint (id 1430 on the generating machine). */
-export interface XfsXfsReflinkUpdateInodeSize {
+export interface XfsXfsReflinkUpdateInodeSize extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -31103,7 +31115,7 @@ export interface XfsXfsReflinkUpdateInodeSize {
 }
 
 /** Fields of the `xfs:xfs_reflink_update_inode_size_error` tracepoint (id 1425 on the generating machine). */
-export interface XfsXfsReflinkUpdateInodeSizeError {
+export interface XfsXfsReflinkUpdateInodeSizeError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -31115,7 +31127,7 @@ export interface XfsXfsReflinkUpdateInodeSizeError {
 }
 
 /** Fields of the `xfs:xfs_remove` tracepoint (id 1764 on the generating machine). */
-export interface XfsXfsRemove {
+export interface XfsXfsRemove extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t dp_ino` (offset 16, size 8) */
@@ -31127,7 +31139,7 @@ export interface XfsXfsRemove {
 }
 
 /** Fields of the `xfs:xfs_rename` tracepoint (id 1759 on the generating machine). */
-export interface XfsXfsRename {
+export interface XfsXfsRename extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t src_dp_ino` (offset 16, size 8) */
@@ -31145,7 +31157,7 @@ export interface XfsXfsRename {
 }
 
 /** Fields of the `xfs:xfs_reset_dqcounts` tracepoint (id 1850 on the generating machine). */
-export interface XfsXfsResetDqcounts {
+export interface XfsXfsResetDqcounts extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -31167,7 +31179,7 @@ export interface XfsXfsResetDqcounts {
 }
 
 /** Fields of the `xfs:xfs_rmap_convert` tracepoint (id 1497 on the generating machine). */
-export interface XfsXfsRmapConvert {
+export interface XfsXfsRmapConvert extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -31187,7 +31199,7 @@ export interface XfsXfsRmapConvert {
 }
 
 /** Fields of the `xfs:xfs_rmap_convert_done` tracepoint (id 1496 on the generating machine). */
-export interface XfsXfsRmapConvertDone {
+export interface XfsXfsRmapConvertDone extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -31207,7 +31219,7 @@ export interface XfsXfsRmapConvertDone {
 }
 
 /** Fields of the `xfs:xfs_rmap_convert_error` tracepoint (id 1495 on the generating machine). */
-export interface XfsXfsRmapConvertError {
+export interface XfsXfsRmapConvertError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -31221,7 +31233,7 @@ export interface XfsXfsRmapConvertError {
 }
 
 /** Fields of the `xfs:xfs_rmap_convert_state` tracepoint (id 1494 on the generating machine). */
-export interface XfsXfsRmapConvertState {
+export interface XfsXfsRmapConvertState extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -31235,7 +31247,7 @@ export interface XfsXfsRmapConvertState {
 }
 
 /** Fields of the `xfs:xfs_rmap_defer` tracepoint (id 1493 on the generating machine). */
-export interface XfsXfsRmapDefer {
+export interface XfsXfsRmapDefer extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long long owner` (offset 16, size 8) */
@@ -31259,7 +31271,7 @@ export interface XfsXfsRmapDefer {
 }
 
 /** Fields of the `xfs:xfs_rmap_deferred` tracepoint (id 1492 on the generating machine). */
-export interface XfsXfsRmapDeferred {
+export interface XfsXfsRmapDeferred extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `unsigned long long owner` (offset 16, size 8) */
@@ -31283,7 +31295,7 @@ export interface XfsXfsRmapDeferred {
 }
 
 /** Fields of the `xfs:xfs_rmap_delete` tracepoint (id 1489 on the generating machine). */
-export interface XfsXfsRmapDelete {
+export interface XfsXfsRmapDelete extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -31303,7 +31315,7 @@ export interface XfsXfsRmapDelete {
 }
 
 /** Fields of the `xfs:xfs_rmap_delete_error` tracepoint (id 1487 on the generating machine). */
-export interface XfsXfsRmapDeleteError {
+export interface XfsXfsRmapDeleteError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -31317,7 +31329,7 @@ export interface XfsXfsRmapDeleteError {
 }
 
 /** Fields of the `xfs:xfs_rmap_find_left_neighbor_candidate` tracepoint (id 1485 on the generating machine). */
-export interface XfsXfsRmapFindLeftNeighborCandidate {
+export interface XfsXfsRmapFindLeftNeighborCandidate extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -31337,7 +31349,7 @@ export interface XfsXfsRmapFindLeftNeighborCandidate {
 }
 
 /** Fields of the `xfs:xfs_rmap_find_left_neighbor_query` tracepoint (id 1484 on the generating machine). */
-export interface XfsXfsRmapFindLeftNeighborQuery {
+export interface XfsXfsRmapFindLeftNeighborQuery extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -31357,7 +31369,7 @@ export interface XfsXfsRmapFindLeftNeighborQuery {
 }
 
 /** Fields of the `xfs:xfs_rmap_find_left_neighbor_result` tracepoint (id 1479 on the generating machine). */
-export interface XfsXfsRmapFindLeftNeighborResult {
+export interface XfsXfsRmapFindLeftNeighborResult extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -31377,7 +31389,7 @@ export interface XfsXfsRmapFindLeftNeighborResult {
 }
 
 /** Fields of the `xfs:xfs_rmap_find_right_neighbor_result` tracepoint (id 1480 on the generating machine). */
-export interface XfsXfsRmapFindRightNeighborResult {
+export interface XfsXfsRmapFindRightNeighborResult extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -31397,7 +31409,7 @@ export interface XfsXfsRmapFindRightNeighborResult {
 }
 
 /** Fields of the `xfs:xfs_rmap_insert` tracepoint (id 1490 on the generating machine). */
-export interface XfsXfsRmapInsert {
+export interface XfsXfsRmapInsert extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -31417,7 +31429,7 @@ export interface XfsXfsRmapInsert {
 }
 
 /** Fields of the `xfs:xfs_rmap_insert_error` tracepoint (id 1488 on the generating machine). */
-export interface XfsXfsRmapInsertError {
+export interface XfsXfsRmapInsertError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -31431,7 +31443,7 @@ export interface XfsXfsRmapInsertError {
 }
 
 /** Fields of the `xfs:xfs_rmap_lookup_le_range` tracepoint (id 1482 on the generating machine). */
-export interface XfsXfsRmapLookupLeRange {
+export interface XfsXfsRmapLookupLeRange extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -31451,7 +31463,7 @@ export interface XfsXfsRmapLookupLeRange {
 }
 
 /** Fields of the `xfs:xfs_rmap_lookup_le_range_candidate` tracepoint (id 1483 on the generating machine). */
-export interface XfsXfsRmapLookupLeRangeCandidate {
+export interface XfsXfsRmapLookupLeRangeCandidate extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -31471,7 +31483,7 @@ export interface XfsXfsRmapLookupLeRangeCandidate {
 }
 
 /** Fields of the `xfs:xfs_rmap_lookup_le_range_result` tracepoint (id 1481 on the generating machine). */
-export interface XfsXfsRmapLookupLeRangeResult {
+export interface XfsXfsRmapLookupLeRangeResult extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -31491,7 +31503,7 @@ export interface XfsXfsRmapLookupLeRangeResult {
 }
 
 /** Fields of the `xfs:xfs_rmap_map` tracepoint (id 1500 on the generating machine). */
-export interface XfsXfsRmapMap {
+export interface XfsXfsRmapMap extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -31511,7 +31523,7 @@ export interface XfsXfsRmapMap {
 }
 
 /** Fields of the `xfs:xfs_rmap_map_done` tracepoint (id 1499 on the generating machine). */
-export interface XfsXfsRmapMapDone {
+export interface XfsXfsRmapMapDone extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -31531,7 +31543,7 @@ export interface XfsXfsRmapMapDone {
 }
 
 /** Fields of the `xfs:xfs_rmap_map_error` tracepoint (id 1498 on the generating machine). */
-export interface XfsXfsRmapMapError {
+export interface XfsXfsRmapMapError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -31545,7 +31557,7 @@ export interface XfsXfsRmapMapError {
 }
 
 /** Fields of the `xfs:xfs_rmap_unmap` tracepoint (id 1503 on the generating machine). */
-export interface XfsXfsRmapUnmap {
+export interface XfsXfsRmapUnmap extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -31565,7 +31577,7 @@ export interface XfsXfsRmapUnmap {
 }
 
 /** Fields of the `xfs:xfs_rmap_unmap_done` tracepoint (id 1502 on the generating machine). */
-export interface XfsXfsRmapUnmapDone {
+export interface XfsXfsRmapUnmapDone extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -31585,7 +31597,7 @@ export interface XfsXfsRmapUnmapDone {
 }
 
 /** Fields of the `xfs:xfs_rmap_unmap_error` tracepoint (id 1501 on the generating machine). */
-export interface XfsXfsRmapUnmapError {
+export interface XfsXfsRmapUnmapError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -31599,7 +31611,7 @@ export interface XfsXfsRmapUnmapError {
 }
 
 /** Fields of the `xfs:xfs_rmap_update` tracepoint (id 1491 on the generating machine). */
-export interface XfsXfsRmapUpdate {
+export interface XfsXfsRmapUpdate extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `enum xfs_group_type type` (offset 12, size 1) */
@@ -31619,7 +31631,7 @@ export interface XfsXfsRmapUpdate {
 }
 
 /** Fields of the `xfs:xfs_rmap_update_error` tracepoint (id 1486 on the generating machine). */
-export interface XfsXfsRmapUpdateError {
+export interface XfsXfsRmapUpdateError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_agnumber_t agno` (offset 12, size 4) */
@@ -31633,7 +31645,7 @@ export interface XfsXfsRmapUpdateError {
 }
 
 /** Fields of the `xfs:xfs_setattr` tracepoint (id 1805 on the generating machine). */
-export interface XfsXfsSetattr {
+export interface XfsXfsSetattr extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -31643,7 +31655,7 @@ export interface XfsXfsSetattr {
 }
 
 /** Fields of the `xfs:xfs_setfilesize` tracepoint (id 1689 on the generating machine). */
-export interface XfsXfsSetfilesize {
+export interface XfsXfsSetfilesize extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -31659,7 +31671,7 @@ export interface XfsXfsSetfilesize {
 }
 
 /** Fields of the `xfs:xfs_swap_extent_after` tracepoint (id 1556 on the generating machine). */
-export interface XfsXfsSwapExtentAfter {
+export interface XfsXfsSwapExtentAfter extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int which` (offset 12, size 4, signed) */
@@ -31677,7 +31689,7 @@ export interface XfsXfsSwapExtentAfter {
 }
 
 /** Fields of the `xfs:xfs_swap_extent_before` tracepoint (id 1557 on the generating machine). */
-export interface XfsXfsSwapExtentBefore {
+export interface XfsXfsSwapExtentBefore extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int which` (offset 12, size 4, signed) */
@@ -31695,7 +31707,7 @@ export interface XfsXfsSwapExtentBefore {
 }
 
 /** Fields of the `xfs:xfs_swap_extent_rmap_error` tracepoint (id 1405 on the generating machine). */
-export interface XfsXfsSwapExtentRmapError {
+export interface XfsXfsSwapExtentRmapError extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -31707,7 +31719,7 @@ export interface XfsXfsSwapExtentRmapError {
 }
 
 /** Fields of the `xfs:xfs_swap_extent_rmap_remap` tracepoint (id 1407 on the generating machine). */
-export interface XfsXfsSwapExtentRmapRemap {
+export interface XfsXfsSwapExtentRmapRemap extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -31723,7 +31735,7 @@ export interface XfsXfsSwapExtentRmapRemap {
 }
 
 /** Fields of the `xfs:xfs_swap_extent_rmap_remap_piece` tracepoint (id 1406 on the generating machine). */
-export interface XfsXfsSwapExtentRmapRemapPiece {
+export interface XfsXfsSwapExtentRmapRemapPiece extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -31739,7 +31751,7 @@ export interface XfsXfsSwapExtentRmapRemapPiece {
 }
 
 /** Fields of the `xfs:xfs_symlink` tracepoint (id 1760 on the generating machine). */
-export interface XfsXfsSymlink {
+export interface XfsXfsSymlink extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t dp_ino` (offset 16, size 8) */
@@ -31751,7 +31763,7 @@ export interface XfsXfsSymlink {
 }
 
 /** Fields of the `xfs:xfs_trans_add_item` tracepoint (id 1387 on the generating machine). */
-export interface XfsXfsTransAddItem {
+export interface XfsXfsTransAddItem extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t tid` (offset 12, size 4) */
@@ -31763,7 +31775,7 @@ export interface XfsXfsTransAddItem {
 }
 
 /** Fields of the `xfs:xfs_trans_alloc` tracepoint (id 1393 on the generating machine). */
-export interface XfsXfsTransAlloc {
+export interface XfsXfsTransAlloc extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t tid` (offset 12, size 4) */
@@ -31775,7 +31787,7 @@ export interface XfsXfsTransAlloc {
 }
 
 /** Fields of the `xfs:xfs_trans_apply_dquot_deltas` tracepoint (id 1735 on the generating machine). */
-export interface XfsXfsTransApplyDquotDeltas {
+export interface XfsXfsTransApplyDquotDeltas extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_dqtype_t type` (offset 12, size 1) */
@@ -31807,7 +31819,7 @@ export interface XfsXfsTransApplyDquotDeltas {
 }
 
 /** Fields of the `xfs:xfs_trans_apply_dquot_deltas_after` tracepoint (id 1737 on the generating machine). */
-export interface XfsXfsTransApplyDquotDeltasAfter {
+export interface XfsXfsTransApplyDquotDeltasAfter extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u32 id` (offset 12, size 4) */
@@ -31845,7 +31857,7 @@ export interface XfsXfsTransApplyDquotDeltasAfter {
 }
 
 /** Fields of the `xfs:xfs_trans_apply_dquot_deltas_before` tracepoint (id 1738 on the generating machine). */
-export interface XfsXfsTransApplyDquotDeltasBefore {
+export interface XfsXfsTransApplyDquotDeltasBefore extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `u32 id` (offset 12, size 4) */
@@ -31883,7 +31895,7 @@ export interface XfsXfsTransApplyDquotDeltasBefore {
 }
 
 /** Fields of the `xfs:xfs_trans_bdetach` tracepoint (id 1824 on the generating machine). */
-export interface XfsXfsTransBdetach {
+export interface XfsXfsTransBdetach extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -31909,7 +31921,7 @@ export interface XfsXfsTransBdetach {
 }
 
 /** Fields of the `xfs:xfs_trans_bhold` tracepoint (id 1822 on the generating machine). */
-export interface XfsXfsTransBhold {
+export interface XfsXfsTransBhold extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -31935,7 +31947,7 @@ export interface XfsXfsTransBhold {
 }
 
 /** Fields of the `xfs:xfs_trans_bhold_release` tracepoint (id 1821 on the generating machine). */
-export interface XfsXfsTransBholdRelease {
+export interface XfsXfsTransBholdRelease extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -31961,7 +31973,7 @@ export interface XfsXfsTransBholdRelease {
 }
 
 /** Fields of the `xfs:xfs_trans_binval` tracepoint (id 1820 on the generating machine). */
-export interface XfsXfsTransBinval {
+export interface XfsXfsTransBinval extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -31987,7 +31999,7 @@ export interface XfsXfsTransBinval {
 }
 
 /** Fields of the `xfs:xfs_trans_bjoin` tracepoint (id 1823 on the generating machine). */
-export interface XfsXfsTransBjoin {
+export interface XfsXfsTransBjoin extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -32013,7 +32025,7 @@ export interface XfsXfsTransBjoin {
 }
 
 /** Fields of the `xfs:xfs_trans_brelse` tracepoint (id 1825 on the generating machine). */
-export interface XfsXfsTransBrelse {
+export interface XfsXfsTransBrelse extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -32039,7 +32051,7 @@ export interface XfsXfsTransBrelse {
 }
 
 /** Fields of the `xfs:xfs_trans_cancel` tracepoint (id 1392 on the generating machine). */
-export interface XfsXfsTransCancel {
+export interface XfsXfsTransCancel extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t tid` (offset 12, size 4) */
@@ -32051,7 +32063,7 @@ export interface XfsXfsTransCancel {
 }
 
 /** Fields of the `xfs:xfs_trans_commit` tracepoint (id 1391 on the generating machine). */
-export interface XfsXfsTransCommit {
+export interface XfsXfsTransCommit extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t tid` (offset 12, size 4) */
@@ -32063,7 +32075,7 @@ export interface XfsXfsTransCommit {
 }
 
 /** Fields of the `xfs:xfs_trans_commit_items` tracepoint (id 1386 on the generating machine). */
-export interface XfsXfsTransCommitItems {
+export interface XfsXfsTransCommitItems extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t tid` (offset 12, size 4) */
@@ -32075,7 +32087,7 @@ export interface XfsXfsTransCommitItems {
 }
 
 /** Fields of the `xfs:xfs_trans_dup` tracepoint (id 1390 on the generating machine). */
-export interface XfsXfsTransDup {
+export interface XfsXfsTransDup extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t tid` (offset 12, size 4) */
@@ -32087,7 +32099,7 @@ export interface XfsXfsTransDup {
 }
 
 /** Fields of the `xfs:xfs_trans_free` tracepoint (id 1389 on the generating machine). */
-export interface XfsXfsTransFree {
+export interface XfsXfsTransFree extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t tid` (offset 12, size 4) */
@@ -32099,7 +32111,7 @@ export interface XfsXfsTransFree {
 }
 
 /** Fields of the `xfs:xfs_trans_free_abort` tracepoint (id 1712 on the generating machine). */
-export interface XfsXfsTransFreeAbort {
+export interface XfsXfsTransFreeAbort extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `void * lip` (offset 16, size 8) */
@@ -32113,7 +32125,7 @@ export interface XfsXfsTransFreeAbort {
 }
 
 /** Fields of the `xfs:xfs_trans_free_items` tracepoint (id 1385 on the generating machine). */
-export interface XfsXfsTransFreeItems {
+export interface XfsXfsTransFreeItems extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t tid` (offset 12, size 4) */
@@ -32125,7 +32137,7 @@ export interface XfsXfsTransFreeItems {
 }
 
 /** Fields of the `xfs:xfs_trans_get_buf` tracepoint (id 1832 on the generating machine). */
-export interface XfsXfsTransGetBuf {
+export interface XfsXfsTransGetBuf extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -32151,7 +32163,7 @@ export interface XfsXfsTransGetBuf {
 }
 
 /** Fields of the `xfs:xfs_trans_get_buf_recur` tracepoint (id 1831 on the generating machine). */
-export interface XfsXfsTransGetBufRecur {
+export interface XfsXfsTransGetBufRecur extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -32177,7 +32189,7 @@ export interface XfsXfsTransGetBufRecur {
 }
 
 /** Fields of the `xfs:xfs_trans_getsb` tracepoint (id 1830 on the generating machine). */
-export interface XfsXfsTransGetsb {
+export interface XfsXfsTransGetsb extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -32203,7 +32215,7 @@ export interface XfsXfsTransGetsb {
 }
 
 /** Fields of the `xfs:xfs_trans_getsb_recur` tracepoint (id 1829 on the generating machine). */
-export interface XfsXfsTransGetsbRecur {
+export interface XfsXfsTransGetsbRecur extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -32229,7 +32241,7 @@ export interface XfsXfsTransGetsbRecur {
 }
 
 /** Fields of the `xfs:xfs_trans_log_buf` tracepoint (id 1826 on the generating machine). */
-export interface XfsXfsTransLogBuf {
+export interface XfsXfsTransLogBuf extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -32255,7 +32267,7 @@ export interface XfsXfsTransLogBuf {
 }
 
 /** Fields of the `xfs:xfs_trans_mod_dquot` tracepoint (id 1736 on the generating machine). */
-export interface XfsXfsTransModDquot {
+export interface XfsXfsTransModDquot extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_dqtype_t type` (offset 12, size 1) */
@@ -32271,7 +32283,7 @@ export interface XfsXfsTransModDquot {
 }
 
 /** Fields of the `xfs:xfs_trans_mod_dquot_after` tracepoint (id 1733 on the generating machine). */
-export interface XfsXfsTransModDquotAfter {
+export interface XfsXfsTransModDquotAfter extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_dqtype_t type` (offset 12, size 1) */
@@ -32303,7 +32315,7 @@ export interface XfsXfsTransModDquotAfter {
 }
 
 /** Fields of the `xfs:xfs_trans_mod_dquot_before` tracepoint (id 1734 on the generating machine). */
-export interface XfsXfsTransModDquotBefore {
+export interface XfsXfsTransModDquotBefore extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_dqtype_t type` (offset 12, size 1) */
@@ -32335,7 +32347,7 @@ export interface XfsXfsTransModDquotBefore {
 }
 
 /** Fields of the `xfs:xfs_trans_read_buf` tracepoint (id 1828 on the generating machine). */
-export interface XfsXfsTransReadBuf {
+export interface XfsXfsTransReadBuf extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -32361,7 +32373,7 @@ export interface XfsXfsTransReadBuf {
 }
 
 /** Fields of the `xfs:xfs_trans_read_buf_recur` tracepoint (id 1827 on the generating machine). */
-export interface XfsXfsTransReadBufRecur {
+export interface XfsXfsTransReadBufRecur extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t buf_bno` (offset 16, size 8, signed) */
@@ -32387,7 +32399,7 @@ export interface XfsXfsTransReadBufRecur {
 }
 
 /** Fields of the `xfs:xfs_trans_read_buf_shut` tracepoint (id 1856 on the generating machine). */
-export interface XfsXfsTransReadBufShut {
+export interface XfsXfsTransReadBufShut extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_daddr_t bno` (offset 16, size 8, signed) */
@@ -32409,7 +32421,7 @@ export interface XfsXfsTransReadBufShut {
 }
 
 /** Fields of the `xfs:xfs_trans_resv_calc` tracepoint (id 1396 on the generating machine). */
-export interface XfsXfsTransResvCalc {
+export interface XfsXfsTransResvCalc extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int type` (offset 12, size 4, signed) */
@@ -32423,7 +32435,7 @@ export interface XfsXfsTransResvCalc {
 }
 
 /** Fields of the `xfs:xfs_trans_resv_calc_minlogsize` tracepoint (id 1395 on the generating machine). */
-export interface XfsXfsTransResvCalcMinlogsize {
+export interface XfsXfsTransResvCalcMinlogsize extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `int type` (offset 12, size 4, signed) */
@@ -32437,7 +32449,7 @@ export interface XfsXfsTransResvCalcMinlogsize {
 }
 
 /** Fields of the `xfs:xfs_trans_roll` tracepoint (id 1388 on the generating machine). */
-export interface XfsXfsTransRoll {
+export interface XfsXfsTransRoll extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t tid` (offset 12, size 4) */
@@ -32449,7 +32461,7 @@ export interface XfsXfsTransRoll {
 }
 
 /** Fields of the `xfs:xfs_unwritten_convert` tracepoint (id 1690 on the generating machine). */
-export interface XfsXfsUnwrittenConvert {
+export interface XfsXfsUnwrittenConvert extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -32465,7 +32477,7 @@ export interface XfsXfsUnwrittenConvert {
 }
 
 /** Fields of the `xfs:xfs_update_time` tracepoint (id 1788 on the generating machine). */
-export interface XfsXfsUpdateTime {
+export interface XfsXfsUpdateTime extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -32475,7 +32487,7 @@ export interface XfsXfsUpdateTime {
 }
 
 /** Fields of the `xfs:xfs_vm_bmap` tracepoint (id 1795 on the generating machine). */
-export interface XfsXfsVmBmap {
+export interface XfsXfsVmBmap extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -32485,7 +32497,7 @@ export interface XfsXfsVmBmap {
 }
 
 /** Fields of the `xfs:xfs_wb_cow_iomap_invalid` tracepoint (id 1435 on the generating machine). */
-export interface XfsXfsWbCowIomapInvalid {
+export interface XfsXfsWbCowIomapInvalid extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -32507,7 +32519,7 @@ export interface XfsXfsWbCowIomapInvalid {
 }
 
 /** Fields of the `xfs:xfs_wb_data_iomap_invalid` tracepoint (id 1434 on the generating machine). */
-export interface XfsXfsWbDataIomapInvalid {
+export interface XfsXfsWbDataIomapInvalid extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -32529,7 +32541,7 @@ export interface XfsXfsWbDataIomapInvalid {
 }
 
 /** Fields of the `xfs:xfs_write_extent` tracepoint (id 1878 on the generating machine). */
-export interface XfsXfsWriteExtent {
+export interface XfsXfsWriteExtent extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -32553,7 +32565,7 @@ export interface XfsXfsWriteExtent {
 }
 
 /** Fields of the `xfs:xfs_write_fault` tracepoint (id 1774 on the generating machine). */
-export interface XfsXfsWriteFault {
+export interface XfsXfsWriteFault extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -32563,7 +32575,7 @@ export interface XfsXfsWriteFault {
 }
 
 /** Fields of the `xfs:xfs_zero_eof` tracepoint (id 1688 on the generating machine). */
-export interface XfsXfsZeroEof {
+export interface XfsXfsZeroEof extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -32579,7 +32591,7 @@ export interface XfsXfsZeroEof {
 }
 
 /** Fields of the `xfs:xfs_zero_file_space` tracepoint (id 1800 on the generating machine). */
-export interface XfsXfsZeroFileSpace {
+export interface XfsXfsZeroFileSpace extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -32589,7 +32601,7 @@ export interface XfsXfsZeroFileSpace {
 }
 
 /** Fields of the `xfs:xfs_zoned_map_blocks` tracepoint (id 1685 on the generating machine). */
-export interface XfsXfsZonedMapBlocks {
+export interface XfsXfsZonedMapBlocks extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `xfs_ino_t ino` (offset 16, size 8) */
@@ -32605,7 +32617,7 @@ export interface XfsXfsZonedMapBlocks {
 }
 
 /** Fields of the `xfs:xlog_ail_insert_abort` tracepoint (id 1713 on the generating machine). */
-export interface XfsXlogAilInsertAbort {
+export interface XfsXlogAilInsertAbort extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `void * lip` (offset 16, size 8) */
@@ -32619,7 +32631,7 @@ export interface XfsXlogAilInsertAbort {
 }
 
 /** Fields of the `xfs:xlog_iclog_activate` tracepoint (id 1355 on the generating machine). */
-export interface XfsXlogIclogActivate {
+export interface XfsXlogIclogActivate extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t state` (offset 12, size 4) */
@@ -32637,7 +32649,7 @@ export interface XfsXlogIclogActivate {
 }
 
 /** Fields of the `xfs:xlog_iclog_callback` tracepoint (id 1353 on the generating machine). */
-export interface XfsXlogIclogCallback {
+export interface XfsXlogIclogCallback extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t state` (offset 12, size 4) */
@@ -32655,7 +32667,7 @@ export interface XfsXlogIclogCallback {
 }
 
 /** Fields of the `xfs:xlog_iclog_callbacks_done` tracepoint (id 1351 on the generating machine). */
-export interface XfsXlogIclogCallbacksDone {
+export interface XfsXlogIclogCallbacksDone extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t state` (offset 12, size 4) */
@@ -32673,7 +32685,7 @@ export interface XfsXlogIclogCallbacksDone {
 }
 
 /** Fields of the `xfs:xlog_iclog_callbacks_start` tracepoint (id 1352 on the generating machine). */
-export interface XfsXlogIclogCallbacksStart {
+export interface XfsXlogIclogCallbacksStart extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t state` (offset 12, size 4) */
@@ -32691,7 +32703,7 @@ export interface XfsXlogIclogCallbacksStart {
 }
 
 /** Fields of the `xfs:xlog_iclog_clean` tracepoint (id 1354 on the generating machine). */
-export interface XfsXlogIclogClean {
+export interface XfsXlogIclogClean extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t state` (offset 12, size 4) */
@@ -32709,7 +32721,7 @@ export interface XfsXlogIclogClean {
 }
 
 /** Fields of the `xfs:xlog_iclog_force` tracepoint (id 1350 on the generating machine). */
-export interface XfsXlogIclogForce {
+export interface XfsXlogIclogForce extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t state` (offset 12, size 4) */
@@ -32727,7 +32739,7 @@ export interface XfsXlogIclogForce {
 }
 
 /** Fields of the `xfs:xlog_iclog_force_lsn` tracepoint (id 1349 on the generating machine). */
-export interface XfsXlogIclogForceLsn {
+export interface XfsXlogIclogForceLsn extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t state` (offset 12, size 4) */
@@ -32745,7 +32757,7 @@ export interface XfsXlogIclogForceLsn {
 }
 
 /** Fields of the `xfs:xlog_iclog_get_space` tracepoint (id 1348 on the generating machine). */
-export interface XfsXlogIclogGetSpace {
+export interface XfsXlogIclogGetSpace extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t state` (offset 12, size 4) */
@@ -32763,7 +32775,7 @@ export interface XfsXlogIclogGetSpace {
 }
 
 /** Fields of the `xfs:xlog_iclog_release` tracepoint (id 1347 on the generating machine). */
-export interface XfsXlogIclogRelease {
+export interface XfsXlogIclogRelease extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t state` (offset 12, size 4) */
@@ -32781,7 +32793,7 @@ export interface XfsXlogIclogRelease {
 }
 
 /** Fields of the `xfs:xlog_iclog_switch` tracepoint (id 1346 on the generating machine). */
-export interface XfsXlogIclogSwitch {
+export interface XfsXlogIclogSwitch extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t state` (offset 12, size 4) */
@@ -32799,7 +32811,7 @@ export interface XfsXlogIclogSwitch {
 }
 
 /** Fields of the `xfs:xlog_iclog_sync` tracepoint (id 1345 on the generating machine). */
-export interface XfsXlogIclogSync {
+export interface XfsXlogIclogSync extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t state` (offset 12, size 4) */
@@ -32817,7 +32829,7 @@ export interface XfsXlogIclogSync {
 }
 
 /** Fields of the `xfs:xlog_iclog_sync_done` tracepoint (id 1343 on the generating machine). */
-export interface XfsXlogIclogSyncDone {
+export interface XfsXlogIclogSyncDone extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t state` (offset 12, size 4) */
@@ -32835,7 +32847,7 @@ export interface XfsXlogIclogSyncDone {
 }
 
 /** Fields of the `xfs:xlog_iclog_syncing` tracepoint (id 1344 on the generating machine). */
-export interface XfsXlogIclogSyncing {
+export interface XfsXlogIclogSyncing extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t state` (offset 12, size 4) */
@@ -32853,7 +32865,7 @@ export interface XfsXlogIclogSyncing {
 }
 
 /** Fields of the `xfs:xlog_iclog_wait_on` tracepoint (id 1342 on the generating machine). */
-export interface XfsXlogIclogWaitOn {
+export interface XfsXlogIclogWaitOn extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t state` (offset 12, size 4) */
@@ -32871,7 +32883,7 @@ export interface XfsXlogIclogWaitOn {
 }
 
 /** Fields of the `xfs:xlog_iclog_write` tracepoint (id 1341 on the generating machine). */
-export interface XfsXlogIclogWrite {
+export interface XfsXlogIclogWrite extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `uint32_t state` (offset 12, size 4) */
@@ -32889,7 +32901,7 @@ export interface XfsXlogIclogWrite {
 }
 
 /** Fields of the `xfs:xlog_intent_recovery_failed` tracepoint (id 1911 on the generating machine). */
-export interface XfsXlogIntentRecoveryFailed {
+export interface XfsXlogIntentRecoveryFailed extends TracepointCommonFields {
   /** `dev_t dev` (offset 8, size 4) */
   readonly dev: number;
   /** `__data_loc char[] name` (offset 12, size 4) */
@@ -35227,3 +35239,8 @@ export interface TracepointFields {
 
 /** Every known tracepoint name. */
 export type TracepointName = keyof TracepointFields;
+
+declare module "@perfkit/session" {
+  /** Filled from {@link TracepointFields}: types `session.on(name, (ev) => ev.fields)`. */
+  interface TracepointFieldMap extends TracepointFields {}
+}

@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { generateConstantStubs } from "../src/constant-stubs.ts";
 import { GENERATED_DIR, snapshotFromTexts } from "../src/snapshot.ts";
+import { generateSyscallStubs } from "../src/syscall-stubs.ts";
 import { findTracefs, readTracefsTexts } from "../src/tracefs-formats.ts";
 
 const root = findTracefs();
@@ -16,4 +17,5 @@ const sorted = Object.fromEntries(Object.entries(texts).sort(([a], [b]) => (a < 
 writeFileSync(`${GENERATED_DIR}tracefs-formats.json.gz`, gzipSync(JSON.stringify(sorted), { level: 9 }));
 writeFileSync(`${GENERATED_DIR}tracepoints.d.ts`, snapshotFromTexts(sorted));
 writeFileSync(`${GENERATED_DIR}perf-constants.d.ts`, generateConstantStubs());
+writeFileSync(`${GENERATED_DIR}syscalls.d.ts`, generateSyscallStubs());
 console.log(`generated ${Object.keys(sorted).length} tracepoints from ${root}`);

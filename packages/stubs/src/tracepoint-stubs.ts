@@ -9,6 +9,11 @@ export interface GenerateStubsInput {
   readonly source: string;
   /** Formats that failed to parse: listed in the header so the omission is visible. */
   readonly errors?: readonly FormatParseError[];
+  /**
+   * Also augment `@perfkit/session`'s `TracepointFieldMap` with the map, so `session.on(name, cb)`
+   * is typed by this file (default true). Turn off when another stubs file already does it.
+   */
+  readonly augmentSession?: boolean;
 }
 
 const TYPED_ARRAYS: Record<string, string> = {
@@ -48,14 +53,32 @@ function pascal(...parts: string[]): string {
     .replace(/^(\d)/, "_$1");
 }
 
+/** Interface members of fields, each with its C declaration as doc comment. */
+function members(fields: readonly FormatField[]): string[] {
+  const out: string[] = [];
+  for (const field of fields) {
+    out.push(
+      `  /** \`${docText(field.declaration)}\` (offset ${field.offset}, size ${field.size}${field.signed ? ", signed" : ""}) */`,
+    );
+    out.push(`  readonly ${key(field.name)}: ${fieldTsType(field)};`);
+  }
+  return out;
+}
+
+/** A key telling whether two formats' common fields decode the same way. */
+const commonSignature = (f: EventFormat) =>
+  f.commonFields.map((c) => `${c.name}@${c.offset}:${c.size}:${fieldTsType(c)}`).join(",");
+
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 const key = (name: string) => (IDENT.test(name) ? name : JSON.stringify(name));
 const docText = (s: string) => s.replace(/\*\//g, "*\\/");
 
 /**
  * Returns the `.d.ts` text: an interface per tracepoint (own fields, in format order, each with
- * its C declaration as doc comment), the `TracepointFields` map keyed by `"system:event"`, and
- * `TracepointName`. Output is deterministic (sorted by key) so snapshots compare exactly.
+ * its C declaration as doc comment, extending `TracepointCommonFields`), the `TracepointFields`
+ * map keyed by `"system:event"`, `TracepointName`, and (unless `augmentSession` is false) the
+ * augmentation of `@perfkit/session`'s `TracepointFieldMap`. Output is deterministic (sorted by
+ * key) so snapshots compare exactly.
  */
 export function generateStubs(input: GenerateStubsInput): string {
   checkArg(typeof input === "object" && input !== null, "input", "an object", input);
@@ -63,6 +86,8 @@ export function generateStubs(input: GenerateStubsInput): string {
   checkArg(typeof input.source === "string", "input.source", "a string", input.source);
   const errors = input.errors ?? [];
   checkArg(Array.isArray(errors), "input.errors", "an array", errors);
+  const augment = input.augmentSession ?? true;
+  checkArg(typeof augment === "boolean", "input.augmentSession", "a boolean", augment);
   const byKey = new Map<string, EventFormat>();
   for (const f of input.formats) {
     checkArg(typeof f === "object" && f !== null && Array.isArray(f.fields), "input.formats[]", "an EventFormat", f);
@@ -85,17 +110,17 @@ export function generateStubs(input: GenerateStubsInput): string {
   ];
   for (const e of errors) out.push(`// Skipped (malformed format): ${e.message.replace(/\n/g, " ")}`);
   out.push("");
+  // Every tracepoint shares the common_* header; it is typed once and extended.
+  const first = keys.length > 0 ? (byKey.get(keys[0]) as EventFormat) : undefined;
+  const common = first ? commonSignature(first) : "";
+  out.push("/** The `common_*` fields every tracepoint record starts with (`ev.fields` includes them). */");
+  out.push("export interface TracepointCommonFields {", ...(first ? members(first.commonFields) : []), "}", "");
   for (const k of keys) {
     const f = byKey.get(k) as EventFormat;
+    const shared = commonSignature(f) === common;
     out.push(`/** Fields of the \`${docText(k)}\` tracepoint (id ${f.id} on the generating machine). */`);
-    out.push(`export interface ${names.get(k)} {`);
-    for (const field of f.fields) {
-      out.push(
-        `  /** \`${docText(field.declaration)}\` (offset ${field.offset}, size ${field.size}${field.signed ? ", signed" : ""}) */`,
-      );
-      out.push(`  readonly ${key(field.name)}: ${fieldTsType(field)};`);
-    }
-    out.push("}", "");
+    out.push(`export interface ${names.get(k)}${shared ? " extends TracepointCommonFields" : ""} {`);
+    out.push(...members(shared ? f.fields : [...f.commonFields, ...f.fields]), "}", "");
   }
   out.push('/** Field types of every tracepoint, keyed by `"system:event"`. */');
   out.push("export interface TracepointFields {");
@@ -103,5 +128,11 @@ export function generateStubs(input: GenerateStubsInput): string {
   out.push("}", "");
   out.push("/** Every known tracepoint name. */");
   out.push("export type TracepointName = keyof TracepointFields;", "");
+  if (augment) {
+    out.push('declare module "@perfkit/session" {');
+    out.push("  /** Filled from {@link TracepointFields}: types `session.on(name, (ev) => ev.fields)`. */");
+    out.push("  interface TracepointFieldMap extends TracepointFields {}");
+    out.push("}", "");
+  }
   return out.join("\n");
 }
