@@ -39,6 +39,38 @@ export function symbolOffset(r: Resolved): bigint {
   return r.addr - (r.map ? r.map.start : 0n) - s.start;
 }
 
+/**
+ * {@link callchainEntries} reading `n` entries straight from a record at `at` (no intermediate
+ * array): markers are recognised from the high word, so only address entries become BigInts.
+ */
+export function callchainEntriesAt(
+  view: DataView,
+  at: number,
+  n: number,
+  le: boolean,
+  maxStack = MAX_STACK,
+): { ips: bigint[]; modes: number[] } {
+  const ips: bigint[] = [];
+  const modes: number[] = [];
+  let mode: number = Misc.USER;
+  const hiAt = le ? 4 : 0;
+  for (let i = 0, p = at; i < n && ips.length < maxStack; i++, p += 8) {
+    if (view.getUint32(p + hiAt, le) === 0xffffffff) {
+      const ip = view.getBigUint64(p, le);
+      if (ip >= CallchainContext.MAX) {
+        if (ip === CallchainContext.KERNEL) mode = Misc.KERNEL;
+        else if (ip === CallchainContext.USER) mode = Misc.USER;
+        else if (ip === CallchainContext.HV) mode = Misc.HYPERVISOR;
+        else return { ips: [], modes: [] };
+        continue;
+      }
+      ips.push(ip);
+    } else ips.push(view.getBigUint64(p, le));
+    modes.push(mode);
+  }
+  return { ips, modes };
+}
+
 /** Default stack depth perf keeps (PERF_MAX_STACK_DEPTH). */
 export const MAX_STACK = 127;
 

@@ -14,7 +14,7 @@ import {
   type SampleRegs,
 } from "@perfkit/format";
 import type { Evsel } from "./evsel.ts";
-import { type AddressSpace, callchainEntries, type Resolved, resolveIp, symbolOffset } from "./resolve.ts";
+import { type AddressSpace, callchainEntriesAt, type Resolved, resolveIp, symbolOffset } from "./resolve.ts";
 import { BranchStackSeq, Callchain } from "./sequences.ts";
 
 /** How to read a tracepoint event's raw data (from the recording's tracing data). */
@@ -35,7 +35,7 @@ export class SampleEvent {
 
   /** @internal Built by the session. */
   constructor(
-    /** The decoded sample, over bytes this event owns. */
+    /** The decoded sample. Its bytes are the reader's window, never reused: the event stays valid after the session moves on. */
     readonly sample: Sample,
     /** The sample's event. Borrowed: retain() to keep it beyond the session and its event list. */
     readonly evsel: Evsel,
@@ -170,10 +170,11 @@ export class SampleEvent {
   /** The callchain, leaf first, or null when the event did not record one. */
   get callchain(): Callchain | null {
     if (this.#callchain === undefined) {
-      const raw = this.sample.callchain;
-      if (!raw) this.#callchain = null;
+      const s = this.sample;
+      const at = s.callchainOffset;
+      if (at < 0) this.#callchain = null;
       else {
-        const { ips, modes } = callchainEntries(raw);
+        const { ips, modes } = callchainEntriesAt(s.view, at, s.callchainLength, s.littleEndian);
         this.#callchain = new Callchain(this.space, ips, modes);
       }
     }

@@ -12,9 +12,7 @@ import {
   type PerfRecord,
   parseTracingData,
   RecordType,
-  Sample,
   type TracingData,
-  viewOf,
 } from "@perfkit/format";
 import { type PerfEvent, type StatEvent, type StatRoundEvent, sideBandEvent } from "./events.ts";
 import { EvList, Evsel } from "./evsel.ts";
@@ -256,20 +254,26 @@ export class Session {
 
   /** The address space of a thread right now (an immutable snapshot). */
   spaceOf(thread: Thread | undefined): AddressSpace {
-    return { kernel: this.machine.kernelMaps.snapshot(), user: thread ? thread.maps.snapshot() : [] };
+    const kernel = this.machine.kernelMaps.snapshot();
+    if (!thread) return { kernel, user: [] };
+    const user = thread.maps.snapshot();
+    // Reuse the thread's last space object while neither map list changed: one object per
+    // change instead of one per sample.
+    const last = this.#spaces.get(thread);
+    if (last && last.kernel === kernel && last.user === user) return last;
+    const space = { kernel, user };
+    this.#spaces.set(thread, space);
+    return space;
   }
+  readonly #spaces = new WeakMap<Thread, AddressSpace>();
 
   /** Builds the event object of a processed record. */
   toEvent(p: ProcessedRecord): PerfEvent {
     const rec = p.record;
     if (rec.type === RecordType.SAMPLE) {
-      const entry = rec.event;
-      if (!entry) return rec.sample() as never; // throws the reader's "unknown id" error
-      // Own the bytes: copy the record so the event outlives the reader's window. An explicit
-      // ArrayBuffer: asking a small sliced typed array for its buffer is slow in JSC.
-      const ab = new ArrayBuffer(rec.size);
-      new Uint8Array(ab).set(rec.bytes.subarray(rec.pos, rec.pos + rec.size));
-      const own = new Sample(new DataView(ab), 0, rec.size, rec.misc, rec.littleEndian, entry, rec.offset, rec.index);
+      // No copy needed for the event to outlive the session: the reader never reuses or
+      // mutates its window buffers, so the sample's view stays valid while it is referenced.
+      const own = rec.sample();
       const pid = own.pid ?? -1;
       const tid = own.tid ?? -1;
       const thread = this.machine.findnewThread(pid, tid);
