@@ -5,9 +5,9 @@
  * comm), the same lazily created "unknown" symbols, and the same call path tree. Writers
  * for SQLite and PostgreSQL consume the rows through a {@link RowSink}.
  */
-import { AttrType, Misc, type PerfRecord, RecordType, SampleType } from "@perfkit/format";
+import { AttrType, CallchainContext, Misc, type PerfRecord, RecordType, SampleType } from "@perfkit/format";
 import {
-  callchainEntries,
+  type AddressSpace,
   type Dso,
   type Evsel,
   MAX_STACK,
@@ -59,8 +59,11 @@ const U64_MAX = 0xffffffffffffffffn;
 
 /** 64-bit values are stored signed, as perf's Python tuples hold them. */
 function s64(v: bigint): bigint {
-  return BigInt.asIntN(64, v);
+  // A comparison is much cheaper than BigInt.asIntN, and most values (times, periods) are small.
+  return v < SIGN ? v : v - WRAP;
 }
+const SIGN = 0x8000000000000000n;
+const WRAP = 0x10000000000000000n;
 
 interface DsoState {
   readonly id: number;
@@ -100,6 +103,8 @@ class DbExporter {
   #last = { thread: 0, comm: 0, commThread: 0, symbol: 0, sample: 0, contextSwitch: 0 };
   /** Frame resolutions per address-space snapshot (snapshots are immutable, so results never go stale). */
   readonly #frameCache = new WeakMap<readonly MapEntry[], Map<bigint, Resolved>>();
+  readonly #ips: bigint[] = [];
+  readonly #modes: number[] = [];
 
   constructor(session: Session, sink: RowSink, options: DbExportOptions) {
     this.#session = session;
@@ -260,18 +265,19 @@ class DbExporter {
     return id;
   }
 
-  private resolveFrame(
-    space: { kernel: readonly MapEntry[]; user: readonly MapEntry[] },
-    mode: number,
-    ip: bigint,
-  ): Resolved {
-    const snap = mode === Misc.KERNEL ? space.kernel : mode === Misc.USER ? space.user : null;
-    if (!snap) return resolveIp(space, mode, ip);
+  private cacheFor(snap: readonly MapEntry[]): Map<bigint, Resolved> {
     let cache = this.#frameCache.get(snap);
     if (!cache) {
       cache = new Map();
       this.#frameCache.set(snap, cache);
     }
+    return cache;
+  }
+
+  private resolveFrame(space: AddressSpace, mode: number, ip: bigint): Resolved {
+    const snap = mode === Misc.KERNEL ? space.kernel : mode === Misc.USER ? space.user : null;
+    if (!snap) return resolveIp(space, mode, ip);
+    const cache = this.cacheFor(snap);
     let r = cache.get(ip);
     if (!r) {
       r = resolveIp(space, mode, ip);
@@ -372,14 +378,38 @@ class DbExporter {
   }
 
   /** call_path_from_sample: the chain root first (perf's ORDER_CALLER), at most PERF_MAX_STACK_DEPTH from the root. */
-  private callPath(space: { kernel: readonly MapEntry[]; user: readonly MapEntry[] }, raw: ArrayLike<bigint>): number {
-    const { ips, modes } = callchainEntries(raw, Number.MAX_SAFE_INTEGER);
-    const stop = Math.max(0, ips.length - MAX_STACK);
+  private callPath(space: AddressSpace, raw: ArrayLike<bigint>): number {
+    // Entries and their cpumodes (switched by context markers, as callchainEntries does), into reused buffers.
+    const ips = this.#ips;
+    const modes = this.#modes;
+    let n = 0;
+    let mode: number = Misc.USER;
+    for (let i = 0; i < raw.length; i++) {
+      const ip = raw[i]!;
+      if (ip >= CallchainContext.MAX) {
+        if (ip === CallchainContext.KERNEL) mode = Misc.KERNEL;
+        else if (ip === CallchainContext.USER) mode = Misc.USER;
+        else if (ip === CallchainContext.HV) mode = Misc.HYPERVISOR;
+        else return 0; // perf resets the cursor on an unknown marker: an empty chain
+        continue;
+      }
+      ips[n] = ip;
+      modes[n++] = mode;
+    }
+    const stop = Math.max(0, n - MAX_STACK);
     const tree = this.#callPaths;
+    const kernel = this.cacheFor(space.kernel);
+    const user = this.cacheFor(space.user);
     let cur = tree.root;
-    for (let i = ips.length - 1; i >= stop; i--) {
+    for (let i = n - 1; i >= stop; i--) {
       const ip = ips[i]!;
-      const r = this.resolveFrame(space, modes[i]!, ip);
+      const m = modes[i]!;
+      const cache = m === Misc.KERNEL ? kernel : m === Misc.USER ? user : null;
+      let r = cache?.get(ip);
+      if (!r) {
+        r = resolveIp(space, m, ip);
+        cache?.set(ip, r);
+      }
       let symId = 0;
       if (r.map) {
         const ds = this.dsoState(r.map.dso);
