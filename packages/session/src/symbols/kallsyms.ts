@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { STB_GLOBAL, STB_LOCAL, STB_WEAK } from "./elf/constants.ts";
-import { type Sym, type SymbolInput, SymbolTable } from "./symbol-table.ts";
+import { fixupDuplicate, fixupEnd, type Sym, SymbolTable, type Work } from "./symbol-table.ts";
 
 /** A kernel symbol: `module` is the module name without brackets, or null for the kernel image. */
 export interface KernelSym extends Sym {
@@ -74,33 +74,51 @@ export class KernelSymbols {
  * Builds kernel symbol tables from kallsyms text with perf 6.1's rules: only T/W/D/B
  * symbols (either case), ARM `$` locals dropped, each symbol ending at the next one (one
  * page past the last symbol before a kernel↔module boundary), one symbol kept per address.
+ * One pass over the text and one object per kept symbol: /proc/kallsyms has 100k+ lines.
  */
 export function kernelSymbolsFromKallsyms(text: string): KernelSymbols {
-  const entries = parseKallsyms(text);
-  const inputs: (SymbolInput & { module: string | null })[] = [];
-  for (const e of entries) {
-    const t = e.type.toUpperCase();
+  if (typeof text !== "string") throw new TypeError(`text must be a string, got ${typeof text}`);
+  type W = Work & KernelSym;
+  const syms: W[] = [];
+  let sorted = true;
+  for (let at = 0; at < text.length; ) {
+    let nl = text.indexOf("\n", at);
+    if (nl < 0) nl = text.length;
+    const line = text.slice(at, nl);
+    at = nl + 1;
+    const sp = line.indexOf(" ");
+    if (sp <= 0 || sp + 3 > line.length || line.charCodeAt(sp + 2) !== 32) continue;
+    const type = line[sp + 1]!;
+    const t = type.toUpperCase();
     if (t !== "T" && t !== "W" && t !== "D" && t !== "B") continue;
-    if (e.name.startsWith("$")) continue;
-    const binding = e.type === "W" ? STB_WEAK : e.type === t ? STB_GLOBAL : STB_LOCAL;
-    // perf keeps "\t[module]" in the name while fixing ends: the "[" marks module symbols.
-    inputs.push({
-      name: e.module ? `${e.name}\t[${e.module}]` : e.name,
-      start: e.start,
-      size: 0n,
-      binding,
-      module: e.module,
-    });
+    const nameAt = sp + 3;
+    if (line.charCodeAt(nameAt) === 36 /* $ */ || nameAt >= line.length || line.length - nameAt >= KSYM_NAME_LEN)
+      continue;
+    const hex = line.slice(0, sp);
+    if (!HEX.test(hex)) continue;
+    const tab = line.indexOf("\t", nameAt);
+    let name: string;
+    let module: string | null = null;
+    if (tab >= 0) {
+      name = line.slice(nameAt, tab);
+      module = line
+        .slice(tab + 1)
+        .trim()
+        .replace(/^\[(.*)\]$/, "$1");
+    } else name = line.slice(nameAt);
+    const start = BigInt(`0x${hex}`);
+    const binding = type === "W" ? STB_WEAK : type === t ? STB_GLOBAL : STB_LOCAL;
+    const prev = syms[syms.length - 1];
+    if (prev && start < prev.start) sorted = false;
+    syms.push({ name, start, end: start, binding, module });
   }
-  const table = SymbolTable.build(inputs, { kallsyms: true });
-  const syms: KernelSym[] = table.symbols().map((s) => {
-    const tab = s.name.indexOf("\t");
-    return tab < 0
-      ? { name: s.name, start: s.start, end: s.end, module: null }
-      : { name: s.name.slice(0, tab), start: s.start, end: s.end, module: s.name.slice(tab + 2, -1) };
-  });
-  return new KernelSymbols(SymbolTable.fromSorted(syms));
+  // Stable sort by start keeps perf's insertion order among equal starts.
+  if (!sorted) syms.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  fixupEnd(syms, true, (s) => s.module !== null);
+  return new KernelSymbols(SymbolTable.fromSorted(fixupDuplicate(syms)));
 }
+
+const HEX = /^[0-9a-fA-F]+$/;
 
 /** Loads a kallsyms file (default `/proc/kallsyms`; perf's build-id cache keeps copies). */
 export function loadKallsyms(path = "/proc/kallsyms"): KernelSymbols {

@@ -114,7 +114,8 @@ export class SymbolTable<S extends Sym = Sym> {
   }
 }
 
-interface Work {
+/** A symbol during the fix-ups (exported for loaders that build tables in one pass). */
+export interface Work {
   name: string;
   start: bigint;
   end: bigint;
@@ -127,12 +128,17 @@ function roundupPage(v: bigint): bigint {
 }
 
 /** perf 6.1 symbols__fixup_end. */
-function fixupEnd(syms: Work[], isKallsyms: boolean): void {
+export function fixupEnd<W extends Work>(
+  syms: W[],
+  isKallsyms: boolean,
+  // perf keeps "\t[module]" in kallsyms names while fixing ends: the "[" marks module symbols.
+  inModule: (s: W) => boolean = (s) => s.name.includes("["),
+): void {
   for (let i = 1; i < syms.length; i++) {
     const prev = syms[i - 1]!;
     const curr = syms[i]!;
     if (prev.end !== prev.start) continue;
-    if (isKallsyms && prev.name.includes("[") !== curr.name.includes("[")) prev.end = roundupPage(prev.end + PAGE);
+    if (isKallsyms && inModule(prev) !== inModule(curr)) prev.end = roundupPage(prev.end + PAGE);
     else prev.end = curr.start;
   }
   const last = syms[syms.length - 1];
@@ -167,8 +173,8 @@ function prefersA(a: Work, b: Work): boolean {
 }
 
 /** perf's symbols__fixup_duplicate: one symbol per start address. */
-function fixupDuplicate(syms: Work[]): Work[] {
-  const out: Work[] = [];
+export function fixupDuplicate<W extends Work>(syms: W[]): W[] {
+  const out: W[] = [];
   for (const s of syms) {
     const prev = out[out.length - 1];
     if (prev && prev.start === s.start) {
