@@ -40,8 +40,10 @@ export function symbolOffset(r: Resolved): bigint {
 }
 
 /**
- * {@link callchainEntries} reading `n` entries straight from a record at `at` (no intermediate
- * array): markers are recognised from the high word, so only address entries become BigInts.
+ * Walks the `n` raw callchain entries at `at` in a record (leaf first), switching cpumode at
+ * context markers as perf's add_callchain_ip does, and returns the address entries with their
+ * cpumodes. An unknown marker ends the chain empty, as perf resets its cursor. Markers are
+ * recognised from the high word, so only address entries become BigInts.
  */
 export function callchainEntriesAt(
   view: DataView,
@@ -73,27 +75,3 @@ export function callchainEntriesAt(
 
 /** Default stack depth perf keeps (PERF_MAX_STACK_DEPTH). */
 export const MAX_STACK = 127;
-
-/**
- * Walks raw callchain entries (leaf first), switching cpumode at context markers as perf's
- * add_callchain_ip does, and returns the address entries with their cpumodes. An unknown
- * marker ends the chain empty, as perf resets its cursor.
- */
-export function callchainEntries(raw: ArrayLike<bigint>, maxStack = MAX_STACK): { ips: bigint[]; modes: number[] } {
-  const ips: bigint[] = [];
-  const modes: number[] = [];
-  let mode: number = Misc.USER;
-  for (let i = 0; i < raw.length && ips.length < maxStack; i++) {
-    const ip = raw[i]!;
-    if (ip >= CallchainContext.MAX) {
-      if (ip === CallchainContext.KERNEL) mode = Misc.KERNEL;
-      else if (ip === CallchainContext.USER) mode = Misc.USER;
-      else if (ip === CallchainContext.HV) mode = Misc.HYPERVISOR;
-      else return { ips: [], modes: [] };
-      continue;
-    }
-    ips.push(ip);
-    modes.push(mode);
-  }
-  return { ips, modes };
-}

@@ -4,7 +4,7 @@
  * round-trip real files.
  */
 import { type EventAttr, encodeAttr } from "../attr.ts";
-import { Misc } from "../constants.ts";
+import { Misc, RecordType } from "../constants.ts";
 import type { KernelRecord } from "../records/kernel.ts";
 import type { UserRecord } from "../records/user.ts";
 import { ByteWriter } from "./byte-writer.ts";
@@ -34,30 +34,7 @@ export function encodeKernelRecord(
 ): Uint8Array {
   const w = new ByteWriter(le);
   let misc = baseMisc;
-  const types: Record<KernelRecord["kind"], number> = {
-    MMAP: 1,
-    LOST: 2,
-    COMM: 3,
-    EXIT: 4,
-    THROTTLE: 5,
-    UNTHROTTLE: 6,
-    FORK: 7,
-    READ: 8,
-    MMAP2: 10,
-    AUX: 11,
-    ITRACE_START: 12,
-    LOST_SAMPLES: 13,
-    SWITCH: 14,
-    SWITCH_CPU_WIDE: 15,
-    NAMESPACES: 16,
-    KSYMBOL: 17,
-    BPF_EVENT: 18,
-    CGROUP: 19,
-    TEXT_POKE: 20,
-    AUX_OUTPUT_HW_ID: 21,
-    CALLCHAIN_DEFERRED: 22,
-  };
-  w.u32(types[rec.kind]).u16(0).u16(0);
+  w.u32(RecordType[rec.kind]).u16(0).u16(0);
   switch (rec.kind) {
     case "MMAP":
       w.i32(rec.pid).i32(rec.tid).u64(rec.start).u64(rec.len).u64(rec.pgoff).cstr(rec.filename);
@@ -147,32 +124,7 @@ export function encodeKernelRecord(
 /** Encodes a perf-tool record. AUXTRACE and HEADER_TRACING_DATA include their trailing payload. */
 export function encodeUserRecord(rec: UserRecord, le: boolean, misc = 0): Uint8Array {
   const w = new ByteWriter(le);
-  const type: Record<UserRecord["kind"], number> = {
-    HEADER_ATTR: 64,
-    HEADER_EVENT_TYPE: 65,
-    HEADER_TRACING_DATA: 66,
-    HEADER_BUILD_ID: 67,
-    FINISHED_ROUND: 68,
-    ID_INDEX: 69,
-    AUXTRACE_INFO: 70,
-    AUXTRACE: 71,
-    AUXTRACE_ERROR: 72,
-    THREAD_MAP: 73,
-    CPU_MAP: 74,
-    STAT_CONFIG: 75,
-    STAT: 76,
-    STAT_ROUND: 77,
-    EVENT_UPDATE: 78,
-    TIME_CONV: 79,
-    HEADER_FEATURE: 80,
-    COMPRESSED: 81,
-    FINISHED_INIT: 82,
-    COMPRESSED2: 83,
-    BPF_METADATA: 84,
-    SCHEDSTAT_CPU: 85,
-    SCHEDSTAT_DOMAIN: 86,
-  };
-  w.u32(type[rec.kind]).u16(misc).u16(0);
+  w.u32(RecordType[rec.kind]).u16(misc).u16(0);
   let payload: Uint8Array | undefined;
   switch (rec.kind) {
     case "HEADER_ATTR":
