@@ -5,6 +5,7 @@
 
 export * from "./config/index.ts";
 export * from "./dso.ts";
+export * from "./dwarf/index.ts";
 export * from "./events.ts";
 export * from "./evsel.ts";
 export * from "./machine.ts";
@@ -15,6 +16,7 @@ export * from "./resolve.ts";
 export * from "./sample-event.ts";
 export * from "./sequences.ts";
 export * from "./session.ts";
+export * from "./session-dwarf.ts";
 export * from "./symbols/index.ts";
 export * from "./syscalls/index.ts";
 export * from "./thread.ts";

@@ -13,9 +13,12 @@ import {
   type Sample,
   type SampleRegs,
 } from "@perfkit/format";
+import type { MappedModule } from "./dwarf/session-hook.ts";
 import type { Evsel } from "./evsel.ts";
 import { type AddressSpace, callchainEntriesAt, type Resolved, resolveIp, symbolOffset } from "./resolve.ts";
-import { BranchStackSeq, Callchain } from "./sequences.ts";
+import { BranchStackSeq, Callchain, type CallchainFrame } from "./sequences.ts";
+import { isDwarfMode, type SessionDwarf } from "./session-dwarf.ts";
+import { sourceText } from "./source-text.ts";
 
 /** How to read a tracepoint event's raw data (from the recording's tracing data). */
 export interface TracepointFormat {
@@ -44,6 +47,10 @@ export class SampleEvent {
     private readonly space: AddressSpace,
     /** The tracepoint format, for tracepoint events. */
     readonly tracepoint: TracepointFormat | undefined,
+    /** The session's debug-information support (unwinding, srcline, insn), if any. */
+    private readonly dwarf?: SessionDwarf,
+    /** Expand inline levels in unwound callchains (perf's default). */
+    private readonly inline = true,
   ) {}
 
   /** header.misc (16 bits). */
@@ -167,18 +174,71 @@ export class SampleEvent {
     return this.location.sym ? symbolOffset(this.location) : null;
   }
 
-  /** The callchain, leaf first, or null when the event did not record one. */
+  /**
+   * The callchain, leaf first, or null when the event did not record one. For events with
+   * REGS_USER + STACK_USER (`--call-graph dwarf`), perf's frames: the raw callchain (kernel
+   * part), then the user stack unwound through the binaries' CFI, with inline levels.
+   */
   get callchain(): Callchain | null {
     if (this.#callchain === undefined) {
       const s = this.sample;
       const at = s.callchainOffset;
-      if (at < 0) this.#callchain = null;
+      const dwarf = this.dwarf && isDwarfMode(this.evsel.attr.sampleType) ? this.dwarf : undefined;
+      if (at < 0 && !dwarf) this.#callchain = null;
       else {
-        const { ips, modes } = callchainEntriesAt(s.view, at, s.callchainLength, s.littleEndian);
-        this.#callchain = new Callchain(this.space, ips, modes);
+        const { ips, modes } =
+          at >= 0 ? callchainEntriesAt(s.view, at, s.callchainLength, s.littleEndian) : { ips: [], modes: [] };
+        this.#callchain = new Callchain(this.space, ips, modes, dwarf ? this.unwound(dwarf) : [], this.dwarf);
       }
     }
     return this.#callchain;
+  }
+
+  /** perf's entries for the unwound user stack (unwind_entry + append_inlines). */
+  private unwound(dwarf: SessionDwarf): CallchainFrame[] {
+    const out: CallchainFrame[] = [];
+    for (const fr of dwarf.unwind(this.sample, this.space.user).frames) {
+      const m = fr.module as MappedModule | undefined;
+      const map = m?.map;
+      const sym = map ? map.dso.find(map.mapIp(fr.ip)) : null;
+      for (const e of dwarf.entries(fr.ip, m, this.inline, true)) {
+        out.push({
+          ip: e.ip,
+          symbol: e.sym ?? "[unknown]",
+          dso: map ? map.dso.name : "[unknown]",
+          symoff: e.sym !== null ? e.offset : null,
+          addr: e.addr,
+          kernel: false,
+          inlined: e.inlined,
+          srcline: e.srcline,
+          resolved: { ip: e.ip, map, addr: e.addr, sym },
+        });
+      }
+    }
+    return out;
+  }
+
+  /** perf's srcline of the sample ip (`file:line`, `??:0` or `dso[addr]`), or null without a map. */
+  get srcline(): string | null {
+    const loc = this.location;
+    return loc.map && this.dwarf ? this.dwarf.srcline(loc.map, loc.addr) : null;
+  }
+
+  /**
+   * The source position of the sample ip and that line's text (perf's srccode): the file as
+   * the debug info names it, the line, and the text when the file is readable (else null).
+   */
+  srccode(): { file: string; line: number; code: string | null } | null {
+    const loc = this.location;
+    const pos = loc.map && this.dwarf ? this.dwarf.sourceLine(loc.map, loc.addr) : null;
+    return pos ? { file: pos.file, line: pos.line, code: sourceText(pos.file, pos.line) } : null;
+  }
+
+  /** The instruction bytes at the sample ip (up to `size`, default 16), read from the mapped file; null when unreadable. */
+  insn(size = 16): Uint8Array | null {
+    if (!Number.isInteger(size) || size < 1 || size > 4096) throw new TypeError("size must be an integer in 1..4096");
+    const loc = this.location;
+    return loc.map && this.dwarf ? this.dwarf.insn(loc.map, loc.addr, size) : null;
   }
 
   /** The branch stack, or null when the event did not record one. */

@@ -5,6 +5,7 @@
  */
 import type { BranchEntry } from "@perfkit/format";
 import { type AddressSpace, type Resolved, resolveIp, symbolOffset } from "./resolve.ts";
+import type { SessionDwarf } from "./session-dwarf.ts";
 
 /** A read-only indexed sequence. */
 export interface Sequence<T> extends Iterable<T> {
@@ -30,11 +31,54 @@ export interface CallchainFrame {
   readonly addr: bigint;
   /** True when the frame was in kernel space (perf prints the absolute ip for those). */
   readonly kernel: boolean;
+  /** True for an inline level (perf prints `(inlined)` instead of the dso); `symbol` is the inlined function. */
+  readonly inlined: boolean;
+  /**
+   * perf's srcline (`file:line` with the base name, `??:0`, or `dso[addr]`), null without a map
+   * or debug-info support in the session. Computed on first read.
+   */
+  readonly srcline: string | null;
   /** The raw resolution (map, symbol bounds). */
   readonly resolved: Resolved;
 }
 
-/** The frames of a sample's callchain. */
+/** A frame resolved from a raw callchain entry; its srcline is looked up on first read. */
+class ResolvedFrame implements CallchainFrame {
+  readonly ip: bigint;
+  readonly symbol: string;
+  readonly dso: string;
+  readonly symoff: bigint | null;
+  readonly addr: bigint;
+  readonly kernel: boolean;
+  readonly inlined = false;
+  #srcline: string | null | undefined;
+
+  constructor(
+    readonly resolved: Resolved,
+    private readonly dwarf: SessionDwarf | undefined,
+  ) {
+    const r = resolved;
+    this.ip = r.ip;
+    this.symbol = r.sym ? r.sym.name : "[unknown]";
+    this.dso = r.map ? r.map.dso.name : "[unknown]";
+    this.symoff = r.sym ? symbolOffset(r) : null;
+    this.addr = r.addr;
+    this.kernel = r.map ? r.map.dso.kind === "kernel" || r.map.dso.kind === "module" : false;
+  }
+
+  get srcline(): string | null {
+    if (this.#srcline === undefined) {
+      const map = this.resolved.map;
+      this.#srcline = map && this.dwarf ? this.dwarf.srcline(map, this.addr) : null;
+    }
+    return this.#srcline;
+  }
+}
+
+/**
+ * The frames of a sample's callchain: the raw callchain's entries, then (dwarf mode) the
+ * frames unwound from the saved user stack, in perf's callee-first order.
+ */
 export class Callchain implements Sequence<CallchainFrame> {
   readonly #frames: (CallchainFrame | undefined)[];
 
@@ -42,36 +86,31 @@ export class Callchain implements Sequence<CallchainFrame> {
     private readonly space: AddressSpace,
     private readonly ips: readonly bigint[],
     private readonly modes: readonly number[],
+    /** Frames appended after the raw entries (unwound user frames). */
+    private readonly unwound: readonly CallchainFrame[] = [],
+    private readonly dwarf?: SessionDwarf,
   ) {
     this.#frames = new Array(ips.length);
   }
 
   get length(): number {
-    return this.ips.length;
+    return this.ips.length + this.unwound.length;
   }
 
   /** The i-th frame (negative counts from the outermost caller). */
   at(i: number): CallchainFrame {
-    const j = index(i, this.ips.length);
+    const j = index(i, this.length);
+    if (j >= this.ips.length) return this.unwound[j - this.ips.length]!;
     let f = this.#frames[j];
     if (!f) {
-      const r = resolveIp(this.space, this.modes[j]!, this.ips[j]!);
-      f = {
-        ip: r.ip,
-        symbol: r.sym ? r.sym.name : "[unknown]",
-        dso: r.map ? r.map.dso.name : "[unknown]",
-        symoff: r.sym ? symbolOffset(r) : null,
-        addr: r.addr,
-        kernel: r.map ? r.map.dso.kind === "kernel" || r.map.dso.kind === "module" : false,
-        resolved: r,
-      };
+      f = new ResolvedFrame(resolveIp(this.space, this.modes[j]!, this.ips[j]!), this.dwarf);
       this.#frames[j] = f;
     }
     return f;
   }
 
   *[Symbol.iterator](): Iterator<CallchainFrame> {
-    for (let i = 0; i < this.ips.length; i++) yield this.at(i);
+    for (let i = 0; i < this.length; i++) yield this.at(i);
   }
 }
 

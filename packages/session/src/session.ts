@@ -14,12 +14,15 @@ import {
   RecordType,
   type TracingData,
 } from "@perfkit/format";
+import { DwarfCache } from "./dwarf/cache.ts";
+import type { DebugSearchOptions } from "./dwarf/debug-file.ts";
 import { type PerfEvent, type StatEvent, type StatRoundEvent, sideBandEvent } from "./events.ts";
 import { EvList, Evsel } from "./evsel.ts";
 import { Machine, type MachineOptions } from "./machine.ts";
 import type { PerfData } from "./perf-data.ts";
 import type { AddressSpace } from "./resolve.ts";
 import { SampleEvent, type TracepointFormat } from "./sample-event.ts";
+import { recordingArch, SessionDwarf } from "./session-dwarf.ts";
 import type { Thread } from "./thread.ts";
 import {
   type TracepointEvent,
@@ -43,6 +46,10 @@ export interface SessionHandlers {
 export interface SessionOptions extends MachineOptions {
   /** Deliver in timestamp order (default true), as perf does. */
   ordered?: boolean;
+  /** Expand inline levels in dwarf-unwound callchains (default true, perf's inline_name). */
+  inline?: boolean;
+  /** Where to look for separate debug files (build-id cache, debuginfod cache). */
+  debug?: DebugSearchOptions;
 }
 
 /** A record after the default processors ran, for tools that format records themselves. */
@@ -77,6 +84,9 @@ export class Session {
   readonly #tpFormats = new Map<Evsel, TracepointFormat | null>();
   readonly #listeners = new TracepointListeners();
   #disposed = false;
+  #dwarf: SessionDwarf | undefined;
+  readonly #inline: boolean;
+  readonly #debug: DebugSearchOptions;
   #started = false;
 
   constructor(data: PerfData, handlers: SessionHandlers = {}, options: SessionOptions = {}) {
@@ -95,10 +105,26 @@ export class Session {
     this.#data = data;
     this.#handlers = handlers;
     this.#ordered = options.ordered !== false;
+    if (options.inline !== undefined && typeof options.inline !== "boolean")
+      throw new TypeError(`options.inline must be a boolean, got ${typeof options.inline}`);
+    if (options.debug !== undefined && (typeof options.debug !== "object" || options.debug === null))
+      throw new TypeError("options.debug must be an object");
+    this.#inline = options.inline !== false;
+    this.#debug = options.debug ?? {};
     this.machine = new Machine(options);
     this.syncEvents();
     const bid = data.file.featureBytes(Feature.BUILD_ID);
     if (bid) this.absorbBuildIds(bid);
+  }
+
+  /**
+   * Debug-information support (DWARF unwinding, srclines, instruction bytes), created on
+   * first use with one {@link DwarfCache} for the whole session; closed with the session.
+   */
+  get dwarf(): SessionDwarf {
+    if (this.#disposed) throw new Error("session is disposed");
+    this.#dwarf ??= new SessionDwarf(recordingArch(this.#data.file), new DwarfCache(this.#debug));
+    return this.#dwarf;
   }
 
   /** The recording. */
@@ -280,7 +306,15 @@ export class Session {
       const cpu = own.cpu;
       if (cpu !== undefined) thread.cpu = cpu;
       const evsel = p.evsel!;
-      return new SampleEvent(own, evsel, thread.comm(), this.spaceOf(thread), this.tracepointFormat(evsel));
+      return new SampleEvent(
+        own,
+        evsel,
+        thread.comm(),
+        this.spaceOf(thread),
+        this.tracepointFormat(evsel),
+        this.dwarf,
+        this.#inline,
+      );
     }
     const d = p.decoded ?? rec.decode();
     let sid = rec.sampleId();
@@ -349,6 +383,8 @@ export class Session {
   close(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    this.#dwarf?.close();
+    this.#dwarf = undefined;
     this.#evlist.release();
   }
 

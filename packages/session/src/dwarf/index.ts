@@ -15,7 +15,13 @@ export { DwarfError, type DwarfErrorKind } from "./errors.ts";
 export { type ExprContext, evalExpression } from "./expression.ts";
 export { type CfaRule, type FrameRow, type RegRule, rowFor } from "./frame-rules.ts";
 export { LineTable, parseLineProgram, type SourceLine, type StringSections } from "./line-table.ts";
-export { type PerfChainEntry, type PerfChainOptions, perfChainEntries, perfSrcline } from "./perf-frames.ts";
+export {
+  type PerfChainEntry,
+  type PerfChainOptions,
+  perfChainEntries,
+  perfSrcline,
+  type SymbolLookup,
+} from "./perf-frames.ts";
 export {
   frameAddress,
   kernelCallchain,

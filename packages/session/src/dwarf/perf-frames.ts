@@ -3,7 +3,7 @@
  * and (as perf's append_inlines does) one entry per inline level, where levels whose
  * name differs from the ELF symbol become "inlined" pseudo symbols at the symbol's start.
  */
-import { demangle, type Sym, type SymbolTable } from "../symbols/index.ts";
+import { demangle } from "../symbols/index.ts";
 import type { DwarfBinary } from "./binary.ts";
 import type { UnwindModule } from "./unwind.ts";
 
@@ -21,6 +21,12 @@ export interface PerfChainEntry {
   inlined: boolean;
   /** Source position as perf's srcline (`basename:line`), or null. */
   srcline: string | null;
+}
+
+/** What {@link perfChainEntries} needs of a symbol table (a `SymbolTable`, or a session `Dso`). */
+export interface SymbolLookup {
+  /** The symbol covering the file-offset address `addr`, or null/undefined. */
+  find(addr: bigint): { readonly name: string; readonly start: bigint } | null | undefined;
 }
 
 /** Options of {@link perfChainEntries}. */
@@ -47,7 +53,7 @@ export function perfSrcline(file: string, line: number, fullPath = false): strin
 export function perfChainEntries(
   ip: bigint,
   module: UnwindModule | undefined,
-  symbols: SymbolTable<Sym> | null,
+  symbols: SymbolLookup | null,
   options: PerfChainOptions = {},
 ): PerfChainEntry[] {
   if (typeof ip !== "bigint") throw new TypeError("ip must be a bigint");
