@@ -28,6 +28,6 @@ export const COMMANDS: Record<string, CommandEntry> = {
   gecko: { summary: "Firefox Profiler profile (served locally or --save-only)", load: () => import("./gecko.ts") },
   speedscope: { summary: "speedscope JSON profile (one per thread and event)", load: () => import("./speedscope.ts") },
   pprof: { summary: "gzipped pprof profile.proto with mappings and build ids", load: () => import("./pprof.ts") },
-  "export-sqlite": { summary: "perf's export-to-sqlite.py: samples, threads, comms, dsos, symbols, call paths in SQLite", load: () => import("./export-sqlite.ts") },
-  "export-postgresql": { summary: "perf's export-to-postgresql.py: the same tables in PostgreSQL via COPY", load: () => import("./export-postgresql.ts") },
+  "export-sqlite": { summary: "perf's export-to-sqlite.py tables and views", load: () => import("./export-sqlite.ts") },
+  "export-postgresql": { summary: "the same in PostgreSQL via COPY", load: () => import("./export-postgresql.ts") },
 };
