@@ -26,9 +26,13 @@ export interface Track {
   readonly weights: FloatColumn;
 }
 
-/** A function: a name and whether it runs in the kernel. */
+/** A function: `symbol (in dso)`, its parts, and whether it runs in the kernel. */
 export interface Func {
   readonly name: string;
+  /** The symbol, or "[unknown]". */
+  readonly symbol: string;
+  /** perf's dso name, or "[unknown]". */
+  readonly dso: string;
   readonly kernel: boolean;
 }
 
@@ -105,7 +109,7 @@ export class TrackSet {
       const kernel = fr.kernel[frame] === 1;
       const before = this.funcs.length;
       id = this.#funcIds.intern(`${name}\0${kernel ? "k" : "u"}`);
-      if (id === before) this.funcs.push({ name, kernel });
+      if (id === before) this.funcs.push({ name, symbol: sym, dso, kernel });
       this.#funcOf[frame] = id;
     }
     return id;
