@@ -1,6 +1,7 @@
 /**
  * `perfkit script [-i FILE] [-F fields] [--ns] [--show-task-events] [--show-mmap-events]
- * [--show-switch-events] [--header]`: what `perf script` prints, byte for byte.
+ * [--show-switch-events] [--header] [--inline|--no-inline]`: what `perf script` prints, byte
+ * for byte; `--call-graph dwarf` recordings are unwound in-process.
  */
 import { parseArgs } from "node:util";
 import { PerfData, Session } from "@perfkit/session";
@@ -17,6 +18,9 @@ export async function run(args: string[]): Promise<number> {
       "show-mmap-events": { type: "boolean" },
       "show-switch-events": { type: "boolean" },
       header: { type: "boolean" },
+      // perf's inline_name is on by default: --inline is accepted, --no-inline turns it off.
+      inline: { type: "boolean" },
+      "no-inline": { type: "boolean" },
     },
     strict: true,
   });
@@ -53,6 +57,7 @@ export async function run(args: string[]): Promise<number> {
         showTask: values["show-task-events"] === true,
         showMmap: values["show-mmap-events"] === true,
         showSwitch: values["show-switch-events"] === true,
+        inline: values["no-inline"] !== true,
       },
       out,
     );

@@ -19,6 +19,7 @@ export const Field = {
   ADDR: 1024,
   SYMOFFSET: 2048,
   PERIOD: 4096,
+  SRCLINE: 8192,
 } as const;
 
 const NAMES: [string, number][] = [
@@ -35,6 +36,7 @@ const NAMES: [string, number][] = [
   ["addr", Field.ADDR],
   ["symoff", Field.SYMOFFSET],
   ["period", Field.PERIOD],
+  ["srcline", Field.SRCLINE],
 ];
 
 /** perf's output types: attr types 0..5, then "other". */

@@ -11,7 +11,7 @@ import {
   type PerfRecord,
   SampleType,
 } from "@perfkit/format";
-import type { Evsel, MapEntry, Session, Thread } from "@perfkit/session";
+import { type Evsel, isDwarfMode, type MapEntry, type MappedModule, type Session, type Thread } from "@perfkit/session";
 import { checkEvent, Field, type OutputType, outputType } from "./fields.ts";
 import { altHex, formatTime, hex16, padLeft, padRight } from "./text.ts";
 import type { ChunkWriter } from "./writer.ts";
@@ -22,6 +22,8 @@ export interface PrintOptions {
   showTask: boolean;
   showMmap: boolean;
   showSwitch: boolean;
+  /** Expand inline levels of dwarf-unwound frames (perf's inline_name, default true). */
+  inline?: boolean;
 }
 
 const MAX_STACK = 127;
@@ -52,6 +54,10 @@ export class ScriptPrinter {
   private readonly checked = new Set<Evsel>();
   /** Frame text per output type, per map, per address: one symbol lookup per address at most. */
   private readonly frameCache: WeakMap<readonly MapEntry[], FrameCache>[] = [];
+  /** Text of unwound user frames (inline levels included) per output type, per user space, per ip. */
+  private readonly unwoundCache: WeakMap<readonly MapEntry[], FrameCache>[] = [];
+  /** Whether an evsel's samples are unwound from their user stack (REGS_USER + STACK_USER). */
+  private readonly dwarfMode = new Map<Evsel, boolean>();
   private readonly stats = new Map<Evsel, Map<string, StatCount>>();
   private statHeader = false;
 
@@ -148,6 +154,7 @@ export class ScriptPrinter {
         // Frames go out one by one: each is a cached flat string, so nothing is copied twice.
         this.out.write(`${line}\n`);
         this.callchain(f, e, thread, s.view, at, s.callchainLength, s.littleEndian);
+        if (this.isDwarf(e)) this.unwound(f, e, thread, s);
         this.out.write("\n");
         return;
       }
@@ -200,6 +207,66 @@ export class ScriptPrinter {
       cache ??= this.cacheFor(e, thread, mode, true);
       const hit = cache.byIp.get((hi & 0x1fffff) * 4294967296 + lo);
       out.write(hit !== undefined && hit.hi === hi ? hit.text : this.resolve(f, thread, mode, hi, lo, true, cache));
+    }
+  }
+
+  private isDwarf(e: Evsel): boolean {
+    let d = this.dwarfMode.get(e);
+    if (d === undefined) {
+      d = isDwarfMode(e.attr.sampleType);
+      this.dwarfMode.set(e, d);
+    }
+    return d;
+  }
+
+  /**
+   * perf's thread__resolve_callchain_unwind: the user stack unwound through the binaries' CFI,
+   * each frame expanded to its inline levels (append_inlines). Text cached per space and ip.
+   */
+  private unwound(f: number, e: Evsel, thread: Thread, s: ReturnType<PerfRecord["sample"]>): void {
+    const dwarf = this.session.dwarf;
+    const space = thread.maps.snapshot();
+    const key = outputType(e.attr.type);
+    let bySpace = this.unwoundCache[key];
+    if (!bySpace) {
+      bySpace = new WeakMap();
+      this.unwoundCache[key] = bySpace;
+    }
+    let cache = bySpace.get(space);
+    if (!cache) {
+      cache = { space, byIp: new Map() };
+      bySpace.set(space, cache);
+    }
+    const inline = this.opts.inline !== false;
+    const srcline = (f & Field.SRCLINE) !== 0;
+    for (const fr of dwarf.unwind(s, space).frames) {
+      const ip = fr.ip;
+      const hi = Number(ip >> 32n);
+      const k = (hi & 0x1fffff) * 4294967296 + Number(ip & 0xffffffffn);
+      const hit = cache.byIp.get(k);
+      if (hit !== undefined && hit.hi === hi) {
+        this.out.write(hit.text);
+        continue;
+      }
+      const m = fr.module as MappedModule | undefined;
+      let text = "";
+      for (const en of dwarf.entries(ip, m, inline, srcline)) {
+        let t = "";
+        if (f & Field.IP) t += hex16(en.addr);
+        if (f & Field.SYM) {
+          t += " ";
+          if (en.sym !== null) {
+            t += en.sym;
+            if (f & Field.SYMOFFSET) t += `+0x${BigInt.asUintN(64, en.offset).toString(16)}`;
+          } else t += "[unknown]";
+        }
+        if (f & Field.DSO && !en.inlined) t += ` (${m ? m.map.dso.name : "[unknown]"})`;
+        if (srcline && m && en.srcline !== null) t += `\n  ${en.srcline}`;
+        if (en.inlined) t += " (inlined)";
+        text += `\t${t}\n`;
+      }
+      if (!cache.byIp.has(k)) cache.byIp.set(k, { hi, text });
+      this.out.write(text);
     }
   }
 
@@ -270,6 +337,8 @@ export class ScriptPrinter {
       } else s += "[unknown]";
     }
     if (f & Field.DSO) s += ` (${map ? map.dso.name : "[unknown]"})`;
+    // map__fprintf_srcline: nothing without a map.
+    if (f & Field.SRCLINE && map) s += `\n  ${this.session.dwarf.srcline(map, addr)}`;
     if (inChain) s = `\t${s}\n`;
     // 53-bit key: canonical addresses of one space differ within the low 21 bits of `hi`; the
     // stored `hi` guards against any collision (a colliding address is just not cached).
