@@ -108,8 +108,7 @@ describe.skipIf(!hasPySide)("export-sqlite vs perf's export-to-sqlite.py", () =>
           rows: all(want, `SELECT * FROM ${t} ORDER BY id`),
         });
       }
-      // Binding is left out: the session's symbol tables do not keep STB_LOCAL/WEAK yet.
-      const sym = "SELECT id, dso_id, sym_start, sym_end, name FROM symbols ORDER BY id";
+      const sym = "SELECT id, dso_id, sym_start, sym_end, binding, name FROM symbols ORDER BY id";
       expect(all(got, sym)).toEqual(all(want, sym));
       expect(all(got, "SELECT * FROM samples_view ORDER BY id")).toEqual(
         all(want, "SELECT * FROM samples_view ORDER BY id"),

@@ -6,6 +6,8 @@ export interface Sym {
   start: bigint;
   /** Exclusive end. A zero-size symbol that perf could not extend has end === start. */
   end: bigint;
+  /** STB_* binding (0 local, 1 global, 2 weak) when the source tells it. */
+  binding?: number;
 }
 
 /** A symbol before the table fixes ends and duplicates (perf's `struct symbol` inputs). */
@@ -57,7 +59,7 @@ export class SymbolTable<S extends Sym = Sym> {
       .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
     if (options.fixupEnd !== false) fixupEnd(work, options.kallsyms === true);
     const kept = options.allowAliases === true ? work : fixupDuplicate(work);
-    return new SymbolTable<Sym>(kept.map((s) => ({ name: s.name, start: s.start, end: s.end })));
+    return new SymbolTable<Sym>(kept.map((s) => ({ name: s.name, start: s.start, end: s.end, binding: s.binding })));
   }
 
   /** Wraps symbols that are already final (sorted by start, ends fixed). */
