@@ -63,7 +63,7 @@ function fromProfile(p: Decoded): Map<string, Summary> {
       })
       .join(";");
     const count = Number(smp.value[0]);
-    const col = types.findIndex((t, i) => i > 0 && smp.value[i] !== 0 && smp.value[i] !== 0n);
+    const col = types.findIndex((_t, i) => i > 0 && smp.value[i] !== 0 && smp.value[i] !== 0n);
     const key = `${tid} ${event}`;
     const e = by.get(key) ?? { count: 0, weight: 0, stacks: [] };
     e.count += count;
