@@ -261,7 +261,8 @@ export class ScriptPrinter {
           } else t += "[unknown]";
         }
         if (f & Field.DSO && !en.inlined) t += ` (${m ? m.map.dso.name : "[unknown]"})`;
-        if (srcline && m && en.srcline !== null) t += `\n  ${en.srcline}`;
+        // "??:0" comes only through an inline node; map__fprintf_srcline skips it otherwise.
+        if (srcline && m && en.srcline !== null && (inline || en.srcline !== "??:0")) t += `\n  ${en.srcline}`;
         if (en.inlined) t += " (inlined)";
         text += `\t${t}\n`;
       }
@@ -338,7 +339,11 @@ export class ScriptPrinter {
     }
     if (f & Field.DSO) s += ` (${map ? map.dso.name : "[unknown]"})`;
     // map__fprintf_srcline: nothing without a map.
-    if (f & Field.SRCLINE && map) s += `\n  ${this.session.dwarf.srcline(map, addr)}`;
+    if (f & Field.SRCLINE && map) {
+      const line = this.session.dwarf.srcline(map, addr);
+      // "??:0" only through an inline node (callchains with inline_name); skipped otherwise.
+      if (line !== "??:0" || (inChain && this.opts.inline !== false)) s += `\n  ${line}`;
+    }
     if (inChain) s = `\t${s}\n`;
     // 53-bit key: canonical addresses of one space differ within the low 21 bits of `hi`; the
     // stored `hi` guards against any collision (a colliding address is just not cached).
