@@ -23,6 +23,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
   stat: { summary: "count events like perf stat; stat record writes a stat file", load: () => import("./stat.ts") },
   sctop: { summary: "live syscall totals every N seconds (perf's sctop.py)", load: () => import("./sctop.ts") },
   rwtop: { summary: "live read/write totals per pid every N seconds (rwtop)", load: () => import("./rwtop.ts") },
+  "stack-quality": {
+    summary: "per-dso stack quality of a --call-graph dwarf recording (resolved, debug info, truncation)",
+    load: () => import("./stack-quality.ts"),
+  },
   stackcollapse: { summary: "folded stacks, as perf's stackcollapse.py", load: () => import("./stackcollapse.ts") },
   flamegraph: { summary: "offline HTML flame graph, or flamegraph.py -f json", load: () => import("./flamegraph.ts") },
   gecko: { summary: "Firefox Profiler profile (served locally or --save-only)", load: () => import("./gecko.ts") },

@@ -1,4 +1,4 @@
-/** `perfkit report --stats | --header-only [-i FILE]`. */
+/** `perfkit report --stats | --header-only | --stack-quality [--json] [-i FILE]`. */
 import { parseArgs } from "node:util";
 import { UsageError } from "../_errors.ts";
 import { openInput } from "../_input.ts";
@@ -12,10 +12,17 @@ export async function run(args: string[]): Promise<number> {
       stats: { type: "boolean" },
       "header-only": { type: "boolean" },
       "show-info": { type: "boolean", short: "I" },
+      "stack-quality": { type: "boolean" },
+      json: { type: "boolean" },
     },
     strict: true,
   });
-  if (!values.stats && !values["header-only"]) throw new UsageError("choose --stats or --header-only");
+  if (values["stack-quality"]) {
+    const { run: stackQuality } = await import("./stack-quality.ts");
+    const rest = values.input !== undefined ? ["-i", values.input] : [];
+    return stackQuality(values.json ? [...rest, "--json"] : rest);
+  }
+  if (!values.stats && !values["header-only"]) throw new UsageError("choose --stats, --header-only or --stack-quality");
   using file = openInput(values.input);
   if (values["header-only"]) {
     const { formatHeaderOnly } = await import("../header/index.ts");

@@ -1,22 +1,11 @@
 /**
- * `perfkit report --stack-quality [-i FILE]` (module for the lead to wire as a report mode
- * or as its own command): unwinds every dwarf-mode sample in-process and prints the summary.
+ * `perfkit stack-quality [-i FILE] [--json]` (also `perfkit report --stack-quality`): unwinds
+ * every dwarf-mode sample in-process and prints the per-dso stack-quality summary.
  */
 import { parseArgs } from "node:util";
-import type { PerfDataFile } from "@perfkit/format";
-import * as session from "@perfkit/session";
+import { DwarfCache, stackQuality } from "@perfkit/session";
 import { openInput } from "../_input.ts";
-import { formatStackQuality, type StackQualityView } from "../stack-quality/format.ts";
-
-type StackQualityFn = (file: PerfDataFile) => StackQualityView;
-
-/** session's stackQuality, once session/src/index.ts re-exports ./dwarf/index.ts. */
-function stackQualityFn(): StackQualityFn {
-  const f = (session as Record<string, unknown>).stackQuality;
-  if (typeof f !== "function")
-    throw new Error("@perfkit/session does not export stackQuality (re-export ./dwarf/index.ts)");
-  return f as StackQualityFn;
-}
+import { formatStackQuality } from "../stack-quality/format.ts";
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -29,8 +18,13 @@ export async function run(args: string[]): Promise<number> {
     strict: true,
   });
   using file = openInput(values.input);
-  const q = stackQualityFn()(file);
-  if (values.json) process.stdout.write(`${JSON.stringify(q, null, 2)}\n`);
-  else process.stdout.write(formatStackQuality(q));
+  const cache = new DwarfCache();
+  try {
+    const q = stackQuality(file, cache);
+    if (values.json) process.stdout.write(`${JSON.stringify(q, null, 2)}\n`);
+    else process.stdout.write(formatStackQuality(q));
+  } finally {
+    cache.close();
+  }
   return 0;
 }
