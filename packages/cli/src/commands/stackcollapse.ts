@@ -3,8 +3,8 @@
  * [--kernel]`: what `perf script -s stackcollapse.py` prints, byte for byte.
  */
 import { parseArgs } from "node:util";
-import { StackCollapser } from "../profiles/collapse.ts";
 import { InputError, openSource, walk } from "../profiles/_source.ts";
+import { StackCollapser } from "../profiles/collapse.ts";
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
