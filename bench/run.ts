@@ -8,6 +8,7 @@ import { join } from "node:path";
 const ROOT = join(import.meta.dir, "..");
 const CLI = join(ROOT, "packages/cli/src/main.ts");
 const DATA = process.env.PERFKIT_BENCH_DATA ?? join(ROOT, "bench/data/big.data");
+const DWARF_DATA = process.env.PERFKIT_BENCH_DWARF_DATA ?? join(ROOT, "bench/data/dwarf.data");
 const RUNS = Number(process.env.PERFKIT_BENCH_RUNS ?? 3);
 
 interface Measure {
@@ -85,6 +86,14 @@ const CASES: Case[] = [
     baselineName: "perf script -s stackcollapse.py (this perf has no gecko.py)",
     baselineRuns: 1,
     when: () => hasCommand("gecko"),
+  },
+  {
+    // bench/record-dwarf.sh: >=100k samples with --call-graph dwarf,4096 (user regs + stack).
+    name: "script on a --call-graph dwarf recording (in-process unwinding)",
+    perfkit: ["bun", CLI, "script", "-i", DWARF_DATA],
+    baseline: ["perf", "script", "-i", DWARF_DATA],
+    baselineName: "perf script",
+    when: () => existsSync(DWARF_DATA),
   },
 ];
 

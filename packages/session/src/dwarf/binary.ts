@@ -193,7 +193,7 @@ export class DwarfBinary {
           if (syms.length === 0) syms = this.elf.symbols(".dynsym");
           return syms
             .filter((x) => (x.type === 2 || x.type === 10) && x.size > 0n)
-            .sort((a, b) => (a.value < b.value ? -1 : 1));
+            .sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
         }) ?? [];
     }
     const list = this.#elfSyms;
@@ -204,7 +204,11 @@ export class DwarfBinary {
       if (list[mid]!.value <= vaddr) lo = mid + 1;
       else hi = mid;
     }
-    const sym = list[lo - 1];
+    // Aliases at one address: binutils keeps the first in symbol-table order (locals such as
+    // __GI_mprotect come before their global names); the sort above is stable.
+    let i = lo - 1;
+    while (i > 0 && list[i - 1]!.value === list[i]!.value) i--;
+    const sym = list[i];
     return sym && (nearest || vaddr < sym.value + sym.size) ? sym.name : null;
   }
 
