@@ -43,7 +43,10 @@ function same(file: string, args: string[]): string {
 
 describe.skipIf(!HAVE_PERF)("perfkit script = perf script on dwarf.data (dd)", () => {
   const file = join(FIXTURES, "dwarf.data");
-  for (const args of ARGS) test(`perf script ${args.join(" ") || "(default)"}`, () => same(file, args));
+  for (const args of ARGS)
+    test(`perf script ${args.join(" ") || "(default)"}`, () => {
+      same(file, args);
+    });
 
   test("user frames are unwound (not only the kernel part of the callchain)", () => {
     const out = same(file, ["-F", "ip,sym,dso,srcline"]);
@@ -67,7 +70,10 @@ describe.skipIf(!HAVE_PERF || !HAVE_GCC)("perfkit script = perf script on a fres
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const args of ARGS) test(`perf script ${args.join(" ") || "(default)"}`, () => same(file, args));
+  for (const args of ARGS)
+    test(`perf script ${args.join(" ") || "(default)"}`, () => {
+      same(file, args);
+    });
 
   test("inline levels and their srclines are printed as perf does", () => {
     const out = same(file, ["-F", "ip,sym,dso,srcline"]);
