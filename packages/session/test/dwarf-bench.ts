@@ -22,11 +22,16 @@ while (n < target) {
     for (const fr of r.frames) {
       const m = fr.module as RecordingModule;
       let s = syms.get(m.name);
-      if (s === undefined) syms.set(m.name, (s = loadDsoSymbols(m.name, { buildId: m.buildId })));
+      if (s === undefined) {
+        s = loadDsoSymbols(m.name, { buildId: m.buildId });
+        syms.set(m.name, s);
+      }
       frames += perfChainEntries(fr.ip, m, s, { srcline: true }).length;
     }
     if (++n >= target) break;
   }
 }
 const ms = performance.now() - t0;
-console.log(`${n} samples, ${frames} callchain entries in ${ms.toFixed(0)} ms (${((n / ms) * 1000).toFixed(0)} samples/s)`);
+console.log(
+  `${n} samples, ${frames} callchain entries in ${ms.toFixed(0)} ms (${((n / ms) * 1000).toFixed(0)} samples/s)`,
+);

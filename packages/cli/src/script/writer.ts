@@ -8,20 +8,22 @@ const SIZE = 1 << 20;
 const FLUSH_CHARS = 1 << 18;
 
 /**
- * Collects text and writes it to a file descriptor in big chunks. Pieces are concatenated as
- * JS strings (cheap ropes) and encoded only every ~256 K characters, so a run with millions of
+ * Collects text and writes it to a file descriptor in big chunks. Pieces are collected and
+ * joined, then encoded only every ~256 K characters, so a run with millions of
  * short pieces makes few native calls and few syscalls.
  */
 export class ChunkWriter {
   private readonly buf = Buffer.allocUnsafe(SIZE);
-  private pending = "";
+  private parts: string[] = [];
+  private chars = 0;
 
   constructor(private readonly fd = 1) {}
 
   /** Appends text; encodes and writes when enough is pending. */
   write(s: string): void {
-    this.pending += s;
-    if (this.pending.length >= FLUSH_CHARS) this.drain();
+    this.parts.push(s);
+    this.chars += s.length;
+    if (this.chars >= FLUSH_CHARS) this.drain();
   }
 
   /** Writes everything pending. */
@@ -30,9 +32,10 @@ export class ChunkWriter {
   }
 
   private drain(): void {
-    const s = this.pending;
-    if (!s) return;
-    this.pending = "";
+    if (this.parts.length === 0) return;
+    const s = this.parts.join("");
+    this.parts = [];
+    this.chars = 0;
     if (s.length * 3 > SIZE) {
       this.writeAll(Buffer.from(s, "utf8"));
       return;
