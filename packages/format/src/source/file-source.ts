@@ -2,6 +2,28 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { PerfDataError } from "../errors.ts";
 import type { RandomAccessSource } from "./types.ts";
 
+/** How much may be read between memory checks, and how far RSS may grow before a collection. */
+const CHECK_EVERY = 16 << 20;
+const GROWTH_LIMIT = 48 << 20;
+let sinceCheck = 0;
+let rssAfterCollect = 0;
+
+/**
+ * Windows live outside the JS heap, so the collector barely feels them and a long scan would
+ * keep every dead window: memory would grow with the file. Every few windows, if RSS grew by
+ * more than GROWTH_LIMIT since the last collection, collect. Costs a few ms per collection.
+ */
+function boundMemory(n: number): void {
+  sinceCheck += n;
+  if (sinceCheck < CHECK_EVERY) return;
+  sinceCheck = 0;
+  const rss = process.memoryUsage.rss();
+  if (rssAfterCollect === 0) rssAfterCollect = rss;
+  if (rss - rssAfterCollect < GROWTH_LIMIT) return;
+  Bun.gc(true);
+  rssAfterCollect = process.memoryUsage.rss();
+}
+
 /**
  * A regular file read with positioned reads: nothing is held beyond the window a caller asks
  * for, so files larger than memory stream with bounded memory. Each read returns a fresh
@@ -26,6 +48,7 @@ export class FileSource implements RandomAccessSource {
 
   read(offset: number, length: number): Uint8Array {
     const n = Math.max(0, Math.min(length, this.size - offset));
+    boundMemory(n);
     const buf = new Uint8Array(n);
     let done = 0;
     while (done < n) {
