@@ -51,6 +51,17 @@ export class Framer {
     this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
   }
 
+  /**
+   * Replaces the buffer with `chunk`, which holds the stream from the first unconsumed byte on
+   * (a seekable source re-read from there): nothing is copied, unlike {@link push}.
+   */
+  restart(chunk: Uint8Array): void {
+    this.base += this.pos;
+    this.bytes = chunk;
+    this.pos = 0;
+    this.view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  }
+
   /** Skips `n` bytes (resync after damage). */
   skip(n: number): void {
     this.pos = Math.min(this.bytes.length, this.pos + n);

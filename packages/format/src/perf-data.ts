@@ -266,7 +266,7 @@ export class PerfDataFile {
     if (this.pipeSource) this.consumed = true;
     const firstPass = this.passes++ === 0;
     const maxExtra = this.randomSource ? Math.max(0, this.dataEnd - this.dataStart) : MAX_PIPE_PAYLOAD;
-    const streams: StreamSpec[] = [{ pull: this.mainPull(), start: this.dataStart, maxExtra }];
+    const streams: StreamSpec[] = [{ ...this.mainReader(), start: this.dataStart, maxExtra }];
     for (const m of this.members) {
       let src: FileSource | undefined;
       let at = 0;
@@ -297,20 +297,23 @@ export class PerfDataFile {
     return options.ordered ? inTimeOrder(walk) : walk;
   }
 
-  private mainPull(): (n: number) => Uint8Array | null {
+  /** How the main data stream is read: pipe chunks, or file windows (re-read at straddles). */
+  private mainReader(): Pick<StreamSpec, "pull" | "reread"> {
     if (this.pipeSource) {
       const p = this.pipeSource;
-      return (n) => p.read(Math.min(Math.max(n, 65536), MAX_PIPE_PAYLOAD + 65536));
+      return { pull: (n) => p.read(Math.min(Math.max(n, 65536), MAX_PIPE_PAYLOAD + 65536)) };
     }
     const src = this.randomSource!;
-    let at = this.dataStart;
     const end = this.dataEnd;
-    return (n) => {
-      if (at >= end) return null;
-      const c = src.read(at, Math.min(end - at, Math.max(n, this.windowSize)));
-      at += c.length;
+    // One read position per cursor, shared by pull and reread.
+    let at = this.dataStart;
+    const readFrom = (from: number, min: number): Uint8Array | null => {
+      if (from >= end) return null;
+      const c = src.read(from, Math.min(end - from, Math.max(min, this.windowSize)));
+      at = from + c.length;
       return c.length ? c : null;
     };
+    return { pull: (n) => readFrom(at, n), reread: readFrom };
   }
 
   /** Applies records that change the decoder's own state (new attrs, names, features, tracing data). */

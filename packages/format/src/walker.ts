@@ -15,6 +15,12 @@ import { Sample } from "./sample/sample.ts";
 /** One byte stream to walk: how to pull its bytes, where it starts, how to release it. */
 export interface StreamSpec {
   pull(minBytes: number): Uint8Array | null;
+  /**
+   * For seekable sources: reads at least `minBytes` starting at absolute offset `from` (the
+   * first byte the framer has not consumed), so a record straddling two windows is re-read
+   * instead of copying the next window behind it. Returns null at the end.
+   */
+  reread?(from: number, minBytes: number): Uint8Array | null;
   start: number;
   maxExtra: number;
   close?(): void;
@@ -224,7 +230,15 @@ export class RecordWalker {
         continue;
       }
       if (r > 0) {
-        const chunk = this.stream!.pull(r);
+        const stream = this.stream!;
+        if (stream.reread && outer.pending > 0) {
+          const again = stream.reread(outer.offset, outer.pending + r);
+          if (again && again.length > outer.pending) {
+            outer.restart(again);
+            continue;
+          }
+        }
+        const chunk = stream.pull(r);
         if (chunk) {
           outer.push(chunk);
           continue;

@@ -46,12 +46,15 @@ const F_DATA_PAGE_SIZE = 12;
 const F_CODE_PAGE_SIZE = 13;
 const F_AUX = 14;
 
+const popcounts = new Map<bigint, number>();
+
+/** Bits set in a register mask; cached, since a file has one or two masks. */
 function popcount64(v: bigint): number {
-  let n = 0;
-  let x = v;
-  while (x) {
-    x &= x - 1n;
-    n++;
+  let n = popcounts.get(v);
+  if (n === undefined) {
+    n = 0;
+    for (let x = v; x; x &= x - 1n) n++;
+    popcounts.set(v, n);
   }
   return n;
 }

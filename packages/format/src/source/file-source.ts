@@ -4,14 +4,17 @@ import type { RandomAccessSource } from "./types.ts";
 
 /** How much may be read between memory checks, and how far RSS may grow before a collection. */
 const CHECK_EVERY = 16 << 20;
-const GROWTH_LIMIT = 48 << 20;
+const MIN_GROWTH = 64 << 20;
 let sinceCheck = 0;
 let rssAfterCollect = 0;
+let growthLimit = MIN_GROWTH;
 
 /**
  * Windows live outside the JS heap, so the collector barely feels them and a long scan would
  * keep every dead window: memory would grow with the file. Every few windows, if RSS grew by
- * more than GROWTH_LIMIT since the last collection, collect. Costs a few ms per collection.
+ * more than half of what it was after the last collection (at least 64 MB), collect: memory
+ * stays within a constant factor of the live heap, and a big live heap (DWARF caches), whose
+ * collections are slow, is collected less often.
  */
 function boundMemory(n: number): void {
   sinceCheck += n;
@@ -19,9 +22,10 @@ function boundMemory(n: number): void {
   sinceCheck = 0;
   const rss = process.memoryUsage.rss();
   if (rssAfterCollect === 0) rssAfterCollect = rss;
-  if (rss - rssAfterCollect < GROWTH_LIMIT) return;
+  if (rss - rssAfterCollect < growthLimit) return;
   Bun.gc(true);
   rssAfterCollect = process.memoryUsage.rss();
+  growthLimit = Math.max(MIN_GROWTH, rssAfterCollect / 2);
 }
 
 /**

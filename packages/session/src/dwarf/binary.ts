@@ -20,6 +20,9 @@ export interface CfiHit {
 }
 
 /** The runtime ELF of one mapped file plus its separate debug file (if any). */
+const PAGE = 4096;
+const MAX_PAGES = 4096;
+
 export class DwarfBinary {
   /** Problems met while reading this binary's tables (each disables only that table). */
   readonly errors: Error[] = [];
@@ -224,14 +227,35 @@ export class DwarfBinary {
     return this.readAt(Number(off), Math.min(size, avail));
   }
 
-  /** Reads `size` bytes at file offset `offset`, or null past the end / on I/O errors. */
+  /**
+   * Reads `size` bytes at file offset `offset`, or null past the end / on I/O errors. Served
+   * from 4 KiB pages kept per binary: unwinding reads the same .got/.data words again and again.
+   */
   readAt(offset: number, size: number): Uint8Array | null {
     if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(size) || size < 0) return null;
+    const page = Math.floor(offset / PAGE);
+    if (size <= PAGE && Math.floor((offset + size - 1) / PAGE) === page) {
+      let bytes = this.#pages.get(page);
+      if (bytes === undefined) {
+        bytes = this.readRaw(page * PAGE, PAGE);
+        if (this.#pages.size >= MAX_PAGES) this.#pages.clear();
+        this.#pages.set(page, bytes);
+      }
+      const at = offset - page * PAGE;
+      return bytes && at + size <= bytes.length ? bytes.subarray(at, at + size) : null;
+    }
+    const out = this.readRaw(offset, size);
+    return out && out.length === size ? out : null;
+  }
+
+  #pages = new Map<number, Uint8Array | null>();
+
+  private readRaw(offset: number, size: number): Uint8Array | null {
     try {
       this.#fd ??= openSync(this.path, "r");
       const out = new Uint8Array(size);
       const n = readSync(this.#fd, out, 0, size, offset);
-      return n === size ? out : null;
+      return n > 0 ? out.subarray(0, n) : null;
     } catch {
       return null;
     }

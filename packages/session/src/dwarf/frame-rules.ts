@@ -26,8 +26,28 @@ export interface FrameRow {
 
 const MAX_STATE_DEPTH = 64;
 
-/** Computes the row of `fde` that applies at `pc`. Throws DwarfError on damaged programs. */
+const rowCache = new WeakMap<Fde, Map<number, FrameRow>>();
+
+/**
+ * Computes the row of `fde` that applies at `pc` (cached per FDE and pc: unwinding a recording
+ * visits the same return addresses over and over). Rows are shared: treat them as read-only.
+ * Throws DwarfError on damaged programs.
+ */
 export function rowFor(fde: Fde, pc: number, section: string): FrameRow {
+  let rows = rowCache.get(fde);
+  if (!rows) {
+    rows = new Map();
+    rowCache.set(fde, rows);
+  }
+  let row = rows.get(pc);
+  if (!row) {
+    row = computeRow(fde, pc, section);
+    rows.set(pc, row);
+  }
+  return row;
+}
+
+function computeRow(fde: Fde, pc: number, section: string): FrameRow {
   const cie = fde.cie;
   const row: FrameRow = {
     cfa: { kind: "reg", reg: -1, offset: 0 },

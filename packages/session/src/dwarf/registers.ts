@@ -60,8 +60,21 @@ export function archRegisters(arch: string): ArchRegisters {
  * ascending bit order of `mask`), or undefined when the mask lacks it.
  */
 export function perfRegValue(mask: bigint, values: readonly bigint[], perfReg: number): bigint | undefined {
-  if (perfReg < 0 || !((mask >> BigInt(perfReg)) & 1n)) return undefined;
-  let idx = 0;
-  for (let i = 0; i < perfReg; i++) if ((mask >> BigInt(i)) & 1n) idx++;
-  return values[idx];
+  if (perfReg < 0 || perfReg >= 64) return undefined;
+  const i = registerSlots(mask)[perfReg]!;
+  return i < 0 ? undefined : values[i];
+}
+
+const slotCache = new Map<bigint, Int8Array>();
+
+/** Per perf register, its slot in the sampled values (-1 when absent); computed once per mask. */
+function registerSlots(mask: bigint): Int8Array {
+  let t = slotCache.get(mask);
+  if (!t) {
+    t = new Int8Array(64).fill(-1);
+    let slot = 0;
+    for (let r = 0; r < 64; r++) if ((mask >> BigInt(r)) & 1n) t[r] = slot++;
+    slotCache.set(mask, t);
+  }
+  return t;
 }
