@@ -291,10 +291,10 @@ export class PerfDataFile {
     if (options.ordered && this.members.length) {
       // Directory mode: each member is time-ordered on its own; merge them by timestamp.
       const c = this.cursor(options);
-      return mergeByTime(c.split().map((w) => inTimeOrder(recordsOf(w))));
+      return mergeByTime(c.split().map((w) => inTimeOrder(w)));
     }
-    const walk = recordsOf(this.cursor(options));
-    return options.ordered ? inTimeOrder(walk) : walk;
+    const w = this.cursor(options);
+    return options.ordered ? inTimeOrder(w) : recordsOf(w);
   }
 
   /** How the main data stream is read: pipe chunks, or file windows (re-read at straddles). */
@@ -400,24 +400,29 @@ function* recordsOf(w: RecordWalker): Generator<PerfRecord, void, undefined> {
   }
 }
 
-/** perf's ordered delivery (§15) over a file-order walk. */
-function* inTimeOrder(walk: Generator<PerfRecord, void, undefined>): Generator<PerfRecord, void, undefined> {
+/** perf's ordered delivery (§15) straight over a walker: one generator layer, not two. */
+function* inTimeOrder(w: RecordWalker): Generator<PerfRecord, void, undefined> {
   const queue = new OrderedQueue();
-  for (const rec of walk) {
-    if (rec.type === RecordType.FINISHED_ROUND) {
-      // perf handles the marker first, then flushes what the round released.
-      yield rec;
-      yield* queue.round();
-      continue;
-    }
-    if (rec.type < 64) {
-      const t = rec.time;
-      if (t !== undefined && t !== 0n && t !== 0xffffffffffffffffn) {
-        queue.push(rec, t);
+  try {
+    while (w.next()) {
+      const rec = w.record();
+      if (rec.type === RecordType.FINISHED_ROUND) {
+        // perf handles the marker first, then flushes what the round released.
+        yield rec;
+        yield* queue.round();
         continue;
       }
+      if (rec.type < 64) {
+        const t = rec.time;
+        if (t !== undefined && t !== 0n && t !== 0xffffffffffffffffn) {
+          queue.push(rec, t);
+          continue;
+        }
+      }
+      yield rec;
     }
-    yield rec;
+  } finally {
+    w.close();
   }
   yield* queue.drain();
 }

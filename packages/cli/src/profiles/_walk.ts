@@ -80,8 +80,9 @@ export function walkSamples(
     const userMaps = thread.maps.snapshot();
     let depth = 0;
     // perf script uses callchains when any event has them: always so when this one has one.
-    const chain = e.attr.sampleType & SampleType.CALLCHAIN ? s.callchain : undefined;
-    if (chain) depth = chainFrames(frames, kernelMaps, userMaps, chain, s.view, buf);
+    const chainAt = e.attr.sampleType & SampleType.CALLCHAIN ? s.callchainOffset : -1;
+    if (chainAt >= 0)
+      depth = chainFrames(frames, kernelMaps, userMaps, s.view, chainAt, s.callchainLength, s.littleEndian, buf);
     else if (options.leafWhenNoChain && s.ip !== undefined)
       buf[depth++] = frames.idOfIp(kernelMaps, userMaps, s.misc & 7, s.ip);
     out.evsel = e;
@@ -113,20 +114,19 @@ function chainFrames(
   frames: FrameTable,
   kernelMaps: readonly MapEntry[],
   userMaps: readonly MapEntry[],
-  chain: BigUint64Array,
   view: DataView,
+  at: number,
+  n: number,
+  le: boolean,
   out: Int32Array,
 ): number {
   let space = frames.spaceOf(kernelMaps, userMaps, Misc.USER);
   let depth = 0;
-  const n = chain.length;
-  // Zero-copy chains share the record's buffer; copies (big-endian files) get their own view.
-  const dv = chain.buffer === view.buffer ? view : new DataView(chain.buffer, chain.byteOffset, chain.byteLength);
-  const base = chain.buffer === view.buffer ? chain.byteOffset - view.byteOffset : 0;
-  for (let i = 0; i < n && depth < MAX_STACK; i++) {
-    const at = base + 8 * i;
-    const lo = dv.getUint32(at, true);
-    const hi = dv.getUint32(at + 4, true);
+  const loAt = le ? 0 : 4;
+  const hiAt = le ? 4 : 0;
+  for (let i = 0, p = at; i < n && depth < MAX_STACK; i++, p += 8) {
+    const lo = view.getUint32(p + loAt, le);
+    const hi = view.getUint32(p + hiAt, le);
     if (hi === 0xffffffff && lo >= CTX_MAX_LO) {
       if (lo === CTX_KERNEL_LO) space = frames.spaceOf(kernelMaps, userMaps, Misc.KERNEL);
       else if (lo === CTX_USER_LO) space = frames.spaceOf(kernelMaps, userMaps, Misc.USER);

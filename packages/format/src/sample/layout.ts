@@ -16,6 +16,11 @@ export class SampleLayout {
   readonly period: number;
   /** First byte after the fixed prefix, where READ/CALLCHAIN/... begin. */
   readonly variableStart: number;
+  /**
+   * Offset of the callchain when nothing variable precedes it (no READ), else -1: the hot
+   * path of callchain readers then needs no field walk at all.
+   */
+  readonly callchainStatic: number;
   /** True when the attr has sample_type bits this decoder does not know. */
   readonly hasUnknownBits: boolean;
   /** Offsets of the sample_id trailer fields counted back from the record end (in bytes); 0 when absent. */
@@ -48,6 +53,7 @@ export class SampleLayout {
     this.cpu = take(S.CPU);
     this.period = take(S.PERIOD);
     this.variableStart = at;
+    this.callchainStatic = t & S.CALLCHAIN && !(t & S.READ) && !this.hasUnknownBits ? at : -1;
     // sample_id trailer: TID, TIME, ID, STREAM_ID, CPU, IDENTIFIER in that order.
     let n = 0;
     const slots: number[] = [];

@@ -241,6 +241,24 @@ export class Sample {
     return at;
   }
 
+  private callchainChecked = false;
+
+  /** The callchain's offset: static when nothing variable precedes it (checked once), else located. */
+  private callchainField(): number {
+    const at = this.layout.callchainStatic;
+    if (at < 0) return this.field(F_CALLCHAIN);
+    if (!this.callchainChecked) {
+      const { view, pos, size, littleEndian: le } = this;
+      if (at + 8 > size) this.tooLong("callchain", 8, at);
+      const lo = view.getUint32(pos + at + (le ? 0 : 4), le);
+      const hi = view.getUint32(pos + at + (le ? 4 : 0), le);
+      if (hi !== 0 || lo > (size - at - 8) / 8)
+        this.fail(`callchain count ${hi ? ">2^32" : lo} does not fit the record`, at);
+      this.callchainChecked = true;
+    }
+    return at;
+  }
+
   private field(f: number): number {
     return this.locate()[f];
   }
@@ -252,7 +270,7 @@ export class Sample {
 
   /** Number of callchain entries (context markers included), 0 when absent. */
   get callchainLength(): number {
-    const o = this.field(F_CALLCHAIN);
+    const o = this.callchainField();
     return o < 0 ? 0 : this.view.getUint32(this.pos + o + (this.littleEndian ? 0 : 4), this.littleEndian);
   }
 
@@ -262,13 +280,13 @@ export class Sample {
    * allocating anything.
    */
   get callchainOffset(): number {
-    const o = this.field(F_CALLCHAIN);
+    const o = this.callchainField();
     return o < 0 ? -1 : this.pos + o + 8;
   }
 
   /** The i-th raw callchain entry (a context marker or an address). */
   callchainAt(i: number): bigint {
-    const o = this.field(F_CALLCHAIN);
+    const o = this.callchainField();
     if (o < 0 || i < 0 || i >= this.callchainLength) throw new RangeError(`callchain index ${i} out of range`);
     return this.u64(o + 8 + 8 * i);
   }
@@ -278,7 +296,7 @@ export class Sample {
    * record when its bytes are 8-aligned and little-endian (the usual case), else a copy.
    */
   get callchain(): BigUint64Array | undefined {
-    const o = this.field(F_CALLCHAIN);
+    const o = this.callchainField();
     if (o < 0) return undefined;
     const { view, littleEndian: le } = this;
     const n = view.getUint32(this.pos + o + (le ? 0 : 4), le);
