@@ -80,6 +80,30 @@ const CASES: Case[] = [
     when: () => hasCommand("stackcollapse"),
   },
   {
+    name: "flame graph (-f json)",
+    perfkit: ["bun", CLI, "flamegraph", "-f", "json", "-o", "/dev/null", "-i", DATA],
+    baseline: ["perf", "script", "-s", `${PY}/flamegraph.py`, "-i", DATA, "--", "-f", "json", "-o", "/dev/null"],
+    baselineName: "perf script -s flamegraph.py -f json",
+    baselineRuns: 1,
+    when: () => hasCommand("flamegraph"),
+  },
+  {
+    name: "export-sqlite",
+    perfkit: [
+      "bash",
+      "-c",
+      `rm -f /tmp/perfkit-bench.db && bun ${CLI} export-sqlite -i ${DATA} -o /tmp/perfkit-bench.db`,
+    ],
+    baseline: [
+      "bash",
+      "-c",
+      `rm -f /tmp/perf-bench.db && perf script -s ${PY}/export-to-sqlite.py -i ${DATA} -- /tmp/perf-bench.db >/dev/null`,
+    ],
+    baselineName: "perf script -s export-to-sqlite.py",
+    baselineRuns: 1,
+    when: () => hasCommand("export-sqlite"),
+  },
+  {
     name: "gecko (Firefox Profiler)",
     perfkit: ["bun", CLI, "gecko", "--save-only", "/dev/null", "-i", DATA],
     baseline: ["perf", "script", "-s", `${PY}/stackcollapse.py`, "-i", DATA],
