@@ -1,3 +1,4 @@
+import { expect } from "bun:test";
 /** Shared helpers for live tests: resource snapshots and a workload that waits for a go. */
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
@@ -53,4 +54,17 @@ export async function settledResources(want: { fds: number }): Promise<ReturnTyp
     r = { ...resources(), perfFds: r.perfFds, perfMaps: r.perfMaps };
   }
   return r;
+}
+
+/**
+ * Checks that perf fds and perf mappings are back to `before`, and that the total fd count did
+ * not grow (it may shrink: Bun reaps earlier workloads' pipes late).
+ */
+export async function expectReleased(before: ReturnType<typeof resources>): Promise<void> {
+  const after = await settledResources(before);
+  expect({ perfFds: after.perfFds, perfMaps: after.perfMaps }).toEqual({
+    perfFds: before.perfFds,
+    perfMaps: before.perfMaps,
+  });
+  expect(after.fds).toBeLessThanOrEqual(before.fds);
 }

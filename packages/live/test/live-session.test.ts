@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { LiveSession } from "@perfkit/live";
 import type { SampleEvent } from "@perfkit/session";
-import { DD, resources, settledResources, workload } from "./helpers.ts";
+import { DD, expectReleased, resources, workload } from "./helpers.ts";
 
 describe("LiveSession samples", () => {
   test("samples carry the workload's pid, comm and resolved symbols", async () => {
@@ -12,7 +12,7 @@ describe("LiveSession samples", () => {
     const stats = await live.run({ signal: AbortSignal.timeout(10000) });
     await w.exited;
     expect(stats.stopReason).toBe("target-exited");
-    expect(await settledResources(before)).toEqual(before);
+    await expectReleased(before);
     expect(events.length).toBeGreaterThan(20);
     expect(stats.samples).toBe(events.length);
     const dd = events.filter((e) => e.samplePid === w.pid);
@@ -58,7 +58,7 @@ describe("LiveSession samples", () => {
     w.kill();
     await w.exited;
     expect(n).toBe(5);
-    expect(await settledResources(before)).toEqual(before);
+    await expectReleased(before);
     expect(live.stats.stopReason).toBe("stopped");
   });
 
