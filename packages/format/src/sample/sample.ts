@@ -45,6 +45,24 @@ const F_CGROUP = 11;
 const F_DATA_PAGE_SIZE = 12;
 const F_CODE_PAGE_SIZE = 13;
 const F_AUX = 14;
+/** The sample_type bit(s) of each variable field, by field number. */
+const FIELD_BITS = [
+  S.READ,
+  S.CALLCHAIN,
+  S.RAW,
+  S.BRANCH_STACK,
+  S.REGS_USER,
+  S.STACK_USER,
+  S.WEIGHT | S.WEIGHT_STRUCT,
+  S.DATA_SRC,
+  S.TRANSACTION,
+  S.REGS_INTR,
+  S.PHYS_ADDR,
+  S.CGROUP,
+  S.DATA_PAGE_SIZE,
+  S.CODE_PAGE_SIZE,
+  S.AUX,
+];
 
 const popcounts = new Map<bigint, number>();
 
@@ -260,6 +278,8 @@ export class Sample {
   }
 
   private field(f: number): number {
+    // A field the sample_type does not have is absent without walking the variable part.
+    if (!(this.layout.sampleType & FIELD_BITS[f]!)) return -1;
     return this.locate()[f];
   }
 
