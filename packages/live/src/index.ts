@@ -20,4 +20,12 @@ export {
 export { type DrainEnd, type DrainOptions, type DrainRound, drainRounds, type StopReason } from "./drain.ts";
 export { kernelMmapRecord, kernelTextStart, LiveMachine } from "./live-machine.ts";
 export { type LiveCallback, type LiveOptions, LiveSession, type LiveStats } from "./live-session.ts";
-export { listPids, type ProcMap, type ProcThread, parseMapsLine, procMaps, procThreads } from "./proc.ts";
+export {
+  listPids,
+  type ProcMap,
+  type ProcThread,
+  parseMapsLine,
+  procMapRecord,
+  procMaps,
+  procThreads,
+} from "./proc.ts";

@@ -4,9 +4,9 @@
  * COMM/FORK/EXIT/MMAP/MMAP2/KSYMBOL records in arrival order.
  */
 import { readFileSync } from "node:fs";
-import { type DecodedRecord, Misc, type Mmap2Record, type MmapRecord } from "@perfkit/format";
+import { type DecodedRecord, Misc, type MmapRecord } from "@perfkit/format";
 import { type AddressSpace, Machine } from "@perfkit/session";
-import { listPids, procMaps, procThreads } from "./proc.ts";
+import { listPids, procMapRecord, procMaps, procThreads } from "./proc.ts";
 
 /** The kernel text start (`_text`, else `_stext`) from /proc/kallsyms; null when hidden. */
 export function kernelTextStart(kallsyms = "/proc/kallsyms"): bigint | null {
@@ -61,23 +61,7 @@ export class LiveMachine {
       this.machine.processComm({ kind: "COMM", pid: t.pid, tid: t.tid, comm: t.comm, exec: false, sampleId: {} });
     }
     for (const m of procMaps(pid)) {
-      const rec: Mmap2Record = {
-        kind: "MMAP2",
-        pid,
-        tid: pid,
-        start: m.start,
-        len: m.end - m.start,
-        pgoff: m.pgoff,
-        maj: m.maj,
-        min: m.min,
-        ino: m.ino,
-        inoGeneration: 0n,
-        prot: m.prot,
-        flags: m.flags,
-        filename: m.filename,
-        sampleId: {},
-      };
-      this.machine.processMmap(rec, Misc.USER);
+      this.machine.processMmap(procMapRecord(m), Misc.USER);
     }
   }
 

@@ -3,7 +3,7 @@
  * MMAP2 of processes that existed before the counters were opened).
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { checkArg } from "@perfkit/format";
+import { checkArg, type Mmap2Record, type SampleId } from "@perfkit/format";
 
 /** One thread as /proc shows it. */
 export interface ProcThread {
@@ -96,4 +96,24 @@ export function procMaps(pid: number, options: { all?: boolean } = {}): ProcMap[
     if (m && (options.all || m.prot & 4)) out.push(m);
   }
   return out;
+}
+
+/** The MMAP2 record perf synthesises for a /proc/PID/maps line (inode generation unknown: 0). */
+export function procMapRecord(m: ProcMap, sampleId: SampleId = {}): Mmap2Record {
+  return {
+    kind: "MMAP2",
+    pid: m.pid,
+    tid: m.pid,
+    start: m.start,
+    len: m.end - m.start,
+    pgoff: m.pgoff,
+    maj: m.maj,
+    min: m.min,
+    ino: m.ino,
+    inoGeneration: 0n,
+    prot: m.prot,
+    flags: m.flags,
+    filename: m.filename,
+    sampleId,
+  };
 }

@@ -3,7 +3,7 @@
  * process already running, COMM and MMAP2 of its executable maps (from /proc).
  */
 import { type EventAttr, encodeKernelRecord, Misc, type SampleId } from "@perfkit/format";
-import { kernelMmapRecord, kernelTextStart, listPids, procMaps, procThreads } from "@perfkit/live";
+import { kernelMmapRecord, kernelTextStart, listPids, procMapRecord, procMaps, procThreads } from "@perfkit/live";
 
 /** Encoded synthetic records for `pids` ("all": every process), with the first event's sample_id trailer. */
 export function synthesizeRecords(pids: readonly number[] | "all", attr: EventAttr, id: bigint): Uint8Array[] {
@@ -27,29 +27,7 @@ export function synthesizeRecords(pids: readonly number[] | "all", attr: EventAt
       );
     }
     for (const m of procMaps(pid)) {
-      out.push(
-        encodeKernelRecord(
-          {
-            kind: "MMAP2",
-            pid,
-            tid: pid,
-            start: m.start,
-            len: m.end - m.start,
-            pgoff: m.pgoff,
-            maj: m.maj,
-            min: m.min,
-            ino: m.ino,
-            inoGeneration: 0n,
-            prot: m.prot,
-            flags: m.flags,
-            filename: m.filename,
-            sampleId: sid(pid, pid),
-          },
-          attr,
-          true,
-          Misc.USER,
-        ),
-      );
+      out.push(encodeKernelRecord(procMapRecord(m, sid(pid, pid)), attr, true, Misc.USER));
     }
   }
   return out;
