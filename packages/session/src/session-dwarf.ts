@@ -11,7 +11,7 @@ import { type PerfChainEntry, perfChainEntries } from "./dwarf/perf-frames.ts";
 import type { UnwindArch } from "./dwarf/registers.ts";
 import type { MappedModule } from "./dwarf/session-hook.ts";
 import { type UnwindResult, unwindUser } from "./dwarf/unwind.ts";
-import type { MapEntry } from "./maps.ts";
+import { findMapIn, type MapEntry } from "./maps.ts";
 
 const DWARF_MODE = SampleType.REGS_USER | SampleType.STACK_USER;
 
@@ -77,15 +77,8 @@ export class SessionDwarf {
     // perf's thread__resolve_callchain_unwind: no registers (abi 0) or no dump, no unwinding.
     if (!regs || regs.abi === 0 || !stack || stack.data.length === 0) return { frames: [], stop: "no-stack" };
     const lookup = (addr: bigint): MappedModule | undefined => {
-      let lo = 0;
-      let hi = userMaps.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (userMaps[mid]!.start <= addr) lo = mid + 1;
-        else hi = mid;
-      }
-      const e = userMaps[lo - 1];
-      return e && addr < e.end ? this.moduleOf(e) : undefined;
+      const e = findMapIn(userMaps, addr);
+      return e ? this.moduleOf(e) : undefined;
     };
     return unwindUser({ regs, stack, arch: this.arch, maxFrames }, lookup);
   }

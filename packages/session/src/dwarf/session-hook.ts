@@ -1,6 +1,6 @@
 /** The hook the Session calls: unwind one sample against a snapshot of its user maps. */
 import type { Sample } from "@perfkit/format";
-import type { MapEntry } from "../maps.ts";
+import { findMapIn, type MapEntry } from "../maps.ts";
 import type { DwarfCache } from "./cache.ts";
 import type { UnwindArch } from "./registers.ts";
 import { type UnwindModule, type UnwindResult, unwindUser } from "./unwind.ts";
@@ -30,15 +30,8 @@ export function unwindSampleInMaps(
   if (!regs || !stack) return { frames: [], stop: "no-stack" };
   const modules = new Map<MapEntry, MappedModule>();
   const lookup = (addr: bigint): MappedModule | undefined => {
-    let lo = 0;
-    let hi = userMaps.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (userMaps[mid]!.start <= addr) lo = mid + 1;
-      else hi = mid;
-    }
-    const e = userMaps[lo - 1];
-    if (!e || addr >= e.end) return undefined;
+    const e = findMapIn(userMaps, addr);
+    if (!e) return undefined;
     let m = modules.get(e);
     if (!m) {
       const binary = e.identity ? null : cache.get(e.dso.name, e.dso.buildId).binary;
