@@ -102,6 +102,26 @@ describe("perfkit record", () => {
     expect(sampleCount(perf.out)).toBeGreaterThan(0);
   });
 
+  test("tracepoint events carry their formats: perf script decodes the fields, perfkit agrees", () => {
+    const file = join(DIR, "tp.data");
+    const cmd = ["sh", "-c", "ls /usr/bin > /dev/null; cat /etc/hostname > /dev/null"];
+    expect(
+      run(["bun", MAIN, "record", "-e", "sched:sched_switch,raw_syscalls:sys_enter", "-o", file, "--", ...cmd]).code,
+    ).toBe(0);
+    const perf = run(["perf", "script", "-i", file]);
+    expect(perf.code).toBe(0);
+    expect(warnings(perf.err)).toEqual([]);
+    expect(perf.out).toMatch(/raw_syscalls:sys_enter: NR \d+ \(/);
+    expect(perf.out).toMatch(/sched:sched_switch: prev_comm=\S+ prev_pid=\d+/);
+    const ours = run(["bun", MAIN, "script", "-i", file]);
+    expect(ours.out).toBe(perf.out);
+    // Pipe mode carries them in a HEADER_TRACING_DATA record.
+    const piped = run(["bun", MAIN, "record", "-e", "sched:sched_switch", "-o", "-", "--", ...cmd]);
+    const fromPipe = run(["perf", "script", "-i", "-"], piped.bytes);
+    expect(fromPipe.code).toBe(0);
+    expect(fromPipe.out).toMatch(/sched:sched_switch: prev_comm=/);
+  });
+
   test("bad arguments give clear errors", () => {
     const bad = run(["bun", MAIN, "record", "-e", "no-such-event", "-o", join(DIR, "x.data"), "--", "true"]);
     expect(bad.code).toBe(1);

@@ -1,6 +1,9 @@
 /** The header features perfkit record writes: what `perf report --header` shows for a recording. */
+
+import { readFileSync } from "node:fs";
 import { cpus, hostname, release, totalmem } from "node:os";
-import { ByteWriter, encodeHeaderString, encodeStringFeature, Feature } from "@perfkit/format";
+import { ByteWriter, encodeHeaderString, encodeStringFeature, encodeTracingData, Feature } from "@perfkit/format";
+import { findTracefs } from "@perfkit/stubs";
 
 /** uname -m as perf stores it (x86_64, aarch64, …). */
 function machineArch(): string {
@@ -25,4 +28,38 @@ export function recordFeatures(cmdline: readonly string[], le = true): Map<numbe
   for (const a of cmdline) encodeHeaderString(w, a);
   f.set(Feature.CMDLINE, w.finish());
   return f;
+}
+
+/**
+ * The TRACING_DATA payload for the tracepoint events of a recording (names "system:event"),
+ * read from tracefs as perf record does, or undefined when there are none or tracefs is absent.
+ */
+export function tracingDataFor(eventNames: readonly string[]): Uint8Array | undefined {
+  const tracepoints = eventNames.filter((n) => /^[^:/]+:[^:/]+$/.test(n));
+  if (tracepoints.length === 0) return undefined;
+  const root = findTracefs();
+  if (!root) return undefined;
+  const read = (path: string) => {
+    try {
+      return readFileSync(`${root}/${path}`, "utf8");
+    } catch {
+      return "";
+    }
+  };
+  const systems = new Map<string, string[]>();
+  for (const name of tracepoints) {
+    const [system, event] = name.split(":") as [string, string];
+    const text = read(`events/${system}/${event}/format`);
+    if (!text) continue;
+    const list = systems.get(system) ?? [];
+    list.push(text);
+    systems.set(system, list);
+  }
+  return encodeTracingData({
+    headerPage: read("events/header_page"),
+    headerEvent: read("events/header_event"),
+    systems,
+    printk: read("printk_formats"),
+    savedCmdlines: read("saved_cmdlines"),
+  });
 }

@@ -8,12 +8,13 @@ import {
   type EventAttr,
   emptyAttr,
   encodeUserRecord,
+  Feature,
   RecordType,
   type WriterEvent,
   writePerfData,
 } from "@perfkit/format";
 import { CpuMap, drainRounds, type EvList, parseEvents } from "@perfkit/live";
-import { recordFeatures } from "./features.ts";
+import { recordFeatures, tracingDataFor } from "./features.ts";
 import { synthesizeRecords } from "./synthesize.ts";
 import { spawnWorkload, type Workload } from "./workload.ts";
 
@@ -87,6 +88,8 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
     list.mmap(128);
     const events = writerEvents(list);
     const features = recordFeatures(o.cmdline);
+    const tracing = tracingDataFor(events.map((e) => e.name ?? ""));
+    if (tracing) features.set(Feature.TRACING_DATA, tracing);
     if (sink) {
       const head = writePerfData({ mode: "pipe", events, records: [], features, attrSize: 128 });
       sink.write(head);

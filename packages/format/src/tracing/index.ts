@@ -1,4 +1,6 @@
 /** Tracepoint support of @perfkit/format: TRACING_DATA, event formats, field decoding, trace text. */
+
+export * from "./encode-tracing-data.ts";
 export {
   type EventFormat,
   type FormatField,
