@@ -3,7 +3,6 @@
  * rate through LiveSession and compares with `perf record` on the same workload: events per
  * second delivered, and lost events. Run: `bun bench/live.ts [FREQ]`.
  */
-// bench/package.json does not list @perfkit/live yet (the lead owns it): import the source directly.
 import { LiveSession } from "@perfkit/live";
 
 const FREQ = Number(process.argv[2] ?? 20000);

@@ -145,3 +145,8 @@ for (const c of CASES) {
     console.log(`| ${c.name} | failed: ${(e as Error).message.split("\n")[0]} | | | | | |`);
   }
 }
+
+// The live loop: events drained per second at a high sampling rate, beside perf record.
+console.log("\nlive loop (bench/live.ts):");
+const live = Bun.spawnSync(["bun", join(ROOT, "bench/live.ts")], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
+console.log(live.stdout.toString().trim() || live.stderr.toString().trim());
