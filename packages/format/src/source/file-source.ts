@@ -4,7 +4,7 @@ import type { RandomAccessSource } from "./types.ts";
 
 /** How much may be read between memory checks, and how far RSS may grow before a collection. */
 const CHECK_EVERY = 16 << 20;
-const MIN_GROWTH = 96 << 20;
+const MIN_GROWTH = 48 << 20;
 let sinceCheck = 0;
 let rssAfterCollect = 0;
 let growthLimit = MIN_GROWTH;
@@ -12,7 +12,7 @@ let growthLimit = MIN_GROWTH;
 /**
  * Windows live outside the JS heap, so the collector barely feels them and a long scan would
  * keep every dead window: memory would grow with the file. Every few windows, if RSS grew by
- * more than it was after the last collection (at least 96 MB), collect: memory
+ * more than it was after the last collection (at least 48 MB), collect: memory
  * stays within a constant factor of the live heap, and a big live heap (DWARF caches), whose
  * collections are slow, is collected less often.
  */
