@@ -3,7 +3,9 @@
  * queued; each FINISHED_ROUND releases those not later than the largest timestamp seen before
  * the previous round; the end of input releases everything. Equal times keep arrival order.
  */
+import { RecordType } from "./constants.ts";
 import type { PerfRecord } from "./record.ts";
+import type { RecordWalker } from "./walker.ts";
 
 interface Queued {
   time: bigint;
@@ -68,5 +70,68 @@ export class OrderedQueue {
     const due = q.splice(0, n);
     this.lastFlushed = due[due.length - 1].time;
     return due.map((e) => e.rec);
+  }
+}
+
+/** Records of a walker as objects, in file order; the walker is closed at the end. */
+export function* recordsOf(w: RecordWalker): Generator<PerfRecord, void, undefined> {
+  try {
+    while (w.next()) yield w.record();
+  } finally {
+    w.close();
+  }
+}
+
+/** perf's ordered delivery (§15) straight over a walker: one generator layer, not two. */
+export function* inTimeOrder(w: RecordWalker): Generator<PerfRecord, void, undefined> {
+  const queue = new OrderedQueue();
+  try {
+    while (w.next()) {
+      const rec = w.record();
+      if (rec.type === RecordType.FINISHED_ROUND) {
+        // perf handles the marker first, then flushes what the round released.
+        yield rec;
+        yield* queue.round();
+        continue;
+      }
+      if (rec.type < 64) {
+        const t = rec.time;
+        if (t !== undefined && t !== 0n && t !== 0xffffffffffffffffn) {
+          queue.push(rec, t);
+          continue;
+        }
+      }
+      yield rec;
+    }
+  } finally {
+    w.close();
+  }
+  yield* queue.drain();
+}
+
+/** K-way merge of time-ordered record streams; records without a timestamp go first, as they come. */
+export function* mergeByTime(
+  streams: Generator<PerfRecord, void, undefined>[],
+): Generator<PerfRecord, void, undefined> {
+  const heads: (PerfRecord | undefined)[] = streams.map((g) => g.next().value ?? undefined);
+  for (;;) {
+    let pick = -1;
+    let best: bigint | undefined;
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i];
+      if (!h) continue;
+      const t = h.time;
+      if (t === undefined || t === 0n) {
+        pick = i;
+        break;
+      }
+      if (best === undefined || t < best) {
+        best = t;
+        pick = i;
+      }
+    }
+    if (pick < 0) return;
+    yield heads[pick]!;
+    heads[pick] = streams[pick].next().value ?? undefined;
   }
 }

@@ -13,7 +13,7 @@ import { applyEventDescNames, fallbackEventName } from "./event-names.ts";
 import { type EventEntry, EventIndex } from "./evlist.ts";
 import { decodeFeatures, type FeatureValue } from "./features/index.ts";
 import { detectEndianness, type FileHeader, headerSizeOf, parseFileHeader } from "./header.ts";
-import { OrderedQueue } from "./ordering.ts";
+import { inTimeOrder, mergeByTime, recordsOf } from "./ordering.ts";
 import type { PerfRecord } from "./record.ts";
 import { decodeUserRecord } from "./records/user.ts";
 import { FileSource } from "./source/file-source.ts";
@@ -389,66 +389,6 @@ export class PerfDataFile {
 
   [Symbol.dispose](): void {
     this.close();
-  }
-}
-
-function* recordsOf(w: RecordWalker): Generator<PerfRecord, void, undefined> {
-  try {
-    while (w.next()) yield w.record();
-  } finally {
-    w.close();
-  }
-}
-
-/** perf's ordered delivery (§15) straight over a walker: one generator layer, not two. */
-function* inTimeOrder(w: RecordWalker): Generator<PerfRecord, void, undefined> {
-  const queue = new OrderedQueue();
-  try {
-    while (w.next()) {
-      const rec = w.record();
-      if (rec.type === RecordType.FINISHED_ROUND) {
-        // perf handles the marker first, then flushes what the round released.
-        yield rec;
-        yield* queue.round();
-        continue;
-      }
-      if (rec.type < 64) {
-        const t = rec.time;
-        if (t !== undefined && t !== 0n && t !== 0xffffffffffffffffn) {
-          queue.push(rec, t);
-          continue;
-        }
-      }
-      yield rec;
-    }
-  } finally {
-    w.close();
-  }
-  yield* queue.drain();
-}
-
-/** K-way merge of time-ordered record streams; records without a timestamp go first, as they come. */
-function* mergeByTime(streams: Generator<PerfRecord, void, undefined>[]): Generator<PerfRecord, void, undefined> {
-  const heads: (PerfRecord | undefined)[] = streams.map((g) => g.next().value ?? undefined);
-  for (;;) {
-    let pick = -1;
-    let best: bigint | undefined;
-    for (let i = 0; i < heads.length; i++) {
-      const h = heads[i];
-      if (!h) continue;
-      const t = h.time;
-      if (t === undefined || t === 0n) {
-        pick = i;
-        break;
-      }
-      if (best === undefined || t < best) {
-        best = t;
-        pick = i;
-      }
-    }
-    if (pick < 0) return;
-    yield heads[pick]!;
-    heads[pick] = streams[pick].next().value ?? undefined;
   }
 }
 
