@@ -7,7 +7,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PerfData, Session, type StackQuality } from "../packages/session/src/index.ts";
+import { PerfData, Session, type StackQuality } from "@perfkit/session";
 import { FIXTURES, perf, perfkit } from "./helpers/perf.ts";
 
 const HAVE_PERF = Bun.spawnSync(["perf", "version"]).exitCode === 0;

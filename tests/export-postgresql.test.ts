@@ -10,9 +10,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PerfData, Session } from "@perfkit/session";
 import { SQL } from "bun";
 import { exportToPostgres, exportToSqlite, parsePostgresTarget } from "../packages/cli/src/export/index.ts";
-import { PerfData, Session } from "../packages/session/src/index.ts";
 import { FIXTURES, perf, perfkit, run } from "./helpers/perf.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "perfkit-export-pg-"));

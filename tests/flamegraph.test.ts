@@ -8,13 +8,7 @@ import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  emptyAttr,
-  encodeKernelRecord,
-  encodeSample,
-  SampleType,
-  writePerfData,
-} from "../packages/format/src/index.ts";
+import { emptyAttr, encodeKernelRecord, encodeSample, SampleType, writePerfData } from "@perfkit/format";
 import { fixture, perfkit, run } from "./helpers/perf.ts";
 
 // perf and perfkit runs share two cores with other work: allow for a loaded machine.

@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 // Test-only byte helper: tests/ has no package resolution of its own.
-import { encodeAttr } from "../packages/format/src/attr.ts";
+import { encodeAttr } from "@perfkit/format";
 import { FIXTURES, fixture, perf, perfkit, ROOT, run } from "./helpers/perf.ts";
 
 // Every fixture, including the .data.old files perf left behind when re-recording.

@@ -39,3 +39,35 @@ describe("directory mode (perf record --threads)", () => {
     expect(got.stdout).toBe(want.stdout);
   });
 });
+
+describe("percentages round like C's printf", () => {
+  test("a share of exactly 1.25% prints as 1.2, as glibc rounds ties to even", async () => {
+    const { emptyAttr, encodeKernelRecord, encodeSample, SampleType, writePerfData } = await import("@perfkit/format");
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const attr = {
+      ...emptyAttr(),
+      type: 1,
+      samplePeriod: 1n,
+      sampleType: SampleType.IP | SampleType.TID | SampleType.TIME,
+      sampleIdAll: true,
+    };
+    const records: Uint8Array[] = [];
+    for (let i = 0; i < 2; i++)
+      records.push(
+        encodeKernelRecord(
+          { kind: "COMM", pid: 5, tid: 5, comm: "tie", exec: false, sampleId: { pid: 5, tid: 5, time: 1n } },
+          attr,
+          true,
+        ),
+      );
+    for (let i = 0; i < 158; i++)
+      records.push(encodeSample(attr, { ip: 0x1000n, pid: 5, tid: 5, time: BigInt(10 + i) }, 2, true));
+    const path = join(mkdtempSync(join(tmpdir(), "perfkit-tie-")), "tie.data");
+    writeFileSync(path, writePerfData({ events: [{ attr, ids: [], name: "cpu-clock" }], records }));
+    const want = perf(["report", "--stats", "-i", path]);
+    expect(want.stdout).toContain("( 1.2%)");
+    expect(perfkit(["report", "--stats", "-i", path]).stdout).toBe(want.stdout);
+  });
+});

@@ -15,6 +15,7 @@ import {
   taskClockOf,
 } from "../stat/display.ts";
 import { statFileBytes } from "../stat/stat-file.ts";
+import { cFixed } from "../header/c-format.ts";
 
 export async function run(args: string[]): Promise<number> {
   const isRecord = args[0] === "record";
@@ -67,7 +68,7 @@ export async function run(args: string[]): Promise<number> {
           block +=
             sep === undefined
               ? `${formatIntervalLine(secs, l, tc, Number(now - last))}\n`
-              : `${secs.toFixed(9)}${sep}${formatCsvLine(l, sep, tc, Number(now - last))}\n`;
+              : `${cFixed(secs, 9)}${sep}${formatCsvLine(l, sep, tc, Number(now - last))}\n`;
         }
         process.stderr.write(block);
         last = now;

@@ -1,5 +1,6 @@
 /** `perf report --stats`: record counts by type, then sample counts per event (perf 6.1's layout). */
 import { type PerfDataFile, RecordType, recordTypeName } from "@perfkit/format";
+import { cFixed } from "../header/c-format.ts";
 
 /** perf's short names for its own record types where they differ from the constant names. */
 const PERF_NAMES: Record<number, string> = {
@@ -41,7 +42,7 @@ export function formatStats(file: PerfDataFile): string {
     if (!counts[t]) continue;
     const name = PERF_NAMES[t] ?? recordTypeName(t);
     if (!name) continue;
-    out += `${line(name, counts[t])}  (${((100 * counts[t]) / total).toFixed(1).padStart(4)}%)\n`;
+    out += `${line(name, counts[t])}  (${cFixed((100 * counts[t]) / total, 1).padStart(4)}%)\n`;
   }
   for (const e of file.events) {
     const n = samples.get(e.index) ?? 0;

@@ -3,6 +3,7 @@
  * units, names, and the shadow metrics perf derives from task-clock (CPUs utilized, rates).
  */
 import type { Counts } from "@perfkit/live";
+import { cFixed } from "../header/c-format.ts";
 
 /** One event's result as printed. */
 export interface StatLine {
@@ -31,7 +32,7 @@ function scaled(c: Counts): number {
 /** The value column: msec with 2 decimals for clocks, integers otherwise. */
 function valueText(l: StatLine): string {
   const v = scaled(l.counts!);
-  return l.clock ? (v / 1e6).toFixed(2) : Math.round(v).toFixed(0);
+  return l.clock ? cFixed(v / 1e6, 2) : cFixed(Math.round(v), 0);
 }
 
 /** perf's shadow metric for an event: CPUs utilized for the clock, a rate per second of task time for others. */
@@ -61,7 +62,7 @@ export function formatStdLine(l: StatLine, taskClockNs: number | null, elapsedNs
   if (l.counts === null) return `${"<not supported>".padStart(COUNTS_LEN)} ${unit} ${name}${NOT_COUNTED_PAD}`;
   if (l.counts.run === 0n) return `${"<not counted>".padStart(COUNTS_LEN)} ${unit} ${name}${NOT_COUNTED_PAD}`;
   const m = metric(l, taskClockNs, elapsedNs);
-  const tail = m ? ` # ${m.value.toFixed(3).padStart(8)} ${m.unit.padEnd(METRIC_UNIT_LEN)}` : NO_METRIC;
+  const tail = m ? ` # ${cFixed(m.value, 3).padStart(8)} ${m.unit.padEnd(METRIC_UNIT_LEN)}` : NO_METRIC;
   return `${valueText(l).padStart(COUNTS_LEN)} ${unit} ${name}${tail}`;
 }
 
@@ -73,7 +74,7 @@ export function formatCsvLine(l: StatLine, sep: string, taskClockNs: number | nu
   const pct = c.ena === 0n ? 100 : (Number(c.run) / Number(c.ena)) * 100;
   const value = c.run === 0n ? "<not counted>" : valueText(l);
   const m = metric(l, taskClockNs, elapsedNs);
-  return [value, unit, l.name, c.run.toString(), pct.toFixed(2), m ? m.value.toFixed(3) : "", m ? m.unit : ""].join(
+  return [value, unit, l.name, c.run.toString(), cFixed(pct, 2), m ? cFixed(m.value, 3) : "", m ? m.unit : ""].join(
     sep,
   );
 }
@@ -88,10 +89,10 @@ export function formatStdReport(
   const tc = taskClockOf(lines);
   let out = `\n Performance counter stats for '${command}':\n\n`;
   for (const l of lines) out += `${formatStdLine(l, tc, elapsedNs)}\n`;
-  out += `\n${(elapsedNs / 1e9).toFixed(9).padStart(18)} seconds time elapsed\n\n`;
+  out += `\n${cFixed((elapsedNs / 1e9), 9).padStart(18)} seconds time elapsed\n\n`;
   if (cpu) {
-    out += `${cpu.user.toFixed(9).padStart(18)} seconds user\n`;
-    out += `${cpu.sys.toFixed(9).padStart(18)} seconds sys\n\n\n`;
+    out += `${cFixed(cpu.user, 9).padStart(18)} seconds user\n`;
+    out += `${cFixed(cpu.sys, 9).padStart(18)} seconds sys\n\n\n`;
   }
   return out;
 }
@@ -101,5 +102,5 @@ export const INTERVAL_HEADER = "#           time             counts unit events\
 
 /** One -I line: seconds since the start, then the usual line. */
 export function formatIntervalLine(secs: number, l: StatLine, taskClockNs: number | null, intervalNs: number): string {
-  return `${secs.toFixed(9).padStart(16)} ${formatStdLine(l, taskClockNs, intervalNs)}`;
+  return `${cFixed(secs, 9).padStart(16)} ${formatStdLine(l, taskClockNs, intervalNs)}`;
 }
