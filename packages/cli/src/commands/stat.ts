@@ -4,6 +4,7 @@
  * file that `perf stat report` reads.
  */
 import { parseArgs } from "node:util";
+import { cFixed } from "../header/c-format.ts";
 import { spawnWorkload } from "../record/workload.ts";
 import { closeCounters, DEFAULT_STAT_EVENTS, isClockEvent, openCounters, readDeltas } from "../stat/counters.ts";
 import {
@@ -15,7 +16,6 @@ import {
   taskClockOf,
 } from "../stat/display.ts";
 import { statFileBytes } from "../stat/stat-file.ts";
-import { cFixed } from "../header/c-format.ts";
 
 export async function run(args: string[]): Promise<number> {
   const isRecord = args[0] === "record";

@@ -89,7 +89,7 @@ export function formatStdReport(
   const tc = taskClockOf(lines);
   let out = `\n Performance counter stats for '${command}':\n\n`;
   for (const l of lines) out += `${formatStdLine(l, tc, elapsedNs)}\n`;
-  out += `\n${cFixed((elapsedNs / 1e9), 9).padStart(18)} seconds time elapsed\n\n`;
+  out += `\n${cFixed(elapsedNs / 1e9, 9).padStart(18)} seconds time elapsed\n\n`;
   if (cpu) {
     out += `${cFixed(cpu.user, 9).padStart(18)} seconds user\n`;
     out += `${cFixed(cpu.sys, 9).padStart(18)} seconds sys\n\n\n`;
