@@ -285,7 +285,13 @@ export class EvList implements Disposable, Iterable<Evsel> {
     for (;;) {
       if (options.signal?.aborted) return 0;
       const n = this.poll(0);
-      if (n > 0 || Date.now() >= end) return n;
+      if (n > 0 || Date.now() >= end) {
+        // Give the event loop a turn even when data is ready at once (or a hung-up fd keeps
+        // reporting POLLHUP): a caller looping on wait() must not starve timers, I/O and
+        // process-exit callbacks, or it spins forever.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        return n;
+      }
       await Bun.sleep(Math.min(interval, Math.max(1, end - Date.now())));
     }
   }
