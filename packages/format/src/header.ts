@@ -63,13 +63,12 @@ export function parseFileHeader(bytes: Uint8Array, fileSize: number): FileHeader
   const data = { offset: u(40, "data.offset"), size: u(48, "data.size") };
   const eventTypes = { offset: u(56, "event_types.offset"), size: u(64, "event_types.size") };
   if (attrSize === 0) throw new PerfDataError("bad-header", "attr_size is 0: the file was never finalised", 16);
-  for (const [name, s, at] of [
-    ["attrs", attrs, 24],
-    ["data", data, 40],
-  ] as const) {
-    if (s.offset < headerSize || s.offset + s.size > fileSize) {
-      throw new PerfDataError("bad-header", `${name} section [${s.offset}, +${s.size}) lies outside the file`, at);
-    }
+  if (attrs.offset < headerSize || attrs.offset + attrs.size > fileSize) {
+    throw new PerfDataError("bad-header", `attrs section [${attrs.offset}, +${attrs.size}) lies outside the file`, 24);
+  }
+  // A data section running past the end is a truncated file: the reader delivers what is there.
+  if (data.offset < headerSize || data.offset > fileSize) {
+    throw new PerfDataError("bad-header", `data section [${data.offset}, +${data.size}) lies outside the file`, 40);
   }
   const featureBitmap = headerSize >= FILE_HEADER_SIZE ? bytes.slice(72, 104) : new Uint8Array(32);
   return {

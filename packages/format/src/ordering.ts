@@ -86,7 +86,16 @@ export function* recordsOf(w: RecordWalker): Generator<PerfRecord, void, undefin
 export function* inTimeOrder(w: RecordWalker): Generator<PerfRecord, void, undefined> {
   const queue = new OrderedQueue();
   try {
-    while (w.next()) {
+    for (;;) {
+      let more: boolean;
+      try {
+        more = w.next();
+      } catch (e) {
+        // Damage: what was read before it is still delivered, in order, then the error.
+        yield* queue.drain();
+        throw e;
+      }
+      if (!more) break;
       const rec = w.record();
       if (rec.type === RecordType.FINISHED_ROUND) {
         // perf handles the marker first, then flushes what the round released.

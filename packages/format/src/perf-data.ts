@@ -184,10 +184,26 @@ export class PerfDataFile {
     }
     this.dataStart = h.data.offset;
     this.dataEnd = h.data.size > 0 ? h.data.offset + h.data.size : src.size;
+    if (this.dataEnd > src.size) {
+      // Cut short (copy interrupted, disk full): read what is there, then report where it ends.
+      this.truncatedAt = src.size;
+      this.dataEnd = src.size;
+      this.warnings.push(
+        new PerfDataError(
+          "truncated",
+          `data section should end at ${h.data.offset + h.data.size}, the file ends at ${src.size}`,
+          src.size,
+        ),
+      );
+    }
   }
+
+  /** Where the file ends when its data section claims more bytes than it has, else undefined. */
+  truncatedAt: number | undefined;
 
   private readFeatureTable(h: FileHeader): void {
     const src = this.randomSource!;
+    if (this.truncatedAt !== undefined) return; // the feature table was never reached
     if (h.data.size === 0) {
       this.warnings.push(
         new PerfDataError("truncated", "data.size is 0 (perf record did not finish): features ignored", 48),
@@ -266,7 +282,9 @@ export class PerfDataFile {
     if (this.pipeSource) this.consumed = true;
     const firstPass = this.passes++ === 0;
     const maxExtra = this.randomSource ? Math.max(0, this.dataEnd - this.dataStart) : MAX_PIPE_PAYLOAD;
-    const streams: StreamSpec[] = [{ ...this.mainReader(), start: this.dataStart, maxExtra }];
+    const streams: StreamSpec[] = [
+      { ...this.mainReader(), start: this.dataStart, maxExtra, truncatedAt: this.truncatedAt },
+    ];
     for (const m of this.members) {
       let src: FileSource | undefined;
       let at = 0;

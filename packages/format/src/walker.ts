@@ -23,6 +23,8 @@ export interface StreamSpec {
   reread?(from: number, minBytes: number): Uint8Array | null;
   start: number;
   maxExtra: number;
+  /** Set when the stream is known to be cut short here: the end is reported as truncation. */
+  truncatedAt?: number;
   close?(): void;
 }
 
@@ -248,6 +250,14 @@ export class RecordWalker {
             "truncated",
             `stream ends inside a record (${outer.pending} bytes left, ${r} more needed)`,
             outer.offset,
+            this.index + 1,
+          );
+          if (!this.handle(err)) return false;
+        } else if (stream.truncatedAt !== undefined) {
+          const err = new PerfDataError(
+            "truncated",
+            "the file ends before its data section does",
+            stream.truncatedAt,
             this.index + 1,
           );
           if (!this.handle(err)) return false;
