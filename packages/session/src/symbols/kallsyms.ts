@@ -81,31 +81,36 @@ export function kernelSymbolsFromKallsyms(text: string): KernelSymbols {
   type W = Work & KernelSym;
   const syms: W[] = [];
   let sorted = true;
+  // Parsed in place (no string per line); the next tab is tracked with one cursor, so finding
+  // module suffixes stays linear, and module names are interned.
+  const modules = new Map<string, string>();
+  let nextTab = text.indexOf("\t");
   for (let at = 0; at < text.length; ) {
     let nl = text.indexOf("\n", at);
     if (nl < 0) nl = text.length;
-    const line = text.slice(at, nl);
+    const line = at;
     at = nl + 1;
-    const sp = line.indexOf(" ");
-    if (sp <= 0 || sp + 3 > line.length || line.charCodeAt(sp + 2) !== 32) continue;
-    const type = line[sp + 1]!;
+    const sp = text.indexOf(" ", line);
+    if (sp <= line || sp + 3 > nl || text.charCodeAt(sp + 2) !== 32) continue;
+    const type = text[sp + 1]!;
     const t = type.toUpperCase();
     if (t !== "T" && t !== "W" && t !== "D" && t !== "B") continue;
     const nameAt = sp + 3;
-    if (line.charCodeAt(nameAt) === 36 /* $ */ || nameAt >= line.length || line.length - nameAt >= KSYM_NAME_LEN)
-      continue;
-    const hex = line.slice(0, sp);
+    if (text.charCodeAt(nameAt) === 36 /* $ */ || nameAt >= nl || nl - nameAt >= KSYM_NAME_LEN) continue;
+    const hex = text.slice(line, sp);
     if (!HEX.test(hex)) continue;
-    const tab = line.indexOf("\t", nameAt);
+    if (nextTab >= 0 && nextTab < nameAt) nextTab = text.indexOf("\t", nameAt);
     let name: string;
     let module: string | null = null;
-    if (tab >= 0) {
-      name = line.slice(nameAt, tab);
-      module = line
-        .slice(tab + 1)
-        .trim()
-        .replace(/^\[(.*)\]$/, "$1");
-    } else name = line.slice(nameAt);
+    if (nextTab >= 0 && nextTab < nl) {
+      name = text.slice(nameAt, nextTab);
+      const raw = text.slice(nextTab + 1, nl).trim();
+      module = modules.get(raw) ?? null;
+      if (module === null) {
+        module = raw.replace(/^\[(.*)\]$/, "$1");
+        modules.set(raw, module);
+      }
+    } else name = text.slice(nameAt, nl);
     const start = BigInt(`0x${hex}`);
     const binding = type === "W" ? STB_WEAK : type === t ? STB_GLOBAL : STB_LOCAL;
     const prev = syms[syms.length - 1];
