@@ -5,7 +5,7 @@
  */
 import { PerfData, Session } from "@perfkit/session";
 import { UsageError } from "../_errors.ts";
-import { HelpShown, parseExportArgs, reportCounts } from "../export/_cli.ts";
+import { parseExportArgs, reportCounts } from "../export/_cli.ts";
 import { exportToPostgres, parsePostgresTarget } from "../export/postgres.ts";
 
 const USAGE =
@@ -13,13 +13,8 @@ const USAGE =
   "  a plain DBNAME connects with PGHOST, PGPORT, PGUSER and PGPASSWORD";
 
 export async function run(args: string[]): Promise<number> {
-  let a: ReturnType<typeof parseExportArgs>;
-  try {
-    a = parseExportArgs(args, USAGE);
-  } catch (e) {
-    if (e instanceof HelpShown) return 0;
-    throw e;
-  }
+  const a = parseExportArgs(args, USAGE);
+  if (!a) return 0; // --help was shown
   if (a.output === undefined) throw new UsageError(`a database name is required (-o DBNAME)\n${USAGE}`);
   const target = parsePostgresTarget(a.output);
   const t0 = performance.now();

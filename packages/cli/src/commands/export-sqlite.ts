@@ -3,7 +3,7 @@
  * perf's export-to-sqlite.py as a standalone command.
  */
 import { PerfData, Session } from "@perfkit/session";
-import { HelpShown, parseExportArgs, reportCounts } from "../export/_cli.ts";
+import { parseExportArgs, reportCounts } from "../export/_cli.ts";
 import { exportToSqlite } from "../export/sqlite.ts";
 
 const USAGE =
@@ -11,13 +11,8 @@ const USAGE =
   "  (perf's spelling also works: perfkit export-sqlite -i perf.data perf.db branches callchains)";
 
 export async function run(args: string[]): Promise<number> {
-  let a: ReturnType<typeof parseExportArgs>;
-  try {
-    a = parseExportArgs(args, USAGE);
-  } catch (e) {
-    if (e instanceof HelpShown) return 0;
-    throw e;
-  }
+  const a = parseExportArgs(args, USAGE);
+  if (!a) return 0; // --help was shown
   const out = a.output ?? "perf.db";
   const t0 = performance.now();
   using data = new PerfData({ path: a.input });

@@ -9,17 +9,15 @@ import { AttrType } from "@perfkit/format";
 import { headerText } from "../flamegraph/_header.ts";
 import { type FlameTrack, renderFlamePage } from "../flamegraph/html.ts";
 import { FlameTree } from "../flamegraph/tree.ts";
-import { InputError, openSource, walk } from "../profiles/_source.ts";
+import { InputError, openSource, PROFILE_OPTIONS, walk } from "../profiles/_source.ts";
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      input: { type: "string", short: "i" },
-      output: { type: "string", short: "o" },
+      ...PROFILE_OPTIONS,
       format: { type: "string", short: "f", default: "html" },
       colorscheme: { type: "string", default: "blue-green" },
-      event: { type: "string", short: "e" },
     },
     strict: true,
   });

@@ -5,16 +5,12 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { PprofBuilder } from "../pprof/profile.ts";
-import { openSource, walk } from "../profiles/_source.ts";
+import { openSource, PROFILE_OPTIONS, walk } from "../profiles/_source.ts";
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: {
-      input: { type: "string", short: "i" },
-      output: { type: "string", short: "o" },
-      event: { type: "string", short: "e" },
-    },
+    options: PROFILE_OPTIONS,
     strict: true,
   });
   const event = values.event ?? null;

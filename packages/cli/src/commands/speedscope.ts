@@ -4,18 +4,14 @@
  */
 import { parseArgs } from "node:util";
 import { TextSink } from "../profiles/_sink.ts";
-import { openSource, walk } from "../profiles/_source.ts";
+import { openSource, PROFILE_OPTIONS, walk } from "../profiles/_source.ts";
 import { TrackSet } from "../profiles/_threads.ts";
 import { type SpeedscopeUnit, writeSpeedscope } from "../speedscope/profile.ts";
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: {
-      input: { type: "string", short: "i" },
-      output: { type: "string", short: "o" },
-      event: { type: "string", short: "e" },
-    },
+    options: PROFILE_OPTIONS,
     strict: true,
   });
   const event = values.event ?? null;

@@ -10,8 +10,11 @@ export interface ExportArgs {
   options: DbExportOptions;
 }
 
-/** Reads `-i FILE -o OUT [--columns all|branches] [--callchains]` (perf's script arguments as options). */
-export function parseExportArgs(args: string[], usage: string): ExportArgs {
+/**
+ * Reads `-i FILE -o OUT [--columns all|branches] [--callchains]` (perf's script arguments as
+ * options); null after printing the usage for `--help`.
+ */
+export function parseExportArgs(args: string[], usage: string): ExportArgs | null {
   const { values, positionals } = parseArgs({
     args,
     options: {
@@ -29,7 +32,7 @@ export function parseExportArgs(args: string[], usage: string): ExportArgs {
   });
   if (values.help) {
     process.stdout.write(`${usage}\n`);
-    throw new HelpShown();
+    return null;
   }
   // perf's positional spelling: <db> [all|branches] [callchains].
   let output = values.output;
@@ -48,11 +51,6 @@ export function parseExportArgs(args: string[], usage: string): ExportArgs {
   if (process.stderr.isTTY && !values.quiet)
     options.progress = (n) => process.stderr.write(`\r${n.toLocaleString("en-US")} samples`);
   return { input: values.input ?? "perf.data", output, options };
-}
-
-/** Thrown after printing --help: the command returns 0. */
-export class HelpShown extends Error {
-  override readonly name = "HelpShown";
 }
 
 /** The closing summary on stderr (perf prints its progress with dates; one line is enough). */

@@ -4,6 +4,13 @@ import { FrameTable } from "./_frames.ts";
 import { Progress } from "./_progress.ts";
 import { type WalkedSample, type WalkOptions, walkSamples } from "./_walk.ts";
 
+/** The options every profile command reads: `-i FILE`, `-o FILE` and `-e EVENT`. */
+export const PROFILE_OPTIONS = {
+  input: { type: "string", short: "i" },
+  output: { type: "string", short: "o" },
+  event: { type: "string", short: "e" },
+} as const;
+
 /** An input error worth one line on the terminal (status 1). */
 export class InputError extends Error {
   override readonly name = "InputError";

@@ -110,20 +110,13 @@ export class SectionReader {
   }
   /** Unsigned LEB128 as a bigint (addresses, DW_OP constants). */
   ulebBig(): bigint {
-    let result = 0n;
-    let shift = 0n;
-    const b = this.bytes;
-    for (;;) {
-      if (this.pos >= b.length) this.fail("truncated", "LEB128 runs past the end");
-      const byte = b[this.pos++]!;
-      result |= BigInt(byte & 0x7f) << shift;
-      shift += 7n;
-      if (!(byte & 0x80)) return result;
-      if (shift > 140n) this.fail("bad-value", "LEB128 too long");
-    }
+    return this.lebBig(false);
   }
   /** Signed LEB128 as a bigint. */
   slebBig(): bigint {
+    return this.lebBig(true);
+  }
+  private lebBig(signed: boolean): bigint {
     let result = 0n;
     let shift = 0n;
     const b = this.bytes;
@@ -133,12 +126,13 @@ export class SectionReader {
       result |= BigInt(byte & 0x7f) << shift;
       shift += 7n;
       if (!(byte & 0x80)) {
-        if (byte & 0x40) result -= 1n << shift;
+        if (signed && byte & 0x40) result -= 1n << shift;
         return result;
       }
       if (shift > 140n) this.fail("bad-value", "LEB128 too long");
     }
   }
+
   /** An address of `size` bytes (1, 2, 4 or 8). */
   addr(size: number): bigint {
     switch (size) {
