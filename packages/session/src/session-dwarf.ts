@@ -7,13 +7,29 @@ import { Feature, type PerfDataFile, type Sample, SampleType } from "@perfkit/fo
 import type { Dso } from "./dso.ts";
 import type { DwarfBinary } from "./dwarf/binary.ts";
 import { DwarfCache } from "./dwarf/cache.ts";
+import { NumberMaps } from "./dwarf/number-maps.ts";
+import { NumberUnwinder } from "./dwarf/number-unwind.ts";
 import { type PerfChainEntry, perfChainEntries } from "./dwarf/perf-frames.ts";
-import type { UnwindArch } from "./dwarf/registers.ts";
+import { archRegisters, type UnwindArch } from "./dwarf/registers.ts";
 import type { MappedModule } from "./dwarf/session-hook.ts";
-import { type UnwindResult, unwindUser } from "./dwarf/unwind.ts";
+import { type UnwindResult, type UnwoundFrame, unwindUser } from "./dwarf/unwind.ts";
 import { findMapIn, type MapEntry } from "./maps.ts";
 
 const DWARF_MODE = SampleType.REGS_USER | SampleType.STACK_USER;
+
+/** Fields whose size the in-place walk does not compute (the Sample's walk handles them). */
+const IN_PLACE_BLOCKERS = SampleType.READ | SampleType.RAW | SampleType.BRANCH_STACK;
+
+/** Where an event's sampled user registers put the registers the unwinder tracks. */
+interface RegisterSlots {
+  mask: bigint;
+  /** Sampled values per record. */
+  count: number;
+  /** Value slot per DWARF register (-1: not sampled). */
+  slotOf: Int8Array;
+  pcSlot: number;
+  spSlot: number;
+}
 
 /** True when samples of an event with this sample_type carry what DWARF unwinding needs. */
 export function isDwarfMode(sampleType: number): boolean {
@@ -38,6 +54,12 @@ export class SessionDwarf {
   readonly cache: DwarfCache;
   readonly #modules = new WeakMap<MapEntry, MappedModule>();
   readonly #srclines = new WeakMap<Dso, Map<bigint, string | null>>();
+  readonly #numberMaps = new WeakMap<readonly MapEntry[], NumberMaps>();
+  #lastSpace: readonly MapEntry[] | null = null;
+  #lastMaps: NumberMaps | null = null;
+  #slots: RegisterSlots | null = null;
+  #unwinder: NumberUnwinder | null = null;
+  readonly #moduleOf = (e: MapEntry): MappedModule => this.moduleOf(e);
 
   constructor(
     /** The recording's register set. */
@@ -72,6 +94,24 @@ export class SessionDwarf {
   unwind(sample: Sample, userMaps: readonly MapEntry[], maxFrames?: number): UnwindResult {
     if (typeof sample !== "object" || sample === null) throw new TypeError("sample must be a Sample");
     if (!Array.isArray(userMaps)) throw new TypeError("userMaps must be an array of MapEntry");
+    const fast = this.unwindNumbers(sample, userMaps, maxFrames);
+    if (fast) {
+      const frames: UnwoundFrame[] = [];
+      for (let i = 0; i < fast.count; i++)
+        frames.push({
+          ip: BigInt(fast.ips[i]!),
+          module: fast.modules[i],
+          viaFramePointer: fast.viaFramePointer[i] === 1,
+        });
+      return fast.detail === undefined ? { frames, stop: fast.stop } : { frames, stop: fast.stop, detail: fast.detail };
+    }
+    return this.unwindBigInt(sample, userMaps, maxFrames);
+  }
+
+  /** {@link unwind} through the BigInt unwinder ({@link unwindUser}) only. */
+  unwindBigInt(sample: Sample, userMaps: readonly MapEntry[], maxFrames?: number): UnwindResult {
+    if (typeof sample !== "object" || sample === null) throw new TypeError("sample must be a Sample");
+    if (!Array.isArray(userMaps)) throw new TypeError("userMaps must be an array of MapEntry");
     const regs = sample.regsUser;
     const stack = sample.stackUser;
     // perf's thread__resolve_callchain_unwind: no registers (abi 0) or no dump, no unwinding.
@@ -81,6 +121,132 @@ export class SessionDwarf {
       return e ? this.moduleOf(e) : undefined;
     };
     return unwindUser({ regs, stack, arch: this.arch, maxFrames }, lookup);
+  }
+
+  /**
+   * {@link unwind} in Number arithmetic with nothing allocated per frame: the returned
+   * unwinder holds the frames (`ips`, `modules`, `count`, `stop`) until the next call. Null
+   * when the sample needs the BigInt unwinder ({@link unwindBigInt}): a register or address
+   * at or above 2^53, a DWARF expression, damaged CFI, a big-endian record.
+   */
+  unwindNumbers(sample: Sample, userMaps: readonly MapEntry[], maxFrames = 127): NumberUnwinder | null {
+    if (typeof sample !== "object" || sample === null) throw new TypeError("sample must be a Sample");
+    if (!Array.isArray(userMaps)) throw new TypeError("userMaps must be an array of MapEntry");
+    if (!Number.isInteger(maxFrames) || maxFrames < 1) throw new TypeError("maxFrames must be a positive integer");
+    if (!sample.littleEndian || maxFrames > 127) return null;
+    this.#unwinder ??= new NumberUnwinder(archRegisters(this.arch));
+    const u = this.#unwinder;
+    u.count = 0;
+    u.detail = undefined;
+    u.stop = "no-stack";
+    const attr = sample.event.attr;
+    if (!(attr.sampleType & SampleType.REGS_USER)) return u;
+    const slots = this.slotsFor(attr.sampleRegsUser);
+    if (slots.count === 0) return null;
+    const view = sample.view;
+    const at = this.locateInPlace(sample, slots.count);
+    let regsAt: number;
+    let stackAt: number;
+    let dynSize: number;
+    if (at !== null) {
+      if (at.abi0 || at.dynSize === 0) return u;
+      regsAt = at.regsAt;
+      stackAt = at.stackAt;
+      dynSize = at.dynSize;
+    } else {
+      const stack = sample.stackUser;
+      if (!stack || stack.data.length === 0 || stack.dynSize === 0) return u;
+      stackAt = stack.data.byteOffset - view.byteOffset;
+      dynSize = stack.dynSize;
+      // REGS_USER directly precedes STACK_USER: abi, then the values, end at the stack's size word.
+      regsAt = stackAt - 8 - 8 * slots.count;
+      if (regsAt - 8 < sample.pos + 8) return null;
+      // A zero last word is also what an abi-0 field (no values) looks like: ask the record.
+      const lastAt = regsAt + 8 * slots.count - 8;
+      if ((view.getUint32(lastAt, true) | view.getUint32(lastAt + 4, true)) === 0) {
+        const regs = sample.regsUser;
+        if (!regs || regs.abi === 0) return u;
+      } else if ((view.getUint32(regsAt - 8, true) | view.getUint32(regsAt - 4, true)) === 0) return null;
+    }
+    const maps = this.numberMaps(userMaps);
+    const ok = u.run(view, regsAt, slots.slotOf, slots.pcSlot, slots.spSlot, stackAt, dynSize, maps, maxFrames);
+    return ok ? u : null;
+  }
+
+  readonly #located = { abi0: false, regsAt: 0, stackAt: 0, dynSize: 0 };
+
+  /**
+   * REGS_USER and STACK_USER located without the Sample's field walk, when the record ends
+   * with them and only the callchain (whose offset the Sample keeps) precedes them; the
+   * Sample's own bounds checks are repeated. Null otherwise (the Sample's getters then decide,
+   * and report damage as they do).
+   */
+  private locateInPlace(
+    sample: Sample,
+    regCount: number,
+  ): { abi0: boolean; regsAt: number; stackAt: number; dynSize: number } | null {
+    const layout = sample.event.layout;
+    const t = layout.sampleType;
+    if (layout.hasUnknownBits || t & IN_PLACE_BLOCKERS || t >= SampleType.WEIGHT) return null;
+    const { view, pos, size } = sample;
+    let o: number;
+    if (t & SampleType.CALLCHAIN) {
+      const cc = sample.callchainOffset;
+      if (cc < 0) return null;
+      o = cc - pos + 8 * sample.callchainLength;
+    } else o = layout.variableStart;
+    if (o + 8 > size) return null;
+    const out = this.#located;
+    out.abi0 = (view.getUint32(pos + o, true) | view.getUint32(pos + o + 4, true)) === 0;
+    o += 8;
+    if (!out.abi0) {
+      if (o + 8 * regCount > size) return null;
+      out.regsAt = pos + o;
+      o += 8 * regCount;
+    }
+    if (o + 8 > size) return null;
+    const sz = view.getUint32(pos + o, true);
+    if (view.getUint32(pos + o + 4, true) !== 0 || sz > size) return null;
+    out.stackAt = pos + o + 8;
+    o += 8 + sz;
+    out.dynSize = 0;
+    if (sz !== 0) {
+      if (o + 8 > size) return null;
+      const dyn = view.getUint32(pos + o, true);
+      out.dynSize = view.getUint32(pos + o + 4, true) !== 0 ? sz : Math.min(dyn, sz);
+    }
+    return out;
+  }
+
+  /** Register slots of a sample_regs_user mask (the last one is kept: a file has one or two). */
+  private slotsFor(mask: bigint): RegisterSlots {
+    const s = this.#slots;
+    if (s !== null && s.mask === mask) return s;
+    const arch = archRegisters(this.arch);
+    const bySlot = new Int8Array(64).fill(-1);
+    let count = 0;
+    for (let r = 0; r < 64; r++) if ((mask >> BigInt(r)) & 1n) bySlot[r] = count++;
+    const slotOf = new Int8Array(arch.count);
+    for (let d = 0; d < arch.count; d++) {
+      const p = arch.dwarfToPerf[d]!;
+      slotOf[d] = p < 0 ? -1 : bySlot[p]!;
+    }
+    const out = { mask, count, slotOf, pcSlot: bySlot[arch.perfPc]!, spSlot: bySlot[arch.perfSp]! };
+    this.#slots = out;
+    return out;
+  }
+
+  /** The Number view of a user-maps snapshot (one per snapshot). */
+  private numberMaps(space: readonly MapEntry[]): NumberMaps {
+    if (space === this.#lastSpace) return this.#lastMaps!;
+    let m = this.#numberMaps.get(space);
+    if (!m) {
+      m = new NumberMaps(space, this.#moduleOf);
+      this.#numberMaps.set(space, m);
+    }
+    this.#lastSpace = space;
+    this.#lastMaps = m;
+    return m;
   }
 
   /**

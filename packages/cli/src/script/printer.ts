@@ -237,38 +237,55 @@ export class ScriptPrinter {
       cache = { space, byIp: new Map() };
       bySpace.set(space, cache);
     }
-    const inline = this.opts.inline !== false;
-    const srcline = (f & Field.SRCLINE) !== 0;
-    for (const fr of dwarf.unwind(s, space).frames) {
+    const fast = dwarf.unwindNumbers(s, space);
+    if (fast) {
+      // Number frames (exact below 2^53): the address itself is the cache key.
+      const ips = fast.ips;
+      const byIp = cache.byIp;
+      for (let i = 0, n = fast.count; i < n; i++) {
+        const ip = ips[i]!;
+        const hi = Math.floor(ip / 4294967296);
+        const hit = byIp.get(ip);
+        if (hit !== undefined && hit.hi === hi) this.out.write(hit.text);
+        else this.out.write(this.unwoundText(f, cache, BigInt(ip), fast.modules[i] as MappedModule | undefined));
+      }
+      return;
+    }
+    for (const fr of dwarf.unwindBigInt(s, space).frames) {
       const ip = fr.ip;
       const hi = Number(ip >> 32n);
       const k = (hi & 0x1fffff) * 4294967296 + Number(ip & 0xffffffffn);
       const hit = cache.byIp.get(k);
-      if (hit !== undefined && hit.hi === hi) {
-        this.out.write(hit.text);
-        continue;
-      }
-      const m = fr.module as MappedModule | undefined;
-      let text = "";
-      for (const en of dwarf.entries(ip, m, inline, srcline)) {
-        let t = "";
-        if (f & Field.IP) t += hex16(en.addr);
-        if (f & Field.SYM) {
-          t += " ";
-          if (en.sym !== null) {
-            t += en.sym;
-            if (f & Field.SYMOFFSET) t += `+0x${BigInt.asUintN(64, en.offset).toString(16)}`;
-          } else t += "[unknown]";
-        }
-        if (f & Field.DSO && !en.inlined) t += ` (${m ? m.map.dso.name : "[unknown]"})`;
-        // "??:0" comes only through an inline node; map__fprintf_srcline skips it otherwise.
-        if (srcline && m && en.srcline !== null && (inline || en.srcline !== "??:0")) t += `\n  ${en.srcline}`;
-        if (en.inlined) t += " (inlined)";
-        text += `\t${t}\n`;
-      }
-      if (!cache.byIp.has(k)) cache.byIp.set(k, { hi, text });
-      this.out.write(text);
+      if (hit !== undefined && hit.hi === hi) this.out.write(hit.text);
+      else this.out.write(this.unwoundText(f, cache, ip, fr.module as MappedModule | undefined));
     }
+  }
+
+  /** Text of one unwound frame (its inline levels included), cached by address. */
+  private unwoundText(f: number, cache: FrameCache, ip: bigint, m: MappedModule | undefined): string {
+    const inline = this.opts.inline !== false;
+    const srcline = (f & Field.SRCLINE) !== 0;
+    let text = "";
+    for (const en of this.session.dwarf.entries(ip, m, inline, srcline)) {
+      let t = "";
+      if (f & Field.IP) t += hex16(en.addr);
+      if (f & Field.SYM) {
+        t += " ";
+        if (en.sym !== null) {
+          t += en.sym;
+          if (f & Field.SYMOFFSET) t += `+0x${BigInt.asUintN(64, en.offset).toString(16)}`;
+        } else t += "[unknown]";
+      }
+      if (f & Field.DSO && !en.inlined) t += ` (${m ? m.map.dso.name : "[unknown]"})`;
+      // "??:0" comes only through an inline node; map__fprintf_srcline skips it otherwise.
+      if (srcline && m && en.srcline !== null && (inline || en.srcline !== "??:0")) t += `\n  ${en.srcline}`;
+      if (en.inlined) t += " (inlined)";
+      text += `\t${t}\n`;
+    }
+    const hi = Number(ip >> 32n);
+    const k = (hi & 0x1fffff) * 4294967296 + Number(ip & 0xffffffffn);
+    if (!cache.byIp.has(k)) cache.byIp.set(k, { hi, text });
+    return text;
   }
 
   /** The frame-text cache for an output type, context and address-space snapshot. */
