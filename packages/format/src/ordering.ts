@@ -4,6 +4,7 @@
  * the previous round; the end of input releases everything. Equal times keep arrival order.
  */
 import { RecordType } from "./constants.ts";
+import type { RecordsOptions } from "./perf-data.ts";
 import type { PerfRecord } from "./record.ts";
 import type { RecordWalker } from "./walker.ts";
 
@@ -82,40 +83,234 @@ export function* recordsOf(w: RecordWalker): Generator<PerfRecord, void, undefin
   }
 }
 
-/** perf's ordered delivery (§15) straight over a walker: one generator layer, not two. */
+/** perf's ordered delivery (§15) straight over a walker, as a generator. */
 export function* inTimeOrder(w: RecordWalker): Generator<PerfRecord, void, undefined> {
-  const queue = new OrderedQueue();
+  const reader = new TimeOrderedReader(w);
   try {
+    for (let rec = reader.next(); rec; rec = reader.next()) yield rec;
+  } finally {
+    reader.close();
+  }
+}
+
+const TWO32 = 2 ** 32;
+
+/**
+ * perf's ordered delivery (§15) as a pull reader: `next()` returns the next record in time
+ * order, or null at the end. The reorder queue keeps parallel arrays of records and numeric
+ * time keys (the time minus the first time seen, exact as a double for 104 days of
+ * recording) and sorts by merging the sorted runs it holds (one per CPU buffer flushed in a
+ * round, plus what the last round kept back), so ordering costs no BigInt and no object per
+ * record. Damage: what was read before it is still delivered, in order, then the error.
+ */
+export class TimeOrderedReader {
+  #recs: PerfRecord[] = [];
+  #keys: number[] = [];
+  #tmpRecs: PerfRecord[] = [];
+  #tmpKeys: number[] = [];
+  /** Queue entries [head, releaseEnd) are due and delivered before the walker moves on. */
+  #head = 0;
+  #releaseEnd = 0;
+  #sorted = true;
+  #maxKey = -Infinity;
+  #limit = -Infinity;
+  #lastFlushed = -Infinity;
+  #baseHi = -1;
+  #baseLo = 0;
+  #pendingError: unknown = undefined;
+  #ended = false;
+  /** Records that arrived with a timestamp older than what was already released. */
+  outOfOrder = 0;
+
+  constructor(private readonly walker: RecordWalker) {}
+
+  /** The next record in time order, or null when every record was delivered. */
+  next(): PerfRecord | null {
     for (;;) {
+      if (this.#head < this.#releaseEnd) {
+        const rec = this.#recs[this.#head++]!;
+        if (this.#head === this.#releaseEnd) this.#compact();
+        return rec;
+      }
+      if (this.#ended) {
+        if (this.#pendingError !== undefined) {
+          const e = this.#pendingError;
+          this.#pendingError = undefined;
+          throw e;
+        }
+        return null;
+      }
       let more: boolean;
       try {
-        more = w.next();
+        more = this.walker.next();
       } catch (e) {
-        // Damage: what was read before it is still delivered, in order, then the error.
-        yield* queue.drain();
-        throw e;
+        this.#pendingError = e;
+        more = false;
       }
-      if (!more) break;
+      if (!more) {
+        this.#ended = true;
+        this.walker.close();
+        this.#release(Infinity);
+        continue;
+      }
+      const w = this.walker;
       const rec = w.record();
       if (rec.type === RecordType.FINISHED_ROUND) {
         // perf handles the marker first, then flushes what the round released.
-        yield rec;
-        yield* queue.round();
-        continue;
+        this.#release(this.#limit);
+        this.#limit = this.#maxKey;
+        return rec;
       }
       if (rec.type < 64) {
-        const t = rec.time;
-        if (t !== undefined && t !== 0n && t !== 0xffffffffffffffffn) {
-          queue.push(rec, t);
+        const key = this.#keyOf(rec);
+        if (!Number.isNaN(key)) {
+          this.#push(rec, key);
           continue;
         }
       }
-      yield rec;
+      return rec;
     }
-  } finally {
-    w.close();
   }
-  yield* queue.drain();
+
+  /** Releases the walker (and the file window it holds). */
+  close(): void {
+    this.walker.close();
+  }
+
+  /** The record's time as a number relative to the first time seen; NaN when it has none. */
+  #keyOf(rec: PerfRecord): number {
+    const e = rec.event;
+    if (!e) return Number.NaN;
+    const l = e.layout;
+    let at: number;
+    if (rec.type === 9) {
+      if (l.time < 0 || l.time + 8 > rec.size) return Number.NaN;
+      at = rec.pos + l.time;
+    } else {
+      if (l.trailerTime <= 0 || l.trailerSize > rec.size - 8) return Number.NaN;
+      at = rec.pos + rec.size - l.trailerTime;
+    }
+    const v = rec.view;
+    const le = rec.littleEndian;
+    const lo = v.getUint32(at + (le ? 0 : 4), le);
+    const hi = v.getUint32(at + (le ? 4 : 0), le);
+    // perf's "no time" values.
+    if ((hi === 0 && lo === 0) || (hi === 0xffffffff && lo === 0xffffffff)) return Number.NaN;
+    if (this.#baseHi < 0) {
+      this.#baseHi = hi;
+      this.#baseLo = lo;
+    }
+    // Exact within 2^53 ns (104 days) of the first time; further out (damaged times) only
+    // records closer together than a double's spacing there could swap.
+    return (hi - this.#baseHi) * TWO32 + (lo - this.#baseLo);
+  }
+
+  #push(rec: PerfRecord, key: number): void {
+    if (key < this.#lastFlushed) this.outOfOrder++;
+    const keys = this.#keys;
+    const n = keys.length;
+    if (n > this.#releaseEnd && key < keys[n - 1]!) this.#sorted = false;
+    keys.push(key);
+    this.#recs.push(rec);
+    if (key > this.#maxKey) this.#maxKey = key;
+  }
+
+  /** Sorts the queue and marks the entries with key <= limit as due. */
+  #release(limit: number): void {
+    const keys = this.#keys;
+    const n = keys.length;
+    if (n === 0) return;
+    if (!this.#sorted) {
+      this.#mergeRuns();
+      this.#sorted = true;
+    }
+    let lo = 0;
+    if (limit === Infinity) lo = n;
+    else {
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (keys[mid]! <= limit) lo = mid + 1;
+        else hi = mid;
+      }
+    }
+    if (lo === 0) return;
+    this.#head = 0;
+    this.#releaseEnd = lo;
+    this.#lastFlushed = keys[lo - 1]!;
+  }
+
+  /** Drops the delivered entries from the front of the queue. */
+  #compact(): void {
+    const done = this.#releaseEnd;
+    const recs = this.#recs;
+    const keys = this.#keys;
+    const n = keys.length;
+    for (let i = done; i < n; i++) {
+      recs[i - done] = recs[i]!;
+      keys[i - done] = keys[i]!;
+    }
+    recs.length = n - done;
+    keys.length = n - done;
+    this.#head = 0;
+    this.#releaseEnd = 0;
+  }
+
+  /**
+   * Stable natural merge sort: the queue is a few sorted runs (one per CPU buffer of a round
+   * and the remainder of the last), so this costs O(n log runs). Ties keep arrival order.
+   */
+  #mergeRuns(): void {
+    let keys = this.#keys;
+    let recs = this.#recs;
+    const n = keys.length;
+    let bounds: number[] = [0];
+    for (let i = 1; i < n; i++) if (keys[i]! < keys[i - 1]!) bounds.push(i);
+    bounds.push(n);
+    let outKeys = this.#tmpKeys;
+    let outRecs = this.#tmpRecs;
+    outKeys.length = n;
+    outRecs.length = n;
+    while (bounds.length > 2) {
+      const next: number[] = [0];
+      for (let r = 0; r + 1 < bounds.length; r += 2) {
+        const a = bounds[r]!;
+        const m = bounds[r + 1]!;
+        const b = r + 2 < bounds.length ? bounds[r + 2]! : m;
+        let i = a;
+        let j = m;
+        let o = a;
+        while (i < m && j < b) {
+          if (keys[j]! < keys[i]!) {
+            outKeys[o] = keys[j]!;
+            outRecs[o++] = recs[j++]!;
+          } else {
+            outKeys[o] = keys[i]!;
+            outRecs[o++] = recs[i++]!;
+          }
+        }
+        while (i < m) {
+          outKeys[o] = keys[i]!;
+          outRecs[o++] = recs[i++]!;
+        }
+        while (j < b) {
+          outKeys[o] = keys[j]!;
+          outRecs[o++] = recs[j++]!;
+        }
+        next.push(b);
+      }
+      bounds = next;
+      [keys, outKeys] = [outKeys, keys];
+      [recs, outRecs] = [outRecs, recs];
+    }
+    this.#keys = keys;
+    this.#recs = recs;
+    // The spare arrays must not keep records alive.
+    outRecs.length = 0;
+    outKeys.length = 0;
+    this.#tmpKeys = outKeys;
+    this.#tmpRecs = outRecs;
+  }
 }
 
 /** K-way merge of time-ordered record streams; records without a timestamp go first, as they come. */
@@ -142,5 +337,76 @@ export function* mergeByTime(
     if (pick < 0) return;
     yield heads[pick]!;
     heads[pick] = streams[pick].next().value ?? undefined;
+  }
+}
+
+/** A pull reader of records: `next()` returns the next record or null at the end. */
+export interface RecordReader {
+  next(): PerfRecord | null;
+  /** Releases the underlying walkers. Safe to call twice. */
+  close(): void;
+}
+
+/** What {@link recordReader} needs from a file (a PerfDataFile). */
+export interface ReadableFile {
+  cursor(options?: Omit<RecordsOptions, "ordered">): RecordWalker;
+  readonly members: readonly string[];
+}
+
+/**
+ * The records of a file as a pull reader: file order, or perf's time order with `ordered`
+ * (directory-mode members each time-ordered, then merged by timestamp). Pulling avoids a
+ * generator resume per record on hot paths; `PerfDataFile.records()` is the generator form.
+ */
+export function recordReader(file: ReadableFile, options: RecordsOptions = {}): RecordReader {
+  const w = file.cursor(options);
+  if (!options.ordered) return new FileOrderReader(w);
+  if (file.members.length) return new MergedReader(w.split().map((m) => new TimeOrderedReader(m)));
+  return new TimeOrderedReader(w);
+}
+
+/** Records in file order. */
+class FileOrderReader implements RecordReader {
+  constructor(private readonly walker: RecordWalker) {}
+  next(): PerfRecord | null {
+    if (this.walker.next()) return this.walker.record();
+    this.walker.close();
+    return null;
+  }
+  close(): void {
+    this.walker.close();
+  }
+}
+
+/** K-way merge of time-ordered readers; records without a timestamp go first, as they come. */
+class MergedReader implements RecordReader {
+  private readonly heads: (PerfRecord | null)[];
+  constructor(private readonly readers: RecordReader[]) {
+    this.heads = readers.map((r) => r.next());
+  }
+  next(): PerfRecord | null {
+    const heads = this.heads;
+    let pick = -1;
+    let best: bigint | undefined;
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i];
+      if (!h) continue;
+      const t = h.time;
+      if (t === undefined || t === 0n) {
+        pick = i;
+        break;
+      }
+      if (best === undefined || t < best) {
+        best = t;
+        pick = i;
+      }
+    }
+    if (pick < 0) return null;
+    const rec = heads[pick]!;
+    heads[pick] = this.readers[pick]!.next();
+    return rec;
+  }
+  close(): void {
+    for (const r of this.readers) r.close();
   }
 }

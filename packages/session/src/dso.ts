@@ -101,11 +101,16 @@ export function runningKernelBuildId(notesPath = "/sys/kernel/notes"): string | 
  */
 export function findKernelSymbols(buildId: string | null, kallsymsPath?: string): KernelSymbols | null {
   try {
-    if (kallsymsPath) return loadKallsyms(kallsymsPath);
-    // No build id: perf's last resort is the running kernel's table.
-    if (!buildId || runningKernelBuildId() === buildId) return loadKallsyms("/proc/kallsyms");
-    return loadKallsyms(buildIdCachePath(buildId, "kallsyms"));
+    return loadKallsyms(kernelSymbolsPath(buildId, kallsymsPath));
   } catch {
     return null;
   }
+}
+
+/** The kallsyms file {@link findKernelSymbols} reads for a kernel build id. */
+export function kernelSymbolsPath(buildId: string | null, kallsymsPath?: string): string {
+  if (kallsymsPath) return kallsymsPath;
+  // No build id: perf's last resort is the running kernel's table.
+  if (!buildId || runningKernelBuildId() === buildId) return "/proc/kallsyms";
+  return buildIdCachePath(buildId, "kallsyms");
 }

@@ -12,6 +12,8 @@ import {
   type PerfRecord,
   parseTracingData,
   RecordType,
+  recordReader,
+  type TaskRecord,
   type TracingData,
 } from "@perfkit/format";
 import { DwarfCache } from "./dwarf/cache.ts";
@@ -59,6 +61,14 @@ export interface ProcessedRecord {
   readonly evsel: Evsel | null;
   /** The decoded form of non-sample records (undefined for samples). */
   readonly decoded: DecodedRecord | undefined;
+}
+
+/** A pull cursor over processed records (see {@link Session.walk}); fields change on every `next()`. */
+export interface SessionWalk extends ProcessedRecord {
+  /** Advances to the next record; false at the end. Throws what the reader or a processor throws. */
+  next(): boolean;
+  /** Stops early and releases the file. Safe to call twice. */
+  close(): void;
 }
 
 /** Stat configuration and maps of a `perf stat record` file. */
@@ -221,60 +231,99 @@ export class Session {
    * update their thread's cpu. This is the low-level walk under {@link processEvents}.
    */
   *records(): Generator<ProcessedRecord, void, undefined> {
+    const w = this.walk();
+    try {
+      while (w.next()) yield { record: w.record, evsel: w.evsel, decoded: w.decoded };
+    } finally {
+      w.close();
+    }
+  }
+
+  /**
+   * The same walk as {@link records} as a pull cursor updated in place: `next()` advances to
+   * the next processed record and returns false at the end. Nothing is allocated per
+   * sample, so hot loops (profile builders) use this; the fields are only valid until the
+   * next call.
+   */
+  walk(): SessionWalk {
     if (this.#disposed) throw new Error("session is disposed");
     if (this.#started && this.#data.isPipe) throw new Error("a pipe-mode recording can only be read once");
     this.#started = true;
+    const reader = recordReader(this.#data.file, { ordered: this.#ordered });
     const m = this.machine;
-    const file = this.#data.file;
-    for (const rec of file.records({ ordered: this.#ordered })) {
-      const entry = rec.event;
-      const evsel = entry ? this.evselOf(entry) : null;
-      if (rec.type === RecordType.SAMPLE) {
-        yield { record: rec, evsel, decoded: undefined };
-        continue;
-      }
-      const d = rec.decode();
-      switch (d.kind) {
-        case "COMM":
-          m.processComm(d);
-          break;
-        case "FORK":
-          m.processFork(d);
-          break;
-        case "MMAP":
-        case "MMAP2":
-          m.processMmap(d, rec.misc);
-          break;
-        case "KSYMBOL":
-          m.processKsymbol(d);
-          break;
-        case "NAMESPACES":
-          m.findnewThread(d.pid, d.tid).namespaces = d.namespaces;
-          break;
-        case "CGROUP":
-          m.cgroups.set(d.id, d.path);
-          break;
-        case "HEADER_BUILD_ID":
-          m.setBuildId(d.filename, d.buildId);
-          break;
-        case "HEADER_FEATURE":
-          if (d.featId === Feature.BUILD_ID) this.absorbBuildIds(d.data);
-          break;
-        case "HEADER_ATTR":
-          this.syncEvents();
-          break;
-        case "STAT_CONFIG":
-          this.stat.config = d;
-          break;
-        case "THREAD_MAP":
-          this.stat.threads = d.threads;
-          break;
-        case "CPU_MAP":
-          this.stat.cpus = d.cpus;
-          break;
-      }
-      yield { record: rec, evsel, decoded: d };
-      if (d.kind === "EXIT") m.processExit(d);
+    // Kernel symbols are needed at the first kernel frame: start reading them now.
+    for (const e of this.#evlist) if (!e.attr.excludeKernel) m.prefetchKernelSymbols();
+    let exit: TaskRecord | null = null;
+    const cur = {
+      record: undefined as unknown as PerfRecord,
+      evsel: null as Evsel | null,
+      decoded: undefined as DecodedRecord | undefined,
+      next: (): boolean => {
+        if (exit) {
+          m.processExit(exit);
+          exit = null;
+        }
+        const rec = reader.next();
+        if (!rec) return false;
+        const entry = rec.event;
+        cur.record = rec;
+        cur.evsel = entry ? this.evselOf(entry) : null;
+        if (rec.type === RecordType.SAMPLE) {
+          cur.decoded = undefined;
+          return true;
+        }
+        const d = rec.decode();
+        cur.decoded = d;
+        this.#absorb(d, rec.misc);
+        if (d.kind === "EXIT") exit = d;
+        return true;
+      },
+      close: (): void => reader.close(),
+    };
+    return cur;
+  }
+
+  /** The default processors of a non-sample record. */
+  #absorb(d: DecodedRecord, misc: number): void {
+    const m = this.machine;
+    switch (d.kind) {
+      case "COMM":
+        m.processComm(d);
+        break;
+      case "FORK":
+        m.processFork(d);
+        break;
+      case "MMAP":
+      case "MMAP2":
+        m.processMmap(d, misc);
+        break;
+      case "KSYMBOL":
+        m.processKsymbol(d);
+        break;
+      case "NAMESPACES":
+        m.findnewThread(d.pid, d.tid).namespaces = d.namespaces;
+        break;
+      case "CGROUP":
+        m.cgroups.set(d.id, d.path);
+        break;
+      case "HEADER_BUILD_ID":
+        m.setBuildId(d.filename, d.buildId);
+        break;
+      case "HEADER_FEATURE":
+        if (d.featId === Feature.BUILD_ID) this.absorbBuildIds(d.data);
+        break;
+      case "HEADER_ATTR":
+        this.syncEvents();
+        break;
+      case "STAT_CONFIG":
+        this.stat.config = d;
+        break;
+      case "THREAD_MAP":
+        this.stat.threads = d.threads;
+        break;
+      case "CPU_MAP":
+        this.stat.cpus = d.cpus;
+        break;
     }
   }
 
@@ -350,25 +399,30 @@ export class Session {
   /** Reads the whole recording, calling the handlers. A handler's exception stops it and propagates unchanged. */
   processEvents(): void {
     const h = this.#handlers;
-    for (const p of this.records()) {
-      const t = p.record.type;
-      if (t === RecordType.SAMPLE) {
-        const listening =
-          this.#listeners.empty || !p.evsel ? undefined : this.#listeners.of(this.tracepointFormat(p.evsel));
-        if (!h.sample && !listening) {
-          this.touchSampleThread(p.record);
+    const p = this.walk();
+    try {
+      while (p.next()) {
+        const t = p.record.type;
+        if (t === RecordType.SAMPLE) {
+          const listening =
+            this.#listeners.empty || !p.evsel ? undefined : this.#listeners.of(this.tracepointFormat(p.evsel));
+          if (!h.sample && !listening) {
+            this.touchSampleThread(p.record);
+            continue;
+          }
+          const ev = this.toEvent(p) as SampleEvent;
+          h.sample?.(ev);
+          if (listening) this.#listeners.dispatch(ev, listening);
           continue;
         }
-        const ev = this.toEvent(p) as SampleEvent;
-        h.sample?.(ev);
-        if (listening) this.#listeners.dispatch(ev, listening);
-        continue;
+        if (h.stat && (t === RecordType.STAT || t === RecordType.STAT_ROUND)) {
+          const ev = this.toEvent(p) as StatEvent | StatRoundEvent;
+          h.stat(ev, ev.kind === "STAT" ? (ev.evsel?.name ?? null) : null);
+        }
+        if (h.event) h.event(this.toEvent(p) as Exclude<PerfEvent, SampleEvent>);
       }
-      if (h.stat && (t === RecordType.STAT || t === RecordType.STAT_ROUND)) {
-        const ev = this.toEvent(p) as StatEvent | StatRoundEvent;
-        h.stat(ev, ev.kind === "STAT" ? (ev.evsel?.name ?? null) : null);
-      }
-      if (h.event) h.event(this.toEvent(p) as Exclude<PerfEvent, SampleEvent>);
+    } finally {
+      p.close();
     }
   }
 

@@ -24,7 +24,7 @@ export async function run(args: string[]): Promise<number> {
     throw new InputError(`requesting ${values["include-tid"] ? "tid" : "pid"} but not comm is invalid`);
   }
   using src = openSource(values.input, undefined);
-  const collapser = new StackCollapser(src.frames, {
+  const collapser = new StackCollapser(src.frames, src.stacks, {
     includeTid: values["include-tid"],
     includePid: values["include-pid"],
     includeComm,

@@ -84,7 +84,7 @@ export class FlameTree {
     }
     let id = this.#frameName[frame]!;
     if (id < 0) {
-      id = this.#names.intern(this.#frames.symbol[frame] ?? "[unknown]");
+      id = this.#names.intern(this.#frames.symbolOf(frame) ?? "[unknown]");
       this.#frameName[frame] = id;
       const dso = this.#frames.dso(frame);
       // flamegraph.py's get_libtype_from_dso.

@@ -122,7 +122,7 @@ export class PprofBuilder {
         }
         mappingId = m;
       }
-      const name = fr.symbol[frame] ?? "[unknown]";
+      const name = fr.symbolOf(frame) ?? "[unknown]";
       const file = map?.dso.longName ?? "[unknown]";
       const fkey = `${name}\0${file}`;
       let f = functionOf.get(fkey);

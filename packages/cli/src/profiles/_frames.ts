@@ -27,8 +27,8 @@ export interface FrameSpace {
 
 /** Every distinct frame of a walk, as parallel arrays indexed by frame id. */
 export class FrameTable {
-  /** The symbol name, or null when unresolved. */
-  readonly symbol: (string | null)[] = [];
+  /** Symbol names by frame id, resolved on first request (undefined: not yet). */
+  readonly #symbol: (string | null | undefined)[] = [];
   /** The map the address fell in, or undefined. */
   readonly map: (MapEntry | undefined)[] = [];
   /** The sampled address. */
@@ -47,7 +47,22 @@ export class FrameTable {
 
   /** Number of distinct frames. */
   get length(): number {
-    return this.symbol.length;
+    return this.map.length;
+  }
+
+  /**
+   * The symbol name of a frame, or null when unresolved. Resolved on first request, so that
+   * builders which name frames after the walk never wait for symbol tables during it.
+   */
+  symbolOf(id: number): string | null {
+    let s = this.#symbol[id];
+    if (s === undefined) {
+      const map = this.map[id];
+      const sym = map ? map.dso.find(this.addr[id]!) : null;
+      s = sym ? sym.name : null;
+      this.#symbol[id] = s;
+    }
+    return s;
   }
 
   /** perf's dso name of a frame, or null without a map. */
@@ -106,10 +121,8 @@ export class FrameTable {
   private add(space: readonly MapEntry[], cpumode: number, ip: bigint): number {
     const map = findMapIn(space, ip);
     const addr = map ? map.mapIp(ip) : ip;
-    const sym = map ? map.dso.find(addr) : null;
     const kind = map?.dso.kind;
-    const id = this.symbol.length;
-    this.symbol.push(sym ? sym.name : null);
+    const id = this.map.length;
     this.map.push(map);
     this.ip.push(ip);
     this.addr.push(addr);

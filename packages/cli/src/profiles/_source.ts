@@ -2,6 +2,7 @@
 import { PerfData, Session } from "@perfkit/session";
 import { FrameTable } from "./_frames.ts";
 import { Progress } from "./_progress.ts";
+import { StackTable } from "./_stacks.ts";
 import { type WalkedSample, type WalkOptions, walkSamples } from "./_walk.ts";
 
 /** The options every profile command reads: `-i FILE`, `-o FILE` and `-e EVENT`. */
@@ -21,6 +22,8 @@ export interface ProfileSource {
   readonly data: PerfData;
   readonly session: Session;
   readonly frames: FrameTable;
+  /** Distinct stacks of the walk. */
+  readonly stacks: StackTable;
   /** Event names of the recording known before reading (pipe mode: those of its header). */
   readonly eventNames: string[];
   [Symbol.dispose](): void;
@@ -51,6 +54,7 @@ export function openSource(path: string | undefined, event: string | undefined):
     data,
     session,
     frames: new FrameTable(),
+    stacks: new StackTable(),
     eventNames,
     [Symbol.dispose]() {
       session.close();
@@ -66,7 +70,14 @@ export function walk(
   options: WalkOptions,
   onSample: (s: WalkedSample) => void,
 ): void {
-  const seen = walkSamples(src.session, src.frames, options, onSample, Progress.forStderr(label, src.data.path));
+  const seen = walkSamples(
+    src.session,
+    src.frames,
+    src.stacks,
+    options,
+    onSample,
+    Progress.forStderr(label, src.data.path),
+  );
   if (options.event !== null && !seen.has(options.event) && !src.eventNames.includes(options.event)) {
     throw new InputError(`event '${options.event}' is not in ${src.data.path} (events: ${[...seen].join(", ")})`);
   }

@@ -103,7 +103,7 @@ export class TrackSet {
     let id = this.#funcOf[frame]!;
     if (id < 0) {
       const fr = this.#frames;
-      const sym = fr.symbol[frame] ?? "[unknown]";
+      const sym = fr.symbolOf(frame) ?? "[unknown]";
       const dso = fr.dso(frame) ?? "[unknown]";
       const name = `${sym} (in ${dso})`;
       const kernel = fr.kernel[frame] === 1;

@@ -4,28 +4,38 @@
  * {@link FrameTable}. One reused {@link WalkedSample} per walk: nothing is allocated per
  * sample beyond the decoder's callchain view.
  */
-import { AttrType, CallchainContext, Misc, SampleType } from "@perfkit/format";
+import { AttrType, CallchainContext, Misc, type Sample, SampleType } from "@perfkit/format";
 import type { Evsel, MapEntry, Session, Thread } from "@perfkit/session";
 import type { FrameTable } from "./_frames.ts";
 import type { Progress } from "./_progress.ts";
+import { chainHash, type StackTable } from "./_stacks.ts";
 
 /** perf's PERF_MAX_STACK_DEPTH: frames kept per callchain. */
 const MAX_STACK = 127;
 
 /** One sample as the walk hands it over. Valid only during the callback. */
-export interface WalkedSample {
-  evsel: Evsel;
-  thread: Thread;
-  pid: number;
-  tid: number;
+export class WalkedSample {
+  evsel = undefined as unknown as Evsel;
+  thread = undefined as unknown as Thread;
+  pid = -1;
+  tid = -1;
   /** The thread's command name at the sample. */
-  comm: string;
+  comm = "";
+  /** The decoded sample (lazy: fields cost only when read). */
+  sample = undefined as unknown as Sample;
+  /** The stack's id in the walk's {@link StackTable} (0: no frames). */
+  stack = 0;
+  /** Frame ids, leaf first: `frames[0 .. depth)` (shared by every sample of the stack: do not modify). */
+  frames: Int32Array = new Int32Array(0);
+  depth = 0;
+
   /** Nanoseconds, or -1n when the event has no TIME. */
-  time: bigint;
-  period: bigint;
-  /** Frame ids, leaf first: `frames[0 .. depth)`. */
-  frames: Int32Array;
-  depth: number;
+  get time(): bigint {
+    return this.sample.time ?? -1n;
+  }
+  get period(): bigint {
+    return this.sample.period;
+  }
 }
 
 /** How to reduce samples to frames. */
@@ -42,58 +52,93 @@ export interface WalkOptions {
 export function walkSamples(
   session: Session,
   frames: FrameTable,
+  stacks: StackTable,
   options: WalkOptions,
   onSample: (s: WalkedSample) => void,
   progress?: Progress,
 ): Set<string> {
   const m = session.machine;
   const seen = new Set<string>();
+  const out = new WalkedSample();
   const buf = new Int32Array(MAX_STACK + 1);
-  const out: WalkedSample = {
-    evsel: undefined as unknown as Evsel,
-    thread: undefined as unknown as Thread,
-    pid: -1,
-    tid: -1,
-    comm: "",
-    time: -1n,
-    period: 0n,
-    frames: buf,
-    depth: 0,
-  };
   let n = 0;
-  for (const p of session.records()) {
-    if (progress && (++n & 0xffff) === 0) progress.update(p.record.offset);
-    const rec = p.record;
-    if (rec.type !== 9) continue;
-    const e = p.evsel;
-    if (!e) continue;
-    const s = rec.sample();
-    const pid = s.pid ?? -1;
-    const tid = s.tid ?? -1;
-    const thread = m.findnewThread(pid, tid);
-    const cpu = s.cpu;
-    if (cpu !== undefined) thread.cpu = cpu;
-    seen.add(e.name);
-    if (options.skipTracepoints && e.attr.type === AttrType.TRACEPOINT) continue;
-    if (options.event !== null && e.name !== options.event) continue;
-    const kernelMaps = m.kernelMaps.snapshot();
-    const userMaps = thread.maps.snapshot();
-    let depth = 0;
-    // perf script uses callchains when any event has them: always so when this one has one.
-    const chainAt = e.attr.sampleType & SampleType.CALLCHAIN ? s.callchainOffset : -1;
-    if (chainAt >= 0)
-      depth = chainFrames(frames, kernelMaps, userMaps, s.view, chainAt, s.callchainLength, s.littleEndian, buf);
-    else if (options.leafWhenNoChain && s.ip !== undefined)
-      buf[depth++] = frames.idOfIp(kernelMaps, userMaps, s.misc & 7, s.ip);
-    out.evsel = e;
-    out.thread = thread;
-    out.pid = pid;
-    out.tid = tid;
-    out.comm = thread.comm();
-    out.time = s.time ?? -1n;
-    out.period = s.period;
-    out.depth = depth;
-    onSample(out);
+  // Samples come in runs of one event and one thread: remember the last ones.
+  let lastEvsel: Evsel | null = null;
+  let keep = false;
+  let lastPid = Number.NaN;
+  let lastTid = Number.NaN;
+  let thread: Thread | undefined;
+  let memo: ReturnType<StackTable["memoOf"]> | undefined;
+  let memoKernel: readonly MapEntry[] | undefined;
+  let memoUser: readonly MapEntry[] | undefined;
+  const p = session.walk();
+  try {
+    while (p.next()) {
+      if (progress && (++n & 0xffff) === 0) progress.update(p.record.offset);
+      const rec = p.record;
+      if (rec.type !== 9) continue;
+      const e = p.evsel;
+      if (!e) continue;
+      if (e !== lastEvsel) {
+        lastEvsel = e;
+        seen.add(e.name);
+        keep =
+          !(options.skipTracepoints && e.attr.type === AttrType.TRACEPOINT) &&
+          (options.event === null || e.name === options.event);
+      }
+      // The thread is found even for samples not kept: it records the sample's cpu.
+      const layout = rec.event!.layout;
+      const view = rec.view;
+      const le = rec.littleEndian;
+      let pid = -1;
+      let tid = -1;
+      if (layout.tid >= 0 && layout.tid + 8 <= rec.size) {
+        pid = view.getInt32(rec.pos + layout.tid, le);
+        tid = view.getInt32(rec.pos + layout.tid + 4, le);
+      }
+      if (pid !== lastPid || tid !== lastTid || !thread) {
+        thread = m.findnewThread(pid, tid);
+        lastPid = pid;
+        lastTid = tid;
+      }
+      if (layout.cpu >= 0 && layout.cpu + 4 <= rec.size) thread.cpu = view.getUint32(rec.pos + layout.cpu, le);
+      if (!keep) continue;
+      const s = rec.sample();
+      const kernelMaps = m.kernelMaps.snapshot();
+      const userMaps = thread.maps.snapshot();
+      let stack = 0;
+      // perf script uses callchains when any event has them: always so when this one has one.
+      const chainAt = e.attr.sampleType & SampleType.CALLCHAIN ? s.callchainOffset : -1;
+      if (chainAt >= 0) {
+        const len = s.callchainLength;
+        const sv = s.view;
+        if (kernelMaps !== memoKernel || userMaps !== memoUser || !memo) {
+          memo = stacks.memoOf(kernelMaps, userMaps);
+          memoKernel = kernelMaps;
+          memoUser = userMaps;
+        }
+        const hash = chainHash(sv, chainAt, len);
+        stack = stacks.findChain(memo, sv, chainAt, len, hash);
+        if (stack < 0) {
+          const depth = chainFrames(frames, kernelMaps, userMaps, sv, chainAt, len, s.littleEndian, buf);
+          stack = stacks.addChain(memo, sv, chainAt, len, hash, buf.slice(0, depth));
+        }
+      } else if (options.leafWhenNoChain && s.ip !== undefined)
+        stack = stacks.leaf(frames.idOfIp(kernelMaps, userMaps, s.misc & 7, s.ip));
+      const stackFrames = stacks.frames[stack]!;
+      out.evsel = e;
+      out.thread = thread;
+      out.pid = pid;
+      out.tid = tid;
+      out.comm = thread.comm();
+      out.sample = s;
+      out.stack = stack;
+      out.frames = stackFrames;
+      out.depth = stackFrames.length;
+      onSample(out);
+    }
+  } finally {
+    p.close();
   }
   progress?.done();
   return seen;

@@ -4,7 +4,8 @@
  * annotation.
  */
 import type { FrameTable } from "./_frames.ts";
-import { StackTrie, StringTable } from "./_trie.ts";
+import type { StackTable } from "./_stacks.ts";
+import { StringTable } from "./_trie.ts";
 import type { WalkedSample } from "./_walk.ts";
 
 /** stackcollapse.py's options. */
@@ -21,20 +22,31 @@ export interface CollapseOptions {
   annotateKernel?: boolean;
 }
 
-/** Counts samples per folded stack. Feed it walked samples, then ask for {@link lines}. */
+/** Distinct comm texts per stack: keys pack (stack id, comm id) exactly in a double. */
+const COMM_SPAN = 2 ** 20;
+
+/**
+ * Counts samples per folded stack. Feed it walked samples, then ask for {@link lines}. During
+ * the walk it only counts per (stack id, comm); frames are named afterwards, so symbol
+ * tables load after the walk (kallsyms meanwhile on a worker thread).
+ */
 export class StackCollapser {
   readonly #opts: Required<CollapseOptions>;
   readonly #frames: FrameTable;
-  readonly #names = new StringTable();
-  readonly #trie = new StackTrie();
-  /** Name id per frame id (-1: not yet named). */
-  #frameName = new Int32Array(1024).fill(-1);
+  readonly #stacks: StackTable;
+  readonly #comms = new StringTable();
   /** The comm element per thread, rebuilt when the thread's comm changes. */
   readonly #commOf = new Map<object, { comm: string; id: number }>();
+  /** Combination index per packed (stack, comm) key, and per combination its parts and count. */
+  readonly #combo = new Map<number, number>();
+  readonly #comboStack: number[] = [];
+  readonly #comboComm: number[] = [];
+  readonly #comboCount: number[] = [];
 
-  constructor(frames: FrameTable, options: CollapseOptions = {}) {
+  constructor(frames: FrameTable, stacks: StackTable, options: CollapseOptions = {}) {
     if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
     this.#frames = frames;
+    this.#stacks = stacks;
     this.#opts = {
       includeTid: options.includeTid === true,
       includePid: options.includePid === true,
@@ -46,42 +58,19 @@ export class StackCollapser {
       throw new TypeError(`options: requesting ${this.#opts.includeTid ? "tid" : "pid"} but not comm is invalid`);
   }
 
-  /** The previous sample's stack (name ids, root first) and its trie path. */
-  readonly #prevKey = new Int32Array(130);
-  readonly #prevNode = new Int32Array(130);
-  #prevLen = 0;
-
   /** Counts one sample. */
   add(s: WalkedSample): void {
-    // Consecutive samples mostly share their outer frames: walk the trie only below the
-    // first difference from the previous stack.
-    const key = this.#prevKey;
-    const path = this.#prevNode;
-    const prevLen = this.#prevLen;
-    let len = 0;
-    let same = true;
-    let node = 0;
-    if (this.#opts.includeComm) {
-      const c = this.commId(s);
-      same = prevLen > 0 && key[0] === c;
-      node = same ? path[0]! : this.#trie.child(0, c);
-      key[0] = c;
-      path[0] = node;
-      len = 1;
+    const comm = this.#opts.includeComm ? this.commId(s) : 0;
+    const key = s.stack * COMM_SPAN + comm;
+    const i = this.#combo.get(key);
+    if (i !== undefined) {
+      this.#comboCount[i]!++;
+      return;
     }
-    const f = s.frames;
-    for (let i = s.depth - 1; i >= 0; i--, len++) {
-      const name = this.nameOf(f[i]!);
-      if (same && len < prevLen && key[len] === name) node = path[len]!;
-      else {
-        same = false;
-        node = this.#trie.child(node, name);
-        key[len] = name;
-        path[len] = node;
-      }
-    }
-    this.#prevLen = len;
-    this.#trie.self[node]!++;
+    this.#combo.set(key, this.#comboStack.length);
+    this.#comboStack.push(s.stack);
+    this.#comboComm.push(comm);
+    this.#comboCount.push(1);
   }
 
   private commId(s: WalkedSample): number {
@@ -94,22 +83,9 @@ export class StackCollapser {
       sep = "/";
     }
     if (this.#opts.includeTid) text += `${sep}${s.tid}`;
-    const id = this.#names.intern(text);
+    const id = this.#comms.intern(text);
+    if (id >= COMM_SPAN) throw new RangeError(`too many distinct comms (${id})`);
     this.#commOf.set(s.thread, { comm: s.comm, id });
-    return id;
-  }
-
-  private nameOf(frame: number): number {
-    if (frame >= this.#frameName.length) {
-      const grown = new Int32Array(Math.max(frame + 1, this.#frameName.length * 2)).fill(-1);
-      grown.set(this.#frameName);
-      this.#frameName = grown;
-    }
-    let id = this.#frameName[frame]!;
-    if (id < 0) {
-      id = this.#names.intern(this.tidy(this.#frames.symbol[frame] ?? null, this.#frames.dso(frame)));
-      this.#frameName[frame] = id;
-    }
     return id;
   }
 
@@ -128,18 +104,26 @@ export class StackCollapser {
 
   /** The folded stacks with their counts, sorted by stack as Python sorts strings. */
   counts(): [string, number][] {
-    const trie = this.#trie;
-    const names = this.#names.strings;
+    const names: (string | undefined)[] = [];
+    const nameOf = (frame: number): string => {
+      let n = names[frame];
+      if (n === undefined) {
+        n = this.tidy(this.#frames.symbolOf(frame), this.#frames.dso(frame));
+        names[frame] = n;
+      }
+      return n;
+    };
+    const comms = this.#comms.strings;
     const merged = new Map<string, number>();
     const parts: string[] = [];
-    for (let n = 0; n < trie.size; n++) {
-      const count = trie.self[n]!;
-      if (count === 0) continue;
+    for (let i = 0; i < this.#comboStack.length; i++) {
       parts.length = 0;
-      for (let p = n; p > 0; p = trie.parent[p]!) parts.push(names[trie.name[p]!]!);
-      // Distinct paths can print the same (a comm with ';' in it): Python counts them as one.
-      const key = parts.reverse().join(";");
-      merged.set(key, (merged.get(key) ?? 0) + count);
+      if (this.#opts.includeComm) parts.push(comms[this.#comboComm[i]!]!);
+      const f = this.#stacks.frames[this.#comboStack[i]!]!;
+      for (let d = f.length - 1; d >= 0; d--) parts.push(nameOf(f[d]!));
+      // Distinct stacks can print the same (same symbol at other addresses, a comm with ';'): Python counts them as one.
+      const key = parts.join(";");
+      merged.set(key, (merged.get(key) ?? 0) + this.#comboCount[i]!);
     }
     const out = [...merged];
     out.sort(pythonStringOrder);
