@@ -18,6 +18,7 @@ export * from "./records/cpu-map.ts";
 export * from "./records/cursor.ts";
 export * from "./records/kernel.ts";
 export * from "./records/user.ts";
+export * from "./sample/batch.ts";
 export * from "./sample/branch.ts";
 export * from "./sample/layout.ts";
 export * from "./sample/read-format.ts";

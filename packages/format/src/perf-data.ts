@@ -291,9 +291,9 @@ export class PerfDataFile {
       streams.push({
         start: 0,
         maxExtra: MAX_PIPE_PAYLOAD,
-        pull: (n) => {
+        pull: (n, reuse) => {
           src ??= new FileSource(m);
-          const c = src.read(at, Math.max(n, this.windowSize));
+          const c = src.read(at, Math.max(n, this.windowSize), reuse);
           at += c.length;
           return c.length ? c : null;
         },
@@ -325,13 +325,13 @@ export class PerfDataFile {
     const end = this.dataEnd;
     // One read position per cursor, shared by pull and reread.
     let at = this.dataStart;
-    const readFrom = (from: number, min: number): Uint8Array | null => {
+    const readFrom = (from: number, min: number, reuse?: Uint8Array): Uint8Array | null => {
       if (from >= end) return null;
-      const c = src.read(from, Math.min(end - from, Math.max(min, this.windowSize)));
+      const c = src.read(from, Math.min(end - from, Math.max(min, this.windowSize)), reuse);
       at = from + c.length;
       return c.length ? c : null;
     };
-    return { pull: (n) => readFrom(at, n), reread: readFrom };
+    return { pull: (n, reuse) => readFrom(at, n, reuse), reread: readFrom };
   }
 
   /** Applies records that change the decoder's own state (new attrs, names, features, tracing data). */

@@ -6,21 +6,24 @@
  */
 import { ZstdStream } from "./compression.ts";
 import { RecordType } from "./constants.ts";
-import { PerfDataError } from "./errors.ts";
+import { checkArg, PerfDataError } from "./errors.ts";
 import type { EventEntry, EventIndex } from "./evlist.ts";
 import { Framer } from "./framer.ts";
 import { PerfRecord } from "./record.ts";
+import { SampleBatch } from "./sample/batch.ts";
 import { Sample } from "./sample/sample.ts";
 
 /** One byte stream to walk: how to pull its bytes, where it starts, how to release it. */
 export interface StreamSpec {
-  pull(minBytes: number): Uint8Array | null;
+  /** Reads at least `minBytes` more (null at the end); `reuse` as in {@link reread}. */
+  pull(minBytes: number, reuse?: Uint8Array): Uint8Array | null;
   /**
    * For seekable sources: reads at least `minBytes` starting at absolute offset `from` (the
    * first byte the framer has not consumed), so a record straddling two windows is re-read
-   * instead of copying the next window behind it. Returns null at the end.
+   * instead of copying the next window behind it. Returns null at the end. `reuse` is the
+   * previous window when nothing handed out still points into it: it may be overwritten.
    */
-  reread?(from: number, minBytes: number): Uint8Array | null;
+  reread?(from: number, minBytes: number, reuse?: Uint8Array): Uint8Array | null;
   start: number;
   maxExtra: number;
   /** Set when the stream is known to be cut short here: the end is reported as truncation. */
@@ -64,6 +67,11 @@ export class RecordWalker {
   private compressedOffset = 0;
   private done = false;
   private eventCache: EventEntry | undefined | null = null;
+  /**
+   * Set once an object pointing into the current outer window was handed out (record(),
+   * sample()): the window must then stay as it is. Otherwise it is recycled for the next read.
+   */
+  private pinned = false;
 
   constructor(
     private readonly host: WalkHost,
@@ -86,6 +94,32 @@ export class RecordWalker {
 
   /** The current record as an object that stays valid after the cursor moves on. */
   record(): PerfRecord {
+    this.pin();
+    return this.makeRecord();
+  }
+
+  /**
+   * The current record as a PerfRecord over its own copy of the bytes. Unlike {@link record}
+   * it keeps nothing of the reader's window alive, so a scan that only takes copies (and
+   * {@link sampleInto}) reads the whole file through one recycled window.
+   */
+  recordCopy(): PerfRecord {
+    const f = this.cur!;
+    const n = this.size + f.extra;
+    const bytes = f.buffer.slice(f.at, f.at + n);
+    const view = new DataView(bytes.buffer);
+    const payload = f.extra ? bytes.subarray(this.size) : undefined;
+    const { type, misc, size, offset, index } = this;
+    return new PerfRecord(type, misc, size, offset, index, view, bytes, 0, this.host.littleEndian, this.event, payload);
+  }
+
+  /** Marks the current outer window as referenced by something handed out. */
+  private pin(): void {
+    if (this.cur === this.outer) this.pinned = true;
+  }
+
+  /** Builds the current record without pinning: for internal uses that keep nothing. */
+  private makeRecord(): PerfRecord {
     const f = this.cur!;
     const at = f.at;
     const bytes = f.buffer;
@@ -109,8 +143,25 @@ export class RecordWalker {
   sample(): Sample {
     const e = this.event;
     if (this.type !== RecordType.SAMPLE || !e) return this.record().sample();
+    this.pin();
     const f = this.cur!;
     return new Sample(f.dataView, f.at, this.size, this.misc, this.host.littleEndian, e, this.offset, this.index);
+  }
+
+  /**
+   * Appends the current SAMPLE to `batch`, every field copied (see {@link SampleBatch}), and
+   * returns its row. Nothing points into the reader's window afterwards, so a scan that only
+   * uses this (and {@link recordCopy}) reads the file through one recycled window. Throws a
+   * TypeError for a non-sample record, a RangeError when the batch is full, a PerfDataError
+   * for a malformed sample or one whose id matches no event.
+   */
+  sampleInto(batch: SampleBatch): number {
+    checkArg(batch instanceof SampleBatch, "batch", "a SampleBatch", batch);
+    if (this.type !== RecordType.SAMPLE) throw new TypeError(`record #${this.index} is not a SAMPLE`);
+    const e = this.event;
+    if (!e) throw new PerfDataError("bad-sample", "sample id matches no event of the file", this.offset, this.index, 9);
+    const f = this.cur!;
+    return batch.appendFrom(f.dataView, f.at, this.size, this.misc, this.host.littleEndian, e, this.offset, this.index);
   }
 
   /** One walker per stream (directory members), sharing this walker's host and policy; record indices restart per stream. */
@@ -143,6 +194,7 @@ export class RecordWalker {
     this.stream = this.streams[this.streamAt];
     if (!this.stream) return false;
     this.outer = new Framer(this.stream.start, this.host.littleEndian, this.stream.maxExtra);
+    this.pinned = false;
     this.inner = undefined;
     this.zstd = undefined;
     this.draining = false;
@@ -160,7 +212,8 @@ export class RecordWalker {
     this.eventCache = null;
     if (this.firstPass && f.type >= 64) {
       try {
-        this.host.absorb(this.record());
+        // absorb() copies what it keeps, so the window is not pinned.
+        this.host.absorb(this.makeRecord());
       } catch (e) {
         if (!(e instanceof PerfDataError)) throw e;
         this.lastAbsorbError = e;
@@ -234,15 +287,19 @@ export class RecordWalker {
       if (r > 0) {
         const stream = this.stream!;
         if (stream.reread && outer.pending > 0) {
-          const again = stream.reread(outer.offset, outer.pending + r);
-          if (again && again.length > outer.pending) {
+          const again = stream.reread(outer.offset, outer.pending + r, this.recyclable(outer));
+          if (again) {
+            // A recycled window no longer holds the old bytes: always switch to what was read.
+            const grew = again.length > outer.pending;
             outer.restart(again);
-            continue;
+            this.pinned = false;
+            if (grew) continue;
           }
         }
-        const chunk = stream.pull(r);
+        const chunk = stream.pull(r, outer.pending === 0 ? this.recyclable(outer) : undefined);
         if (chunk) {
           outer.push(chunk);
+          this.pinned = false;
           continue;
         }
         if (outer.pending > 0) {
@@ -284,6 +341,11 @@ export class RecordWalker {
       if (this.type === RecordType.COMPRESSED || this.type === RecordType.COMPRESSED2) this.feedPending = true;
       return true;
     }
+  }
+
+  /** The outer window when nothing handed out points into it, else undefined. */
+  private recyclable(outer: Framer): Uint8Array | undefined {
+    return this.pinned || outer.buffer.length === 0 ? undefined : outer.buffer;
   }
 
   private lastAbsorbError: PerfDataError | undefined;

@@ -2,6 +2,16 @@
 import type { EventAttr } from "../attr.ts";
 import { SampleType as S, SAMPLE_TYPE_KNOWN } from "../constants.ts";
 
+/** The sample_type bits of the fixed-size prefix. */
+const FIXED_BITS = S.IDENTIFIER | S.IP | S.TID | S.TIME | S.ADDR | S.ID | S.STREAM_ID | S.CPU | S.PERIOD;
+
+/** Bits set in a 64-bit mask. */
+function popcount64(v: bigint): number {
+  let n = 0;
+  for (let x = BigInt.asUintN(64, v); x; x &= x - 1n) n++;
+  return n;
+}
+
 /** Offsets (from the record start) of a sample's fixed-size prefix; -1 when absent. */
 export class SampleLayout {
   readonly sampleType: number;
@@ -21,6 +31,14 @@ export class SampleLayout {
    * path of callchain readers then needs no field walk at all.
    */
   readonly callchainStatic: number;
+  /** sample_type bits of the fields after the fixed prefix (0: the sample ends with it). */
+  readonly variableBits: number;
+  /** Registers per REGS_USER / REGS_INTR dump (bits set in the attr's masks), counted once. */
+  readonly regsUserCount: number;
+  readonly regsIntrCount: number;
+  /** The attr's sample_period as 32-bit halves (for copies that create no BigInt). */
+  readonly samplePeriodLo: number;
+  readonly samplePeriodHi: number;
   /** True when the attr has sample_type bits this decoder does not know. */
   readonly hasUnknownBits: boolean;
   /** Offsets of the sample_id trailer fields counted back from the record end (in bytes); 0 when absent. */
@@ -53,6 +71,11 @@ export class SampleLayout {
     this.cpu = take(S.CPU);
     this.period = take(S.PERIOD);
     this.variableStart = at;
+    this.variableBits = t & ~FIXED_BITS;
+    this.samplePeriodLo = Number(BigInt.asUintN(32, attr.samplePeriod));
+    this.samplePeriodHi = Number(BigInt.asUintN(32, attr.samplePeriod >> 32n));
+    this.regsUserCount = popcount64(attr.sampleRegsUser);
+    this.regsIntrCount = popcount64(attr.sampleRegsIntr);
     this.callchainStatic = t & S.CALLCHAIN && !(t & S.READ) && !this.hasUnknownBits ? at : -1;
     // sample_id trailer: TID, TIME, ID, STREAM_ID, CPU, IDENTIFIER in that order.
     let n = 0;

@@ -64,19 +64,6 @@ const FIELD_BITS = [
   S.AUX,
 ];
 
-const popcounts = new Map<bigint, number>();
-
-/** Bits set in a register mask; cached, since a file has one or two masks. */
-function popcount64(v: bigint): number {
-  let n = popcounts.get(v);
-  if (n === undefined) {
-    n = 0;
-    for (let x = v; x; x &= x - 1n) n++;
-    popcounts.set(v, n);
-  }
-  return n;
-}
-
 /** A sample record. Fields absent from the attr's sample_type read as undefined. */
 export class Sample {
   /** Offsets of the variable fields (from the record start) once located. */
@@ -209,7 +196,7 @@ export class Sample {
       offs[F_BRANCH] = at;
       at += 8 + hw + Number(nr) * unit;
     }
-    if (t & S.REGS_USER) at = this.locateRegs(offs, F_REGS_USER, at, attr.sampleRegsUser, "user registers");
+    if (t & S.REGS_USER) at = this.locateRegs(offs, F_REGS_USER, at, layout.regsUserCount, "user registers");
     if (t & S.STACK_USER) {
       if (at + 8 > size) this.tooLong("user stack size", 8, at);
       const sz = view.getBigUint64(pos + at, le);
@@ -224,7 +211,7 @@ export class Sample {
     if (t & (S.WEIGHT | S.WEIGHT_STRUCT)) at = this.locateWord(offs, F_WEIGHT, at, "weight");
     if (t & S.DATA_SRC) at = this.locateWord(offs, F_DATA_SRC, at, "data_src");
     if (t & S.TRANSACTION) at = this.locateWord(offs, F_TRANSACTION, at, "transaction");
-    if (t & S.REGS_INTR) at = this.locateRegs(offs, F_REGS_INTR, at, attr.sampleRegsIntr, "interrupt registers");
+    if (t & S.REGS_INTR) at = this.locateRegs(offs, F_REGS_INTR, at, layout.regsIntrCount, "interrupt registers");
     if (t & S.PHYS_ADDR) at = this.locateWord(offs, F_PHYS_ADDR, at, "phys_addr");
     if (t & S.CGROUP) at = this.locateWord(offs, F_CGROUP, at, "cgroup");
     if (t & S.DATA_PAGE_SIZE) at = this.locateWord(offs, F_DATA_PAGE_SIZE, at, "data_page_size");
@@ -246,13 +233,13 @@ export class Sample {
     return at + 8;
   }
 
-  private locateRegs(offs: number[], f: number, at: number, mask: bigint, what: string): number {
+  private locateRegs(offs: number[], f: number, at: number, count: number, what: string): number {
     if (at + 8 > this.size) this.tooLong(what, 8, at);
     const abi = this.view.getBigUint64(this.pos + at, this.littleEndian);
     offs[f] = at;
     at += 8;
     if (abi !== 0n) {
-      const n = popcount64(mask) * 8;
+      const n = count * 8;
       if (at + n > this.size) this.tooLong(what, n, at);
       at += n;
     }
@@ -356,23 +343,22 @@ export class Sample {
     return out;
   }
 
-  private regs(f: number, mask: bigint): SampleRegs | undefined {
+  private regs(f: number, mask: bigint, n: number): SampleRegs | undefined {
     const o = this.field(f);
     if (o < 0) return undefined;
     const abi = Number(this.u64(o));
     const values: bigint[] = [];
     if (abi !== 0) {
-      const n = popcount64(mask);
       for (let i = 0; i < n; i++) values.push(this.u64(o + 8 + 8 * i));
     }
     return { abi, mask, values };
   }
 
   get regsUser(): SampleRegs | undefined {
-    return this.regs(F_REGS_USER, this.event.attr.sampleRegsUser);
+    return this.regs(F_REGS_USER, this.event.attr.sampleRegsUser, this.layout.regsUserCount);
   }
   get regsIntr(): SampleRegs | undefined {
-    return this.regs(F_REGS_INTR, this.event.attr.sampleRegsIntr);
+    return this.regs(F_REGS_INTR, this.event.attr.sampleRegsIntr, this.layout.regsIntrCount);
   }
 
   get stackUser(): SampleStack | undefined {

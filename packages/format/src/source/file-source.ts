@@ -31,7 +31,9 @@ function boundMemory(n: number): void {
 /**
  * A regular file read with positioned reads: nothing is held beyond the window a caller asks
  * for, so files larger than memory stream with bounded memory. Each read returns a fresh
- * buffer (never reused), so records that point into it stay valid while referenced.
+ * buffer, so records that point into it stay valid while referenced, unless the caller hands
+ * back a buffer it no longer needs (`reuse`): a scan that copies what it keeps then reads the
+ * whole file through one window, with no allocation, page faults or collections.
  */
 export class FileSource implements RandomAccessSource {
   readonly kind = "file";
@@ -50,10 +52,19 @@ export class FileSource implements RandomAccessSource {
     }
   }
 
-  read(offset: number, length: number): Uint8Array {
+  /** Buffers this source allocated: only those may be overwritten when handed back. */
+  private readonly own = new WeakSet<ArrayBufferLike>();
+
+  read(offset: number, length: number, reuse?: Uint8Array): Uint8Array {
     const n = Math.max(0, Math.min(length, this.size - offset));
-    boundMemory(n);
-    const buf = new Uint8Array(n);
+    let buf: Uint8Array;
+    if (reuse && this.own.has(reuse.buffer) && reuse.buffer.byteLength >= n) {
+      buf = new Uint8Array(reuse.buffer, 0, n);
+    } else {
+      boundMemory(n);
+      buf = new Uint8Array(n);
+      this.own.add(buf.buffer);
+    }
     let done = 0;
     while (done < n) {
       const got = readSync(this.fd, buf, done, n - done, offset + done);

@@ -5,8 +5,11 @@ export interface RandomAccessSource {
   readonly kind: "file" | "memory";
   /** Total length in bytes. */
   readonly size: number;
-  /** Reads up to `length` bytes at `offset`; shorter only at end of source. */
-  read(offset: number, length: number): Uint8Array;
+  /**
+   * Reads up to `length` bytes at `offset`; shorter only at end of source. `reuse` is an
+   * earlier result the caller no longer references: the source may overwrite and return it.
+   */
+  read(offset: number, length: number, reuse?: Uint8Array): Uint8Array;
   close(): void;
 }
 
