@@ -30,14 +30,14 @@ export async function run(args: string[]): Promise<number> {
   using src = openSource(values.input, values.event);
   // flamegraph.py sees no tracepoint samples (no handlers for them): "all" leaves them out.
   // Per-event tracks and an explicit -e take every event.
-  const all = new FlameTree(src.frames);
+  const all = new FlameTree(src.frames, src.stacks);
   const byEvent = new Map<string, FlameTree>();
   walk(src, "flamegraph", { skipTracepoints: false, leafWhenNoChain: false, event }, (s) => {
     if (event !== null || s.evsel.attr.type !== AttrType.TRACEPOINT) all.add(s);
     if (format === "json" || event !== null) return;
     let t = byEvent.get(s.evsel.name);
     if (!t) {
-      t = new FlameTree(src.frames);
+      t = new FlameTree(src.frames, src.stacks);
       byEvent.set(s.evsel.name, t);
     }
     t.add(s);

@@ -30,7 +30,7 @@ export async function run(args: string[]): Promise<number> {
   const sampled = new Set<string>();
   let attr: EventAttr | undefined;
   // Split tracks by event only when the recording has several events and -e chose none.
-  const set = new TrackSet(src.frames, event === null && src.eventNames.length > 1);
+  const set = new TrackSet(src.frames, src.stacks, event === null && src.eventNames.length > 1);
   walk(src, "gecko", { skipTracepoints: false, leafWhenNoChain: true, event }, (s) => {
     if (!attr) attr = s.evsel.attr;
     sampled.add(s.evsel.name);

@@ -16,7 +16,7 @@ export async function run(args: string[]): Promise<number> {
   });
   const event = values.event ?? null;
   using src = openSource(values.input, values.event);
-  const set = new TrackSet(src.frames, true);
+  const set = new TrackSet(src.frames, src.stacks, true);
   const units = new Map<string, SpeedscopeUnit>();
   walk(src, "speedscope", { skipTracepoints: false, leafWhenNoChain: true, event }, (s) => {
     if (!units.has(s.evsel.name)) {

@@ -5,6 +5,7 @@
  * them (self values). {@link FlameTree.toJson} writes what `flamegraph.py -f json` writes.
  */
 import type { FrameTable } from "../profiles/_frames.ts";
+import type { StackTable } from "../profiles/_stacks.ts";
 import { StackTrie, StringTable } from "../profiles/_trie.ts";
 import type { WalkedSample } from "../profiles/_walk.ts";
 import { pyJsonString } from "./_pyjson.ts";
@@ -20,9 +21,18 @@ export interface FlameNode {
   c: FlameNode[];
 }
 
-/** Builds one flame graph tree from walked samples. */
+/** Comm node ids per stack: keys pack (stack id, comm name id) exactly in a double. */
+const COMM_SPAN = 2 ** 20;
+
+/**
+ * Builds one flame graph tree from walked samples. The walk only counts samples per (stack
+ * id, comm); the tree is built from those in first-seen order when first asked for, which
+ * gives the nodes, their order and libtypes that adding every sample would, while symbol
+ * tables load after the walk.
+ */
 export class FlameTree {
   readonly #frames: FrameTable;
+  readonly #stacks: StackTable;
   readonly #names = new StringTable();
   readonly #trie = new StackTrie();
   /** Libtype per trie node (set when the node is created). */
@@ -30,12 +40,21 @@ export class FlameTree {
   /** Name id and kernel flag per frame id, -1 until computed. */
   #frameName = new Int32Array(1024).fill(-1);
   #frameKernel = new Uint8Array(1024);
-  readonly #commOf = new Map<object, { comm: string; id: number }>();
+  readonly #commOf = new Map<object, { comm: string; id: number; kernel: boolean }>();
   #samples = 0;
+  /** Per packed (stack, comm) key its index; per index the parts and the sample count. */
+  readonly #combo = new Map<number, number>();
+  readonly #comboStack: number[] = [];
+  readonly #comboComm: number[] = [];
+  readonly #comboKernel: boolean[] = [];
+  readonly #comboCount: number[] = [];
+  #built = false;
 
-  constructor(frames: FrameTable) {
+  constructor(frames: FrameTable, stacks: StackTable) {
     if (typeof frames !== "object" || frames === null) throw new TypeError("frames must be a FrameTable");
+    if (typeof stacks !== "object" || stacks === null) throw new TypeError("stacks must be a StackTable");
     this.#frames = frames;
+    this.#stacks = stacks;
   }
 
   /** Samples added so far. */
@@ -45,16 +64,37 @@ export class FlameTree {
 
   /** Adds one sample (its callchain, or none, under its comm). */
   add(s: WalkedSample): void {
+    if (this.#built) throw new Error("FlameTree: add() after the tree was built");
     this.#samples++;
-    const kernelComm = s.pid === 0;
-    let node = this.child(0, this.commId(s, kernelComm), kernelComm ? "kernel" : "");
-    const f = s.frames;
-    for (let i = s.depth - 1; i >= 0; i--) {
-      const frame = f[i]!;
-      const name = this.nameOf(frame);
-      node = this.child(node, name, this.#frameKernel[frame] ? "kernel" : "");
+    const c = this.commOf(s);
+    const key = s.stack * COMM_SPAN + c.id;
+    const i = this.#combo.get(key);
+    if (i !== undefined) {
+      this.#comboCount[i]!++;
+      return;
     }
-    this.#trie.self[node]!++;
+    this.#combo.set(key, this.#comboStack.length);
+    this.#comboStack.push(s.stack);
+    this.#comboComm.push(c.id);
+    this.#comboKernel.push(c.kernel);
+    this.#comboCount.push(1);
+  }
+
+  /** Builds the trie from the counted (stack, comm) pairs, in the order they were first seen. */
+  #build(): void {
+    if (this.#built) return;
+    this.#built = true;
+    for (let i = 0; i < this.#comboStack.length; i++) {
+      const kernelComm = this.#comboKernel[i]!;
+      let node = this.child(0, this.#comboComm[i]!, kernelComm ? "kernel" : "");
+      const f = this.#stacks.frames[this.#comboStack[i]!]!;
+      for (let d = f.length - 1; d >= 0; d--) {
+        const frame = f[d]!;
+        const name = this.nameOf(frame);
+        node = this.child(node, name, this.#frameKernel[frame] ? "kernel" : "");
+      }
+      this.#trie.self[node]! += this.#comboCount[i]!;
+    }
   }
 
   private child(node: number, name: number, libtype: Libtype): number {
@@ -64,12 +104,15 @@ export class FlameTree {
     return c;
   }
 
-  private commId(s: WalkedSample, kernelComm: boolean): number {
+  private commOf(s: WalkedSample): { comm: string; id: number; kernel: boolean } {
     const c = this.#commOf.get(s.thread);
-    if (c !== undefined && c.comm === s.comm) return c.id;
-    const id = this.#names.intern(kernelComm ? s.comm : `${s.comm} (${s.pid})`);
-    this.#commOf.set(s.thread, { comm: s.comm, id });
-    return id;
+    if (c !== undefined && c.comm === s.comm) return c;
+    const kernel = s.pid === 0;
+    const id = this.#names.intern(kernel ? s.comm : `${s.comm} (${s.pid})`);
+    if (id >= COMM_SPAN) throw new RangeError(`too many distinct comms (${id})`);
+    const next = { comm: s.comm, id, kernel };
+    this.#commOf.set(s.thread, next);
+    return next;
   }
 
   private nameOf(frame: number): number {
@@ -95,6 +138,7 @@ export class FlameTree {
 
   /** Children of every node, in first-seen order. */
   private childLists(): number[][] {
+    this.#build();
     const t = this.#trie;
     const lists: number[][] = Array.from({ length: t.size }, () => []);
     for (let n = 1; n < t.size; n++) lists[t.parent[n]!]!.push(n);
@@ -103,6 +147,7 @@ export class FlameTree {
 
   /** The tree as objects (for the HTML viewer and tests). */
   toNode(): FlameNode {
+    this.#build();
     const t = this.#trie;
     const names = this.#names.strings;
     const lists = this.childLists();
@@ -117,6 +162,7 @@ export class FlameTree {
 
   /** `json.dumps(tree)` exactly as flamegraph.py writes it (`-f json`). */
   toJson(): string {
+    this.#build();
     const t = this.#trie;
     const names = this.#names.strings;
     const quoted = names.map(pyJsonString);

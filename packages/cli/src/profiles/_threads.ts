@@ -5,6 +5,7 @@
  */
 import type { FrameTable } from "./_frames.ts";
 import { FloatColumn, IntColumn } from "./_grow.ts";
+import type { StackTable } from "./_stacks.ts";
 import { StackTrie, StringTable } from "./_trie.ts";
 import type { WalkedSample } from "./_walk.ts";
 
@@ -36,28 +37,57 @@ export interface Func {
   readonly kernel: boolean;
 }
 
-/** Collects walked samples into tracks, with functions interned by (name, kernel). */
+/** A track while the walk runs: per sample its stack id, resolved to trie nodes afterwards. */
+interface OpenTrack extends Track {
+  /** Trie node per stack id seen on this track (-1 until resolved). */
+  readonly nodeOf: Map<number, number>;
+}
+
+/**
+ * Collects walked samples into tracks, with functions interned by (name, kernel). During the
+ * walk each sample costs a stack id and two numbers; tries and functions are built in
+ * {@link finish} (called by the writers), in the order stacks were first seen, so symbol
+ * tables load after the walk.
+ */
 export class TrackSet {
-  readonly tracks: Track[] = [];
-  /** Functions by id: `names.strings[id]` is "name\0k" or "name\0u". */
-  readonly funcs: Func[] = [];
+  readonly #tracks: OpenTrack[] = [];
+  readonly #funcs: Func[] = [];
   /** Nanosecond time of the first timed sample (-1 until seen). */
   firstTime = -1n;
   readonly #frames: FrameTable;
+  readonly #stacks: StackTable;
   readonly #splitByEvent: boolean;
   readonly #funcIds = new StringTable();
   #funcOf = new Int32Array(1024).fill(-1);
-  readonly #byKey = new Map<string, Track>();
-  readonly #lastThread = new Map<object, Map<string, Track>>();
+  readonly #byKey = new Map<string, OpenTrack>();
+  readonly #lastThread = new Map<object, Map<string, OpenTrack>>();
+  /** (track, stack id) pairs in the order each stack was first seen on its track. */
+  readonly #firstSeenTrack: OpenTrack[] = [];
+  readonly #firstSeenStack: number[] = [];
+  #finished = false;
 
-  constructor(frames: FrameTable, splitByEvent: boolean) {
+  constructor(frames: FrameTable, stacks: StackTable, splitByEvent: boolean) {
     if (typeof frames !== "object" || frames === null) throw new TypeError("frames must be a FrameTable");
     this.#frames = frames;
+    this.#stacks = stacks;
     this.#splitByEvent = splitByEvent === true;
+  }
+
+  /** The tracks, with their tries built. */
+  get tracks(): readonly Track[] {
+    this.finish();
+    return this.#tracks;
+  }
+
+  /** Functions by id. */
+  get funcs(): readonly Func[] {
+    this.finish();
+    return this.#funcs;
   }
 
   /** Adds one sample to its track. */
   add(s: WalkedSample): void {
+    if (this.#finished) throw new Error("TrackSet: add() after the tracks were built");
     const ev = this.#splitByEvent ? s.evsel.name : "";
     let byEv = this.#lastThread.get(s.thread);
     if (!byEv) {
@@ -78,20 +108,42 @@ export class TrackSet {
           stacks: new IntColumn(),
           times: new FloatColumn(),
           weights: new FloatColumn(),
+          nodeOf: new Map(),
         };
         this.#byKey.set(key, t);
-        this.tracks.push(t);
+        this.#tracks.push(t);
       }
       byEv.set(ev, t);
     }
     t.comm = s.comm;
-    let node = 0;
-    const f = s.frames;
-    for (let i = s.depth - 1; i >= 0; i--) node = t.trie.child(node, this.funcOf(f[i]!));
-    if (s.time >= 0n && this.firstTime < 0n) this.firstTime = s.time;
-    t.stacks.push(node);
-    t.times.push(s.time >= 0n ? Number(s.time - this.firstTime) : 0);
+    const stack = s.stack;
+    if (!t.nodeOf.has(stack)) {
+      t.nodeOf.set(stack, -1);
+      this.#firstSeenTrack.push(t);
+      this.#firstSeenStack.push(stack);
+    }
+    const time = s.time;
+    if (time >= 0n && this.firstTime < 0n) this.firstTime = time;
+    t.stacks.push(stack);
+    t.times.push(time >= 0n ? Number(time - this.firstTime) : 0);
     t.weights.push(Number(s.period));
+  }
+
+  /** Builds every track's trie and functions and turns its stack ids into trie nodes. Idempotent. */
+  finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    for (let i = 0; i < this.#firstSeenTrack.length; i++) {
+      const t = this.#firstSeenTrack[i]!;
+      const f = this.#stacks.frames[this.#firstSeenStack[i]!]!;
+      let node = 0;
+      for (let d = f.length - 1; d >= 0; d--) node = t.trie.child(node, this.funcOf(f[d]!));
+      t.nodeOf.set(this.#firstSeenStack[i]!, node);
+    }
+    for (const t of this.#tracks) {
+      const data = t.stacks.data;
+      for (let i = 0; i < t.stacks.length; i++) data[i] = t.nodeOf.get(data[i]!)!;
+    }
   }
 
   private funcOf(frame: number): number {
@@ -107,9 +159,9 @@ export class TrackSet {
       const dso = fr.dso(frame) ?? "[unknown]";
       const name = `${sym} (in ${dso})`;
       const kernel = fr.kernel[frame] === 1;
-      const before = this.funcs.length;
+      const before = this.#funcs.length;
       id = this.#funcIds.intern(`${name}\0${kernel ? "k" : "u"}`);
-      if (id === before) this.funcs.push({ name, symbol: sym, dso, kernel });
+      if (id === before) this.#funcs.push({ name, symbol: sym, dso, kernel });
       this.#funcOf[frame] = id;
     }
     return id;
