@@ -6,10 +6,9 @@
 
 import type { CommRecord, KsymbolRecord, Mmap2Record, MmapRecord, TaskRecord } from "@perfkit/format";
 import { Misc } from "@perfkit/format";
-import { Dso, findKernelSymbols, kernelSymbolsPath } from "./dso.ts";
+import { Dso, findKernelSymbols } from "./dso.ts";
 import { MapEntry, MapList } from "./maps.ts";
 import type { KernelSymbols } from "./symbols/index.ts";
-import { prefetchKallsyms } from "./symbols/kallsyms-prefetch.ts";
 import { Thread } from "./thread.ts";
 
 /** Where an address resolved to. */
@@ -181,19 +180,6 @@ export class Machine {
       this.kernelSyms = findKernelSymbols(this.kernel.buildId, this.options.kallsyms);
     }
     return this.kernelSyms;
-  }
-
-  /**
-   * Starts reading the kallsyms file the first kernel lookup will need on a worker thread,
-   * so that the read overlaps the walk. Cheap and optional: lookups work without it.
-   */
-  prefetchKernelSymbols(): void {
-    if (this.kernelLoaded) return;
-    try {
-      prefetchKallsyms(kernelSymbolsPath(this.kernel.buildId, this.options.kallsyms));
-    } catch {
-      // The lookup reads the file itself.
-    }
   }
 
   /** perf's thread__find_map: the map of `addr` in kernel or user space by cpumode. */

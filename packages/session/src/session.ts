@@ -251,8 +251,6 @@ export class Session {
     this.#started = true;
     const reader = recordReader(this.#data.file, { ordered: this.#ordered });
     const m = this.machine;
-    // Kernel symbols are needed at the first kernel frame: start reading them now.
-    for (const e of this.#evlist) if (!e.attr.excludeKernel) m.prefetchKernelSymbols();
     let exit: TaskRecord | null = null;
     const cur = {
       record: undefined as unknown as PerfRecord,

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { STB_GLOBAL, STB_LOCAL, STB_WEAK } from "./elf/constants.ts";
-import { takePrefetchedKallsyms } from "./kallsyms-prefetch.ts";
 import { fixupDuplicate, fixupEnd, type Sym, SymbolTable, type Work } from "./symbol-table.ts";
 
 /** A kernel symbol: `module` is the module name without brackets, or null for the kernel image. */
@@ -130,5 +129,5 @@ const HEX = /^[0-9a-fA-F]+$/;
 export function loadKallsyms(path = "/proc/kallsyms"): KernelSymbols {
   if (typeof path !== "string" || path === "")
     throw new TypeError(`path must be a non-empty string, got ${typeof path}`);
-  return kernelSymbolsFromKallsyms(takePrefetchedKallsyms(path) ?? readFileSync(path, "utf8"));
+  return kernelSymbolsFromKallsyms(readFileSync(path, "utf8"));
 }
