@@ -18,7 +18,17 @@ import { findMapIn, type MapEntry } from "./maps.ts";
 const DWARF_MODE = SampleType.REGS_USER | SampleType.STACK_USER;
 
 /** Fields whose size the in-place walk does not compute (the Sample's walk handles them). */
-const IN_PLACE_BLOCKERS = SampleType.READ | SampleType.RAW | SampleType.BRANCH_STACK;
+const IN_PLACE_BLOCKERS =
+  SampleType.READ | SampleType.RAW | SampleType.BRANCH_STACK | SampleType.REGS_INTR | SampleType.AUX;
+/** One-word fields after STACK_USER (the in-place walk checks that they fit, as the Sample does). */
+const TRAILING_WORDS = [
+  SampleType.DATA_SRC,
+  SampleType.TRANSACTION,
+  SampleType.PHYS_ADDR,
+  SampleType.CGROUP,
+  SampleType.DATA_PAGE_SIZE,
+  SampleType.CODE_PAGE_SIZE,
+];
 
 /** Where an event's sampled user registers put the registers the unwinder tracks. */
 interface RegisterSlots {
@@ -187,7 +197,7 @@ export class SessionDwarf {
   ): { abi0: boolean; regsAt: number; stackAt: number; dynSize: number } | null {
     const layout = sample.event.layout;
     const t = layout.sampleType;
-    if (layout.hasUnknownBits || t & IN_PLACE_BLOCKERS || t >= SampleType.WEIGHT) return null;
+    if (layout.hasUnknownBits || t & IN_PLACE_BLOCKERS || !(t & SampleType.STACK_USER)) return null;
     const { view, pos, size } = sample;
     let o: number;
     if (t & SampleType.CALLCHAIN) {
@@ -214,8 +224,11 @@ export class SessionDwarf {
       if (o + 8 > size) return null;
       const dyn = view.getUint32(pos + o, true);
       out.dynSize = view.getUint32(pos + o + 4, true) !== 0 ? sz : Math.min(dyn, sz);
+      o += 8;
     }
-    return out;
+    let words = t & (SampleType.WEIGHT | SampleType.WEIGHT_STRUCT) ? 1 : 0;
+    for (const bit of TRAILING_WORDS) if (t & bit) words++;
+    return o + 8 * words > size ? null : out;
   }
 
   /** Register slots of a sample_regs_user mask (the last one is kept: a file has one or two). */

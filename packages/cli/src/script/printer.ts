@@ -11,7 +11,16 @@ import {
   type PerfRecord,
   SampleType,
 } from "@perfkit/format";
-import { type Evsel, isDwarfMode, type MapEntry, type MappedModule, type Session, type Thread } from "@perfkit/session";
+import {
+  type Evsel,
+  isDwarfMode,
+  type MapEntry,
+  type MappedModule,
+  type NumberUnwinder,
+  type Session,
+  type Thread,
+} from "@perfkit/session";
+import { ChainTextCache } from "./chain-cache.ts";
 import { checkEvent, Field, type OutputType, outputType } from "./fields.ts";
 import { altHex, formatTime, hex16, padLeft, padRight } from "./text.ts";
 import type { ChunkWriter } from "./writer.ts";
@@ -39,6 +48,21 @@ const NO_MAPS: readonly MapEntry[] = [];
 interface FrameCache {
   space: readonly MapEntry[];
   byIp: Map<number, { hi: number; text: string }>;
+  /** Whole chains of dwarf samples (kernel callchain + unwound frames), for unwound caches. */
+  chains?: ChainTextCache;
+}
+
+/** Where frame text goes: the output, or a chain's text being built for the chain cache. */
+interface TextSink {
+  write(s: string): void;
+}
+
+/** Collects a chain's text. */
+class TextCollector implements TextSink {
+  text = "";
+  write(s: string): void {
+    this.text += s;
+  }
 }
 
 interface StatCount {
@@ -153,8 +177,11 @@ export class ScriptPrinter {
       if (at >= 0) {
         // Frames go out one by one: each is a cached flat string, so nothing is copied twice.
         this.out.write(`${line}\n`);
-        this.callchain(f, e, thread, s.view, at, s.callchainLength, s.littleEndian);
-        if (this.isDwarf(e)) this.unwound(f, e, thread, s);
+        if (this.isDwarf(e)) {
+          this.dwarfChain(f, e, thread, s, at);
+          return;
+        }
+        this.callchain(f, e, thread, s.view, at, s.callchainLength, s.littleEndian, this.out);
         this.out.write("\n");
         return;
       }
@@ -180,7 +207,16 @@ export class ScriptPrinter {
     });
   }
 
-  private callchain(f: number, e: Evsel, thread: Thread, view: DataView, at: number, n: number, le: boolean): void {
+  private callchain(
+    f: number,
+    e: Evsel,
+    thread: Thread,
+    view: DataView,
+    at: number,
+    n: number,
+    le: boolean,
+    out: TextSink,
+  ): void {
     // Entries are read as 32-bit halves straight from the record: no BigInt, no array per sample.
     const loAt = le ? 0 : 4;
     const hiAt = le ? 4 : 0;
@@ -194,7 +230,6 @@ export class ScriptPrinter {
     let printed = 0;
     // The frame cache of the current context, looked up once per context switch in the chain.
     let cache: FrameCache | undefined;
-    const out = this.out;
     for (let i = 0, p = at; i < n && printed < MAX_STACK; i++, p += 8) {
       const hi = view.getUint32(p + hiAt, le);
       const lo = view.getUint32(p + loAt, le);
@@ -220,12 +255,58 @@ export class ScriptPrinter {
   }
 
   /**
-   * perf's thread__resolve_callchain_unwind: the user stack unwound through the binaries' CFI,
-   * each frame expanded to its inline levels (append_inlines). Text cached per space and ip.
+   * A dwarf sample's chain: the record's callchain (kernel part), then perf's
+   * thread__resolve_callchain_unwind: the user stack unwound through the binaries' CFI, each
+   * frame expanded to its inline levels (append_inlines), then the blank line. Frame text is
+   * cached per space and ip, and whole chains per space and addresses.
    */
-  private unwound(f: number, e: Evsel, thread: Thread, s: ReturnType<PerfRecord["sample"]>): void {
-    const dwarf = this.session.dwarf;
+  private dwarfChain(f: number, e: Evsel, thread: Thread, s: ReturnType<PerfRecord["sample"]>, at: number): void {
     const space = thread.maps.snapshot();
+    const cache = this.unwoundCacheFor(e, space);
+    const n = s.callchainLength;
+    const out = this.out;
+    const fast = s.littleEndian ? this.session.dwarf.unwindNumbers(s, space) : null;
+    if (!fast) {
+      this.callchain(f, e, thread, s.view, at, n, s.littleEndian, out);
+      for (const fr of this.session.dwarf.unwindBigInt(s, space).frames) {
+        const ip = fr.ip;
+        const hi = Number(ip >> 32n);
+        const hit = cache.byIp.get((hi & 0x1fffff) * 4294967296 + Number(ip & 0xffffffffn));
+        if (hit !== undefined && hit.hi === hi) out.write(hit.text);
+        else out.write(this.unwoundText(f, cache, ip, fr.module as MappedModule | undefined));
+      }
+      out.write("\n");
+      return;
+    }
+    const kernel = this.session.machine.kernelMaps.snapshot();
+    cache.chains ??= new ChainTextCache();
+    const hit = cache.chains.lookup(s.view, at, n, fast.ips, fast.count, kernel);
+    if (hit !== undefined) {
+      out.write(hit);
+      return;
+    }
+    const sink = new TextCollector();
+    this.callchain(f, e, thread, s.view, at, n, true, sink);
+    this.unwoundNumbers(f, cache, fast, sink);
+    sink.write("\n");
+    cache.chains.store(sink.text, fast.ips, fast.count, kernel);
+    out.write(sink.text);
+  }
+
+  /** Unwound frames in Number form (exact below 2^53: the address itself is the cache key). */
+  private unwoundNumbers(f: number, cache: FrameCache, fast: NumberUnwinder, out: TextSink): void {
+    const ips = fast.ips;
+    const byIp = cache.byIp;
+    for (let i = 0, n = fast.count; i < n; i++) {
+      const ip = ips[i]!;
+      const hit = byIp.get(ip);
+      if (hit !== undefined && hit.hi === Math.floor(ip / 4294967296)) out.write(hit.text);
+      else out.write(this.unwoundText(f, cache, BigInt(ip), fast.modules[i] as MappedModule | undefined));
+    }
+  }
+
+  /** The unwound-frame text cache of an output type and user space. */
+  private unwoundCacheFor(e: Evsel, space: readonly MapEntry[]): FrameCache {
     const key = outputType(e.attr.type);
     let bySpace = this.unwoundCache[key];
     if (!bySpace) {
@@ -237,28 +318,7 @@ export class ScriptPrinter {
       cache = { space, byIp: new Map() };
       bySpace.set(space, cache);
     }
-    const fast = dwarf.unwindNumbers(s, space);
-    if (fast) {
-      // Number frames (exact below 2^53): the address itself is the cache key.
-      const ips = fast.ips;
-      const byIp = cache.byIp;
-      for (let i = 0, n = fast.count; i < n; i++) {
-        const ip = ips[i]!;
-        const hi = Math.floor(ip / 4294967296);
-        const hit = byIp.get(ip);
-        if (hit !== undefined && hit.hi === hi) this.out.write(hit.text);
-        else this.out.write(this.unwoundText(f, cache, BigInt(ip), fast.modules[i] as MappedModule | undefined));
-      }
-      return;
-    }
-    for (const fr of dwarf.unwindBigInt(s, space).frames) {
-      const ip = fr.ip;
-      const hi = Number(ip >> 32n);
-      const k = (hi & 0x1fffff) * 4294967296 + Number(ip & 0xffffffffn);
-      const hit = cache.byIp.get(k);
-      if (hit !== undefined && hit.hi === hi) this.out.write(hit.text);
-      else this.out.write(this.unwoundText(f, cache, ip, fr.module as MappedModule | undefined));
-    }
+    return cache;
   }
 
   /** Text of one unwound frame (its inline levels included), cached by address. */

@@ -5,25 +5,42 @@
 import { writeSync } from "node:fs";
 
 const SIZE = 1 << 20;
-const FLUSH_CHARS = 1 << 18;
+
+/** Bun's (and Node's) Buffer method that encodes into the buffer without option parsing. */
+type Utf8Write = (this: Buffer, s: string, offset: number, length?: number) => number;
 
 /**
- * Collects text and writes it to a file descriptor in big chunks. Pieces are collected and
- * joined, then encoded only every ~256 K characters, so a run with millions of
- * short pieces makes few native calls and few syscalls.
+ * Collects text and writes it to a file descriptor in big chunks. Each piece is encoded into
+ * the buffer as it comes (`utf8Write`: about 16 ns a call, cheaper than collecting the
+ * pieces and joining them, and no rope flattening for pieces built by concatenation).
  */
 export class ChunkWriter {
   private readonly buf = Buffer.allocUnsafe(SIZE);
-  private parts: string[] = [];
-  private chars = 0;
+  private pos = 0;
+  private readonly encode: Utf8Write;
 
-  constructor(private readonly fd = 1) {}
+  constructor(private readonly fd = 1) {
+    const native = (this.buf as Buffer & { utf8Write?: Utf8Write }).utf8Write;
+    this.encode =
+      typeof native === "function"
+        ? native
+        : function (this: Buffer, s: string, offset: number) {
+            return this.write(s, offset, "utf8");
+          };
+  }
 
-  /** Appends text; encodes and writes when enough is pending. */
+  /** Appends text; writes the buffer out when the text might not fit. */
   write(s: string): void {
-    this.parts.push(s);
-    this.chars += s.length;
-    if (this.chars >= FLUSH_CHARS) this.drain();
+    // A UTF-16 unit encodes to at most 3 bytes.
+    const worst = s.length * 3;
+    if (this.pos + worst > SIZE) {
+      this.drain();
+      if (worst > SIZE) {
+        this.writeAll(Buffer.from(s, "utf8"));
+        return;
+      }
+    }
+    this.pos += this.encode.call(this.buf, s, this.pos);
   }
 
   /** Writes everything pending. */
@@ -32,15 +49,10 @@ export class ChunkWriter {
   }
 
   private drain(): void {
-    if (this.parts.length === 0) return;
-    const s = this.parts.join("");
-    this.parts = [];
-    this.chars = 0;
-    if (s.length * 3 > SIZE) {
-      this.writeAll(Buffer.from(s, "utf8"));
-      return;
-    }
-    this.writeAll(this.buf.subarray(0, this.buf.write(s, 0, "utf8")));
+    if (this.pos === 0) return;
+    const n = this.pos;
+    this.pos = 0;
+    this.writeAll(this.buf.subarray(0, n));
   }
 
   private writeAll(b: Uint8Array): void {
