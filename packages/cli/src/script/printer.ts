@@ -84,6 +84,12 @@ export class ScriptPrinter {
   private readonly dwarfMode = new Map<Evsel, boolean>();
   private readonly stats = new Map<Evsel, Map<string, StatCount>>();
   private statHeader = false;
+  private readonly whoCache = new WeakMap<
+    Thread,
+    { comm: string; f: number; e: Evsel; pid: number; tid: number; text: string }
+  >();
+  private lastPeriod = -1n;
+  private lastPeriodText = "";
 
   constructor(
     private readonly session: Session,
@@ -131,6 +137,30 @@ export class ScriptPrinter {
     return this.nameWidth;
   }
 
+  /** The comm and pid/tid columns of perf_sample__fprintf_start. */
+  private who(f: number, e: Evsel, comm: string, pid: number, tid: number): string {
+    let s = "";
+    if (f & Field.COMM) {
+      if (f & Field.IP && e.attr.sampleType & SampleType.CALLCHAIN && this.useCallchain) s += `${comm} `;
+      else s += `${padLeft(comm, 16)} `;
+    }
+    if (f & Field.PID && f & Field.TID) s += `${padLeft(String(pid), 5)}/${padRight(String(tid), 5)} `;
+    else if (f & Field.PID) s += `${padLeft(String(pid), 5)} `;
+    else if (f & Field.TID) s += `${padLeft(String(tid), 5)} `;
+    return s;
+  }
+
+  /** {@link who} of a sample's thread, kept per thread (a thread's samples repeat it). */
+  private whoOf(f: number, e: Evsel, thread: Thread, pid: number, tid: number): string {
+    const comm = thread.comm();
+    let w = this.whoCache.get(thread);
+    if (w === undefined || w.comm !== comm || w.f !== f || w.e !== e || w.pid !== pid || w.tid !== tid) {
+      w = { comm, f, e, pid, tid, text: this.who(f, e, comm, pid, tid) };
+      this.whoCache.set(thread, w);
+    }
+    return w.text;
+  }
+
   /** perf_sample__fprintf_start: comm, pid/tid, cpu, time. */
   private start(
     f: number,
@@ -140,15 +170,9 @@ export class ScriptPrinter {
     tid: number,
     cpu: number | undefined,
     time: bigint | undefined,
+    who = this.who(f, e, comm, pid, tid),
   ): string {
-    let s = "";
-    if (f & Field.COMM) {
-      if (f & Field.IP && e.attr.sampleType & SampleType.CALLCHAIN && this.useCallchain) s += `${comm} `;
-      else s += `${padLeft(comm, 16)} `;
-    }
-    if (f & Field.PID && f & Field.TID) s += `${padLeft(String(pid), 5)}/${padRight(String(tid), 5)} `;
-    else if (f & Field.PID) s += `${padLeft(String(pid), 5)} `;
-    else if (f & Field.TID) s += `${padLeft(String(tid), 5)} `;
+    let s = who;
     if (f & Field.CPU) s += `[${String(cpu ?? -1).padStart(3, "0")}] `;
     if (f & Field.TIME) s += formatTime(time ?? 0n, this.opts.ns);
     return s;
@@ -163,8 +187,15 @@ export class ScriptPrinter {
     const m = this.session.machine;
     const thread = m.findnewThread(pid, tid);
     if (f === 0) return;
-    let line = this.start(f, e, thread.comm(), pid, tid, s.cpu, s.time);
-    if (f & Field.PERIOD) line += `${padLeft(s.period.toString(), 10)} `;
+    let line = this.start(f, e, "", pid, tid, s.cpu, s.time, this.whoOf(f, e, thread, pid, tid));
+    if (f & Field.PERIOD) {
+      const period = s.period;
+      if (period !== this.lastPeriod) {
+        this.lastPeriod = period;
+        this.lastPeriodText = `${padLeft(period.toString(), 10)} `;
+      }
+      line += this.lastPeriodText;
+    }
     if (f & Field.EVNAME) line += `${padLeft(e.name, this.widthOfNames())}: `;
     if (f & Field.TRACE) {
       const raw = s.raw;

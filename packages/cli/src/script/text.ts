@@ -24,6 +24,10 @@ export function altHex(v: bigint): string {
   return v === 0n ? "0" : `0x${v.toString(16)}`;
 }
 
+/** The seconds of the last timestamp formatted (consecutive samples share them). */
+let lastSecs = -1;
+let lastSecsText = "";
+
 /** perf's timestamp column: `%12s` of `secs.usecs`, or `%5lu.%09llu` with --ns; then `: `. */
 export function formatTime(t: bigint, ns: boolean): string {
   // Number arithmetic is exact below 2^53 ns (104 days of uptime) and much cheaper than BigInt.
@@ -33,12 +37,19 @@ export function formatTime(t: bigint, ns: boolean): string {
     const n = Number(t);
     const secs = Math.floor(n / 1e9);
     rest = n - secs * 1e9;
-    secsText = String(secs);
+    if (secs !== lastSecs) {
+      lastSecs = secs;
+      lastSecsText = String(secs);
+    }
+    secsText = lastSecsText;
   } else {
     const secs = t / 1000000000n;
     rest = Number(t - secs * 1000000000n);
     secsText = secs.toString();
   }
   if (ns) return `${padLeft(secsText, 5)}.${String(rest).padStart(9, "0")}: `;
-  return `${padLeft(`${secsText}.${String(Math.floor(rest / 1000)).padStart(6, "0")}`, 12)}: `;
+  // 1e6 + usecs prints the six digits with a leading 1 to drop: one string, no padStart.
+  const usecs = String(1000000 + Math.floor(rest / 1000));
+  const text = `${secsText}.${usecs.slice(1)}`;
+  return text.length >= 12 ? `${text}: ` : `${padLeft(text, 12)}: `;
 }
