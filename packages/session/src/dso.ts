@@ -2,7 +2,7 @@
  * DSOs (binaries, the kernel, pseudo maps) as perf's `struct dso`: a name, a build id and a
  * symbol table loaded on first lookup. One lookup per address at most: tables cache hits.
  */
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import {
   buildIdCachePath,
   type KernelSymbols,
@@ -111,6 +111,37 @@ export function findKernelSymbols(buildId: string | null, kallsymsPath?: string)
 export function kernelSymbolsPath(buildId: string | null, kallsymsPath?: string): string {
   if (kallsymsPath) return kallsymsPath;
   // No build id: perf's last resort is the running kernel's table.
-  if (!buildId || runningKernelBuildId() === buildId) return "/proc/kallsyms";
+  if (!buildId) return "/proc/kallsyms";
+  const cached = cachedKallsyms(buildId);
+  if (runningKernelBuildId() !== buildId) return cached;
+  // The running kernel: perf reads /proc/kallsyms, which the kernel formats on every read
+  // (~50 ms). perf record left a copy in the build-id cache; when it starts with the same
+  // lines (same boot, same KASLR base) it has the same table and reads in a few ms.
+  return sameHead(cached, "/proc/kallsyms") ? cached : "/proc/kallsyms";
+}
+
+function cachedKallsyms(buildId: string): string {
   return buildIdCachePath(buildId, "kallsyms");
+}
+
+/** True when both files exist and start with the same bytes (up to 4 KiB). */
+function sameHead(a: string, b: string): boolean {
+  const head = (path: string): Buffer | null => {
+    let fd = -1;
+    try {
+      fd = openSync(path, "r");
+      const buf = Buffer.alloc(4096);
+      return buf.subarray(0, readSync(fd, buf, 0, 4096, 0));
+    } catch {
+      return null;
+    } finally {
+      if (fd >= 0) closeSync(fd);
+    }
+  };
+  const x = head(a);
+  const y = x && x.length > 0 ? head(b) : null;
+  if (x === null || y === null) return false;
+  // /proc files return whole lines per read: compare the common prefix (at least 1 KiB of lines).
+  const n = Math.min(x.length, y.length);
+  return n >= Math.min(1024, x.length) && x.subarray(0, n).equals(y.subarray(0, n));
 }

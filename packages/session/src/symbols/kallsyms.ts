@@ -97,8 +97,17 @@ export function kernelSymbolsFromKallsyms(text: string): KernelSymbols {
     if (t !== "T" && t !== "W" && t !== "D" && t !== "B") continue;
     const nameAt = sp + 3;
     if (text.charCodeAt(nameAt) === 36 /* $ */ || nameAt >= nl || nl - nameAt >= KSYM_NAME_LEN) continue;
-    const hex = text.slice(line, sp);
-    if (!HEX.test(hex)) continue;
+    // The address as two 32-bit halves, parsed in place (no string, no regex, one BigInt).
+    let hi = 0;
+    let lo = 0;
+    let bad = sp - line > 16;
+    for (let i = line; i < sp && !bad; i++) {
+      const d = hexDigit(text.charCodeAt(i));
+      if (d < 0) bad = true;
+      hi = ((hi << 4) | (lo >>> 28)) >>> 0;
+      lo = ((lo << 4) | d) >>> 0;
+    }
+    if (bad) continue;
     if (nextTab >= 0 && nextTab < nameAt) nextTab = text.indexOf("\t", nameAt);
     let name: string;
     let module: string | null = null;
@@ -111,7 +120,9 @@ export function kernelSymbolsFromKallsyms(text: string): KernelSymbols {
         modules.set(raw, module);
       }
     } else name = text.slice(nameAt, nl);
-    const start = BigInt(`0x${hex}`);
+    HALVES[LO] = lo;
+    HALVES[HI] = hi;
+    const start = WORD[0]!;
     const binding = type === "W" ? STB_WEAK : type === t ? STB_GLOBAL : STB_LOCAL;
     const prev = syms[syms.length - 1];
     if (prev && start < prev.start) sorted = false;
@@ -123,7 +134,19 @@ export function kernelSymbolsFromKallsyms(text: string): KernelSymbols {
   return new KernelSymbols(SymbolTable.fromSorted(fixupDuplicate(syms)));
 }
 
-const HEX = /^[0-9a-fA-F]+$/;
+/** A 64-bit word written as two 32-bit halves (in host order) and read back as one BigInt. */
+const HALVES = new Uint32Array(2);
+const WORD = new BigUint64Array(HALVES.buffer);
+const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const LO = HOST_LE ? 0 : 1;
+const HI = 1 - LO;
+
+/** The value of a hex digit's char code, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 32;
+  return l >= 97 && l <= 102 ? l - 87 : -1;
+}
 
 /** Loads a kallsyms file (default `/proc/kallsyms`; perf's build-id cache keeps copies). */
 export function loadKallsyms(path = "/proc/kallsyms"): KernelSymbols {

@@ -45,8 +45,17 @@ export class SymbolTable<S extends Sym = Sym> {
 
   private constructor(syms: S[]) {
     this.#syms = syms;
-    this.#starts = BigUint64Array.from(syms, (s) => s.start);
-    this.#ends = BigUint64Array.from(syms, (s) => s.end);
+    // Plain loops: BigUint64Array.from with a map function goes through the iterator protocol.
+    const n = syms.length;
+    const starts = new BigUint64Array(n);
+    const ends = new BigUint64Array(n);
+    for (let i = 0; i < n; i++) {
+      const s = syms[i]!;
+      starts[i] = s.start;
+      ends[i] = s.end;
+    }
+    this.#starts = starts;
+    this.#ends = ends;
   }
 
   /** Builds a table from raw symbols, applying perf's end and duplicate fix-ups. */
@@ -155,10 +164,11 @@ function underscores(name: string): number {
 
 /** perf's choose_best_symbol: true when `a` wins over `b`. */
 function prefersA(a: Work, b: Work): boolean {
-  const la = a.end - a.start;
-  const lb = b.end - b.start;
-  if (lb === 0n && la > 0n) return true;
-  if (la === 0n && lb > 0n) return false;
+  // Ends never precede starts, so "length 0" is end === start (no BigInt arithmetic).
+  const za = a.end === a.start;
+  const zb = b.end === b.start;
+  if (zb && !za) return true;
+  if (za && !zb) return false;
   const wa = a.binding === STB_WEAK;
   const wb = b.binding === STB_WEAK;
   if (wb && !wa) return true;
