@@ -3,15 +3,26 @@
  * never ended), so a streaming decoder is needed: fzstd's `Decompress` emits each block as
  * soon as it is complete, synchronously, which keeps the reader a simple pull loop.
  */
-import { Decompress } from "fzstd";
+import type * as Fzstd from "fzstd";
 import { PerfDataError } from "./errors.ts";
+
+/**
+ * fzstd builds its default decoding tables when it is loaded, which costs milliseconds of every
+ * start: it is loaded on the first compressed record instead.
+ */
+let fzstd: typeof Fzstd | undefined;
 
 /** Inflates the zstd bytes of successive compressed records of one stream. */
 export class ZstdStream {
   private readonly out: Uint8Array[] = [];
-  private readonly dec = new Decompress((chunk) => {
-    this.out.push(chunk);
-  });
+  private readonly dec: Fzstd.Decompress;
+
+  constructor() {
+    fzstd ??= import.meta.require("fzstd") as typeof Fzstd;
+    this.dec = new fzstd.Decompress((chunk) => {
+      this.out.push(chunk);
+    });
+  }
 
   /** Feeds one record's zstd bytes; returns the bytes that became available (possibly none). */
   push(data: Uint8Array, fileOffset: number, index: number): Uint8Array[] {

@@ -99,8 +99,9 @@ export class Framer {
     const v = this.view;
     const p = this.pos;
     const le = this.littleEndian;
-    const type = v.getUint32(p, le);
-    let size = v.getUint16(p + 6, le);
+    // Constant byte-order arguments: the JIT inlines those DataView reads, not variable ones.
+    const type = le ? v.getUint32(p, true) : v.getUint32(p, false);
+    let size = le ? v.getUint16(p + 6, true) : v.getUint16(p + 6, false);
     let extra = 0;
     if (type === 83) {
       // COMPRESSED2: trust data_size over a header.size the writer may have wrapped (§14).
@@ -121,7 +122,7 @@ export class Framer {
     if (avail < total) return total - avail;
     this.pos += total;
     this.type = type;
-    this.misc = v.getUint16(p + 4, le);
+    this.misc = le ? v.getUint16(p + 4, true) : v.getUint16(p + 4, false);
     this.size = size;
     this.extra = extra;
     this.at = p;

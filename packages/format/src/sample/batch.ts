@@ -11,6 +11,7 @@ import { checkArg, PerfDataError } from "../errors.ts";
 import type { EventEntry } from "../evlist.ts";
 import type { PerfRecord } from "../record.ts";
 import { type BranchStack, decodeBranchEntry } from "./branch.ts";
+import type { SampleLayout } from "./layout.ts";
 import { decodeReadFormat, type ReadValues, readFormatSize } from "./read-format.ts";
 import type { SampleRegs, SampleStack, SampleWeightStruct } from "./sample.ts";
 
@@ -274,7 +275,8 @@ export class SampleBatch {
     const i = this.length;
     if (i >= this.capacity) throw new RangeError(`the batch is full (${this.capacity} rows): clear() it first`);
     // One test on the hot path; the named checks only run when it fails.
-    if (!(view instanceof DataView && pos >= 0 && size >= 8 && pos + size <= view.byteLength && event?.layout)) {
+    if (view !== this.srcView) this.adopt(view);
+    if (!(pos >= 0 && size >= 8 && pos + size <= this.srcLength && event?.layout)) {
       checkArg(view instanceof DataView, "view", "a DataView", view);
       checkArg(event?.layout !== undefined, "event", "an EventEntry", event);
       checkArg(false, "pos/size", "a range inside view", pos);
@@ -293,43 +295,16 @@ export class SampleBatch {
         9,
       );
     }
-    const j = 2 * i;
-    let o = l.ip;
-    if (o >= 0) {
-      copyU64(this.ip32, j, view, pos + o, le);
-    }
-    o = l.tid;
-    if (o >= 0) {
-      this.pid[i] = le ? view.getInt32(pos + o, true) : view.getInt32(pos + o, false);
-      this.tid[i] = le ? view.getInt32(pos + o + 4, true) : view.getInt32(pos + o + 4, false);
-    }
-    o = l.time;
-    if (o >= 0) {
-      copyU64(this.time32, j, view, pos + o, le);
-    }
-    o = l.addr;
-    if (o >= 0) {
-      copyU64(this.addr32, j, view, pos + o, le);
-    }
-    o = l.identifier >= 0 ? l.identifier : l.id;
-    if (o >= 0) {
-      copyU64(this.id32, j, view, pos + o, le);
-    }
-    o = l.streamId;
-    if (o >= 0) {
-      copyU64(this.streamId32, j, view, pos + o, le);
-    }
-    o = l.cpu;
-    if (o >= 0) this.cpu[i] = le ? view.getUint32(pos + o, true) : view.getUint32(pos + o, false);
-    o = l.period;
-    if (o >= 0) {
-      copyU64(this.period32, j, view, pos + o, le);
-    } else {
-      // The attr's sample_period, as halves: storing a BigInt into the column is much slower.
-      this.period32[j + LO] = l.samplePeriodLo;
-      this.period32[j + HI] = l.samplePeriodHi;
-    }
-    if (l.variableBits !== 0) this.appendVariable(i, view, pos, size, le, event, fileOffset, recordIndex);
+    const base = this.srcOffset + pos;
+    const native = le === HOST_LE && (base & 3) === 0;
+    if (native) this.fixedNative(i, base >>> 2, l);
+    else this.fixedView(i, view, pos, le, l);
+    if (l.variableBits === S.CALLCHAIN && native) {
+      // The common shape (frame-pointer callchains and nothing else variable): no field walk.
+      this.errOffset = fileOffset;
+      this.errIndex = recordIndex;
+      this.callchainNative(i, base >>> 2, size, l.variableStart);
+    } else if (l.variableBits !== 0) this.appendVariable(i, view, pos, size, le, event, fileOffset, recordIndex);
     this.events[i] = event;
     this.sampleType[i] = l.sampleType;
     this.misc[i] = misc;
@@ -337,6 +312,108 @@ export class SampleBatch {
     this.recordIndex[i] = recordIndex;
     this.length = i + 1;
     return i;
+  }
+
+  /**
+   * Copies the fixed prefix of a record in this machine's byte order whose first word is
+   * `src32[k]`: a u64 is two 32-bit words copied as they are, with no DataView call.
+   */
+  private fixedNative(i: number, k: number, l: SampleLayout): void {
+    const src = this.src32;
+    const j = 2 * i;
+    let o = l.ip;
+    if (o >= 0) {
+      const q = k + (o >>> 2);
+      this.ip32[j] = src[q]!;
+      this.ip32[j + 1] = src[q + 1]!;
+    }
+    o = l.tid;
+    if (o >= 0) {
+      const q = k + (o >>> 2);
+      this.pid[i] = src[q]!;
+      this.tid[i] = src[q + 1]!;
+    }
+    o = l.time;
+    if (o >= 0) {
+      const q = k + (o >>> 2);
+      this.time32[j] = src[q]!;
+      this.time32[j + 1] = src[q + 1]!;
+    }
+    o = l.addr;
+    if (o >= 0) {
+      const q = k + (o >>> 2);
+      this.addr32[j] = src[q]!;
+      this.addr32[j + 1] = src[q + 1]!;
+    }
+    o = l.identifier >= 0 ? l.identifier : l.id;
+    if (o >= 0) {
+      const q = k + (o >>> 2);
+      this.id32[j] = src[q]!;
+      this.id32[j + 1] = src[q + 1]!;
+    }
+    o = l.streamId;
+    if (o >= 0) {
+      const q = k + (o >>> 2);
+      this.streamId32[j] = src[q]!;
+      this.streamId32[j + 1] = src[q + 1]!;
+    }
+    o = l.cpu;
+    if (o >= 0) this.cpu[i] = src[k + (o >>> 2)]!;
+    o = l.period;
+    if (o >= 0) {
+      const q = k + (o >>> 2);
+      this.period32[j] = src[q]!;
+      this.period32[j + 1] = src[q + 1]!;
+    } else this.defaultPeriod(j, l);
+  }
+
+  /** Copies the callchain at `at` of a native-order record whose first word is `src32[k]`. */
+  private callchainNative(i: number, k: number, size: number, at: number): void {
+    if (at + 8 > size) this.tooLong("callchain", 8, at, size);
+    const src = this.src32;
+    const q = k + (at >>> 2);
+    const n = src[q + LO]!;
+    const high = src[q + HI]!;
+    if (high !== 0 || n > (size - at - 8) / 8)
+      this.fail(`callchain count ${high ? ">2^32" : n} does not fit the record`, at);
+    const w = this.wordsUsed;
+    if (w + n > this.words.length) this.growWords(w + n);
+    const c = this.words32;
+    for (let s = q + 2, d = 2 * w, end = s + 2 * n; s < end; s++, d++) c[d] = src[s]!;
+    this.callchainStart[i] = w;
+    this.callchainLength[i] = n;
+    this.wordsUsed = w + n;
+  }
+
+  /** Copies the fixed prefix through the DataView: the other byte order, or unaligned records. */
+  private fixedView(i: number, view: DataView, pos: number, le: boolean, l: SampleLayout): void {
+    const j = 2 * i;
+    let o = l.ip;
+    if (o >= 0) copyU64(this.ip32, j, view, pos + o, le);
+    o = l.tid;
+    if (o >= 0) {
+      this.pid[i] = le ? view.getInt32(pos + o, true) : view.getInt32(pos + o, false);
+      this.tid[i] = le ? view.getInt32(pos + o + 4, true) : view.getInt32(pos + o + 4, false);
+    }
+    o = l.time;
+    if (o >= 0) copyU64(this.time32, j, view, pos + o, le);
+    o = l.addr;
+    if (o >= 0) copyU64(this.addr32, j, view, pos + o, le);
+    o = l.identifier >= 0 ? l.identifier : l.id;
+    if (o >= 0) copyU64(this.id32, j, view, pos + o, le);
+    o = l.streamId;
+    if (o >= 0) copyU64(this.streamId32, j, view, pos + o, le);
+    o = l.cpu;
+    if (o >= 0) this.cpu[i] = le ? view.getUint32(pos + o, true) : view.getUint32(pos + o, false);
+    o = l.period;
+    if (o >= 0) copyU64(this.period32, j, view, pos + o, le);
+    else this.defaultPeriod(j, l);
+  }
+
+  /** The attr's sample_period, as halves: storing a BigInt into the column is much slower. */
+  private defaultPeriod(j: number, l: SampleLayout): void {
+    this.period32[j + LO] = l.samplePeriodLo;
+    this.period32[j + HI] = l.samplePeriodHi;
   }
 
   /**
@@ -387,10 +464,10 @@ export class SampleBatch {
       this.callchainStart[i] = w;
       this.callchainLength[i] = n;
       const end = pos + at + 8 + 8 * n;
-      const from = view.byteOffset + pos + at + 8;
+      const from = this.srcOffset + pos + at + 8;
       if (le === HOST_LE && (from & 3) === 0) {
         // Same byte order as this machine: the entries' 32-bit words copy over unchanged.
-        const src = this.words32Of(view.buffer);
+        const src = this.src32;
         for (let k = from >>> 2, d = 2 * w, kEnd = k + 2 * n; k < kEnd; k++, d++) c[d] = src[k]!;
         w += n;
       } else if (le) {
@@ -491,16 +568,22 @@ export class SampleBatch {
     this.wordsUsed = w;
   }
 
-  private srcBuffer: ArrayBufferLike | undefined;
+  /**
+   * The DataView records last came from, with its offset, length and a Uint32Array over its
+   * whole buffer: DataView's getters are calls into the runtime, too slow to make per sample.
+   */
+  private srcView: DataView | undefined;
+  private srcOffset = 0;
+  private srcLength = 0;
   private src32: Uint32Array = new Uint32Array(0);
 
-  /** A Uint32Array over a whole source buffer, kept while records come from that buffer. */
-  private words32Of(buffer: ArrayBufferLike): Uint32Array {
-    if (buffer !== this.srcBuffer) {
-      this.srcBuffer = buffer;
-      this.src32 = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
-    }
-    return this.src32;
+  private adopt(view: DataView): void {
+    checkArg(view instanceof DataView, "view", "a DataView", view);
+    const buffer = view.buffer;
+    if (buffer !== this.src32.buffer) this.src32 = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
+    this.srcView = view;
+    this.srcOffset = view.byteOffset;
+    this.srcLength = view.byteLength;
   }
 
   /** Identity of the record being appended, for errors. */
@@ -535,7 +618,7 @@ export class SampleBatch {
   private copyBytes(view: DataView, from: number, n: number, to: number): number {
     if (n === 0) return to;
     if (to + n > this.pool.length) this.growPool(to, to + n);
-    this.pool.set(new Uint8Array(view.buffer, view.byteOffset + from, n), to);
+    this.pool.set(new Uint8Array(view.buffer, this.srcOffset + from, n), to);
     return to + n;
   }
 
