@@ -4,7 +4,7 @@
  * {@link FrameTable}. One reused {@link WalkedSample} per walk: nothing is allocated per
  * sample beyond the decoder's callchain view.
  */
-import { AttrType, CallchainContext, Misc, type Sample, SampleType } from "@perfkit/format";
+import { AttrType, CallchainContext, Misc, type PerfRecord, type Sample, SampleType } from "@perfkit/format";
 import type { Evsel, MapEntry, Session, Thread } from "@perfkit/session";
 import type { FrameTable } from "./_frames.ts";
 import type { Progress } from "./_progress.ts";
@@ -21,8 +21,19 @@ export class WalkedSample {
   tid = -1;
   /** The thread's command name at the sample. */
   comm = "";
-  /** The decoded sample (lazy: fields cost only when read). */
-  sample = undefined as unknown as Sample;
+  /** The sample's record. */
+  record = undefined as unknown as PerfRecord;
+  #sample: Sample | undefined;
+  #sampleOf: PerfRecord | undefined;
+
+  /** The decoded sample (built on first use per sample; its fields cost only when read). */
+  get sample(): Sample {
+    if (this.#sampleOf !== this.record) {
+      this.#sample = this.record.sample();
+      this.#sampleOf = this.record;
+    }
+    return this.#sample!;
+  }
   /** The stack's id in the walk's {@link StackTable} (0: no frames). */
   stack = 0;
   /** Frame ids, leaf first: `frames[0 .. depth)` (shared by every sample of the stack: do not modify). */
@@ -103,15 +114,26 @@ export function walkSamples(
       }
       if (layout.cpu >= 0 && layout.cpu + 4 <= rec.size) thread.cpu = view.getUint32(rec.pos + layout.cpu, le);
       if (!keep) continue;
-      const s = rec.sample();
+      out.record = rec;
       const kernelMaps = m.kernelMaps.snapshot();
       const userMaps = thread.maps.snapshot();
       let stack = 0;
       // perf script uses callchains when any event has them: always so when this one has one.
-      const chainAt = e.attr.sampleType & SampleType.CALLCHAIN ? s.callchainOffset : -1;
+      // The usual layout (nothing variable before the chain) is read in place; others ask the Sample.
+      let chainAt = -1;
+      let len = 0;
+      const fixed = layout.callchainStatic;
+      if (fixed >= 0 && fixed + 8 <= rec.size) {
+        len = view.getUint32(rec.pos + fixed + (le ? 0 : 4), le);
+        const hi = view.getUint32(rec.pos + fixed + (le ? 4 : 0), le);
+        if (hi === 0 && len <= (rec.size - fixed - 8) / 8) chainAt = rec.pos + fixed + 8;
+        else out.sample.callchainOffset; // throws the decoder's error for the bad count
+      } else if (e.attr.sampleType & SampleType.CALLCHAIN) {
+        chainAt = out.sample.callchainOffset;
+        len = out.sample.callchainLength;
+      }
       if (chainAt >= 0) {
-        const len = s.callchainLength;
-        const sv = s.view;
+        const sv = view;
         if (kernelMaps !== memoKernel || userMaps !== memoUser || !memo) {
           memo = stacks.memoOf(kernelMaps, userMaps);
           memoKernel = kernelMaps;
@@ -120,18 +142,19 @@ export function walkSamples(
         const hash = chainHash(sv, chainAt, len);
         stack = stacks.findChain(memo, sv, chainAt, len, hash);
         if (stack < 0) {
-          const depth = chainFrames(frames, kernelMaps, userMaps, sv, chainAt, len, s.littleEndian, buf);
+          const depth = chainFrames(frames, kernelMaps, userMaps, sv, chainAt, len, le, buf);
           stack = stacks.addChain(memo, sv, chainAt, len, hash, buf.slice(0, depth));
         }
-      } else if (options.leafWhenNoChain && s.ip !== undefined)
-        stack = stacks.leaf(frames.idOfIp(kernelMaps, userMaps, s.misc & 7, s.ip));
+      } else if (options.leafWhenNoChain) {
+        const ip = out.sample.ip;
+        if (ip !== undefined) stack = stacks.leaf(frames.idOfIp(kernelMaps, userMaps, rec.misc & 7, ip));
+      }
       const stackFrames = stacks.frames[stack]!;
       out.evsel = e;
       out.thread = thread;
       out.pid = pid;
       out.tid = tid;
       out.comm = thread.comm();
-      out.sample = s;
       out.stack = stack;
       out.frames = stackFrames;
       out.depth = stackFrames.length;

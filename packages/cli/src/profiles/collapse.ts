@@ -73,7 +73,21 @@ export class StackCollapser {
     this.#comboCount.push(1);
   }
 
+  #lastThread: object | undefined;
+  #lastComm = "";
+  #lastCommId = 0;
+
   private commId(s: WalkedSample): number {
+    // Samples come in runs of one thread.
+    if (s.thread === this.#lastThread && s.comm === this.#lastComm) return this.#lastCommId;
+    const id = this.commIdOf(s);
+    this.#lastThread = s.thread;
+    this.#lastComm = s.comm;
+    this.#lastCommId = id;
+    return id;
+  }
+
+  private commIdOf(s: WalkedSample): number {
     const c = this.#commOf.get(s.thread);
     if (c !== undefined && c.comm === s.comm) return c.id;
     let text = s.comm.replaceAll(" ", "_");
