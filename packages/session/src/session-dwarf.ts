@@ -153,33 +153,22 @@ export class SessionDwarf {
     if (!(attr.sampleType & SampleType.REGS_USER)) return u;
     const slots = this.slotsFor(attr.sampleRegsUser);
     if (slots.count === 0) return null;
-    const view = sample.view;
+    // Other layouts (READ, RAW, BRANCH_STACK, REGS_INTR, AUX, damaged records): the BigInt path.
     const at = this.locateInPlace(sample, slots.count);
-    let regsAt: number;
-    let stackAt: number;
-    let dynSize: number;
-    if (at !== null) {
-      if (at.abi0 || at.dynSize === 0) return u;
-      regsAt = at.regsAt;
-      stackAt = at.stackAt;
-      dynSize = at.dynSize;
-    } else {
-      const stack = sample.stackUser;
-      if (!stack || stack.data.length === 0 || stack.dynSize === 0) return u;
-      stackAt = stack.data.byteOffset - view.byteOffset;
-      dynSize = stack.dynSize;
-      // REGS_USER directly precedes STACK_USER: abi, then the values, end at the stack's size word.
-      regsAt = stackAt - 8 - 8 * slots.count;
-      if (regsAt - 8 < sample.pos + 8) return null;
-      // A zero last word is also what an abi-0 field (no values) looks like: ask the record.
-      const lastAt = regsAt + 8 * slots.count - 8;
-      if ((view.getUint32(lastAt, true) | view.getUint32(lastAt + 4, true)) === 0) {
-        const regs = sample.regsUser;
-        if (!regs || regs.abi === 0) return u;
-      } else if ((view.getUint32(regsAt - 8, true) | view.getUint32(regsAt - 4, true)) === 0) return null;
-    }
+    if (at === null) return null;
+    if (at.abi0 || at.dynSize === 0) return u;
     const maps = this.numberMaps(userMaps);
-    const ok = u.run(view, regsAt, slots.slotOf, slots.pcSlot, slots.spSlot, stackAt, dynSize, maps, maxFrames);
+    const ok = u.run(
+      sample.view,
+      at.regsAt,
+      slots.slotOf,
+      slots.pcSlot,
+      slots.spSlot,
+      at.stackAt,
+      at.dynSize,
+      maps,
+      maxFrames,
+    );
     return ok ? u : null;
   }
 
@@ -188,8 +177,8 @@ export class SessionDwarf {
   /**
    * REGS_USER and STACK_USER located without the Sample's field walk, when the record ends
    * with them and only the callchain (whose offset the Sample keeps) precedes them; the
-   * Sample's own bounds checks are repeated. Null otherwise (the Sample's getters then decide,
-   * and report damage as they do).
+   * Sample's own bounds checks are repeated. Null otherwise: the BigInt path then reads the
+   * fields through the Sample's getters, which report damage as they do.
    */
   private locateInPlace(
     sample: Sample,

@@ -1,0 +1,143 @@
+/**
+ * The Number unwinder (SessionDwarf.unwindNumbers, used by unwind()) against the BigInt
+ * unwinder (unwindUser through unwindBigInt) on every dwarf sample of the fixtures: same
+ * frames, modules, frame-pointer flags, stop and detail, or a null that sends the sample to
+ * the BigInt path. Then the cases the Number path must hand over: values at or above 2^53.
+ */
+import { describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Sample } from "@perfkit/format";
+import { isDwarfMode, MapEntry, NumberMaps, PerfData, Session, SessionDwarf, type UnwindResult } from "../src/index.ts";
+import { FIXTURES } from "./perf-oracle.ts";
+
+const BENCH = join(import.meta.dir, "../../../bench/data/dwarf.data");
+
+function compareAll(path: string, limit = Number.POSITIVE_INFINITY) {
+  using data = new PerfData({ path });
+  using session = new Session(data);
+  const dwarf = session.dwarf;
+  let samples = 0;
+  let viaNumbers = 0;
+  let frames = 0;
+  for (const p of session.records()) {
+    if (p.record.type !== 9 || !p.evsel || !isDwarfMode(p.evsel.attr.sampleType)) continue;
+    if (samples >= limit) break;
+    const s: Sample = p.record.sample();
+    const thread = session.machine.findnewThread(s.pid ?? -1, s.tid ?? -1);
+    const space = thread.maps.snapshot();
+    const want = dwarf.unwindBigInt(s, space);
+    const fast = dwarf.unwindNumbers(s, space);
+    if (fast) {
+      viaNumbers++;
+      const got: UnwindResult & { detail: string | undefined } = {
+        stop: fast.stop,
+        detail: fast.detail,
+        frames: Array.from({ length: fast.count }, (_, i) => ({
+          ip: BigInt(fast.ips[i]!),
+          module: fast.modules[i],
+          viaFramePointer: fast.viaFramePointer[i] === 1,
+        })),
+      };
+      expect({ sample: samples, ...got }).toEqual({ sample: samples, detail: undefined, ...want });
+    }
+    // unwind() is the Number path with the BigInt path behind it: always the BigInt result.
+    expect(dwarf.unwind(s, space)).toEqual(want);
+    frames += want.frames.length;
+    samples++;
+  }
+  return { samples, viaNumbers, frames };
+}
+
+describe("Number unwinder = BigInt unwinder", () => {
+  test("dwarf.data (dd): every sample", () => {
+    const r = compareAll(join(FIXTURES, "dwarf.data"));
+    expect(r.samples).toBeGreaterThan(50);
+    expect(r.viaNumbers).toBeGreaterThan(r.samples * 0.9);
+  });
+
+  test("dwarf/inline.data (-O2 -fomit-frame-pointer -g, inlined functions)", () => {
+    const r = compareAll(join(FIXTURES, "dwarf/inline.data"));
+    expect(r.frames).toBeGreaterThan(r.samples * 3);
+    expect(r.viaNumbers).toBeGreaterThan(r.samples * 0.9);
+  });
+
+  test.skipIf(!existsSync(BENCH))("bench/data/dwarf.data: the first 20000 samples", () => {
+    const r = compareAll(BENCH, 20000);
+    expect(r.viaNumbers).toBeGreaterThan(r.samples * 0.9);
+  });
+});
+
+describe("what the Number path hands to the BigInt path", () => {
+  /** Copies a dwarf sample's record and overwrites one user register (by value slot). */
+  function withRegister(path: string, slot: (s: Sample) => number, value: bigint) {
+    using data = new PerfData({ path });
+    using session = new Session(data);
+    for (const p of session.records()) {
+      if (p.record.type !== 9 || !p.evsel || !isDwarfMode(p.evsel.attr.sampleType)) continue;
+      const s = p.record.sample();
+      const regs = s.regsUser;
+      if (!regs || regs.abi === 0 || s.stackUser?.dynSize === 0) continue;
+      const thread = session.machine.findnewThread(s.pid ?? -1, s.tid ?? -1);
+      const space = thread.maps.snapshot();
+      const before = session.dwarf.unwindBigInt(s, space);
+      if (before.frames.length < 2) continue;
+      // The register values end where the stack's size word begins.
+      const stack = s.stackUser!;
+      const valuesAt = stack.data.byteOffset - s.view.byteOffset - 8 - 8 * regs.values.length;
+      s.view.setBigUint64(valuesAt + 8 * slot(s), value, true);
+      const fresh = new SessionDwarf(session.dwarf.arch);
+      const want = fresh.unwindBigInt(s, space);
+      const fast = fresh.unwindNumbers(s, space);
+      const all = fresh.unwind(s, space);
+      fresh.close();
+      return { want, fast, all };
+    }
+    throw new Error("no dwarf sample with frames");
+  }
+  // x86_64 perf register order with sample_regs_user 0xff0fff: AX BX CX DX SI DI BP SP IP FLAGS CS SS R8..R15.
+  const SP = () => 7;
+  const IP = () => 8;
+
+  test("a pc at or above 2^53 (a kernel address): null, unwind() gives the BigInt result", () => {
+    const r = withRegister(join(FIXTURES, "dwarf.data"), IP, 0xffffffff81000000n);
+    expect(r.fast).toBeNull();
+    expect(r.all).toEqual(r.want);
+  });
+
+  test("a stack pointer at or above 2^53: null, unwind() gives the BigInt result", () => {
+    const r = withRegister(join(FIXTURES, "dwarf.data"), SP, 1n << 60n);
+    expect(r.fast).toBeNull();
+    expect(r.all).toEqual(r.want);
+  });
+
+  test("NumberMaps finds what findMapIn finds, rounding of starts above 2^53 included", () => {
+    using data = new PerfData({ path: join(FIXTURES, "dwarf.data") });
+    using session = new Session(data);
+    for (const _ of session.records());
+    const user = [...session.machine.threads.values()].find((t) => t.maps.snapshot().length > 3)!.maps.snapshot();
+    // A vsyscall-like map above 2^53: its start rounds, and must still sort after every user address.
+    const last = user[user.length - 1]!;
+    const high = new MapEntry(0xffffffffff600000n, 0xffffffffff601000n, 0n, last.dso, false);
+    const space = [...user, high];
+    const maps = new NumberMaps(space, (e) => session.dwarf.moduleOf(e));
+    for (const e of space) {
+      if (e.end >= 1n << 53n) continue;
+      for (const a of [e.start, e.end - 1n, e.end]) {
+        const i = maps.find(Number(a));
+        const want = space.find((m) => m.start <= a && a < m.end);
+        expect(i < 0 ? undefined : space[i]).toBe(want);
+      }
+    }
+    expect(maps.find(Number(last.end - 1n))).toBe(space.length - 2);
+    expect(maps.find(2 ** 53 - 1)).toBe(-1);
+    expect(maps.find(0)).toBe(space[0]!.start === 0n ? 0 : -1);
+    expect(() => new NumberMaps(null as never, () => null as never)).toThrow(TypeError);
+  });
+
+  test("unwindNumbers checks its arguments", () => {
+    const d = new SessionDwarf();
+    expect(() => d.unwindNumbers(null as never, [])).toThrow(TypeError);
+    expect(() => d.unwindNumbers({} as Sample, null as never)).toThrow(/userMaps/);
+  });
+});
