@@ -242,6 +242,7 @@ export class SampleBatch {
 
   /** Whether row `i`'s sample_type has `bit` (a {@link SampleType} bit). */
   has(i: number, bit: number): boolean {
+    this.checkRow(i);
     return (this.sampleType[i]! & bit) !== 0;
   }
 
@@ -638,7 +639,9 @@ export class SampleBatch {
   }
 
   private checkRow(i: number): void {
-    checkArg(Number.isInteger(i) && i >= 0 && i < this.length, "i", `a row index in 0..${this.length - 1}`, i);
+    // The message is only built on failure: accessors run per row.
+    if (!(Number.isInteger(i) && i >= 0 && i < this.length))
+      checkArg(false, "i", `a row index in 0..${this.length - 1}`, i);
   }
 
   /** Row `i`'s callchain as a view of {@link callchain}, or undefined when the sample has none. */

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { PerfDataError } from "../errors.ts";
+import { checkArg, PerfDataError } from "../errors.ts";
 import type { RandomAccessSource } from "./types.ts";
 
 /** How much may be read between memory checks, and how far RSS may grow before a collection. */
@@ -56,6 +56,7 @@ export class FileSource implements RandomAccessSource {
   private readonly own = new WeakSet<ArrayBufferLike>();
 
   read(offset: number, length: number, reuse?: Uint8Array): Uint8Array {
+    checkArg(reuse === undefined || reuse instanceof Uint8Array, "reuse", "a Uint8Array or undefined", reuse);
     const n = Math.max(0, Math.min(length, this.size - offset));
     let buf: Uint8Array;
     if (reuse && this.own.has(reuse.buffer) && reuse.buffer.byteLength >= n) {
