@@ -95,23 +95,35 @@ export function* inTimeOrder(w: RecordWalker): Generator<PerfRecord, void, undef
 
 const TWO32 = 2 ** 32;
 
+/** A sorted run of queued records: consecutive arrivals in non-decreasing time. */
+interface Run {
+  recs: PerfRecord[];
+  keys: number[];
+  /** Arrival numbers: ties between runs go to the earlier arrival. */
+  seqs: number[];
+  /** First entry not yet delivered. */
+  head: number;
+}
+
+/** Sorted runs kept apart (heads are scanned linearly); later arrivals that would start another wait unsorted. */
+const MAX_RUNS = 8;
+
 /**
  * perf's ordered delivery (§15) as a pull reader: `next()` returns the next record in time
- * order, or null at the end. The reorder queue keeps parallel arrays of records and numeric
- * time keys (the time minus the first time seen, exact as a double for 104 days of
- * recording) and sorts by merging the sorted runs it holds (one per CPU buffer flushed in a
- * round, plus what the last round kept back), so ordering costs no BigInt and no object per
- * record. Damage: what was read before it is still delivered, in order, then the error.
+ * order, or null at the end. Queued records sit in sorted runs (a recording's rounds are one
+ * run per CPU buffer, already sorted), and a release pops the smallest run head while it is
+ * due, so each record is touched once on the way in and once on the way out: no sort, no
+ * BigInt and no object per record. Keys are the time minus the first time seen, exact as
+ * doubles for 104 days of recording. Equal times keep arrival order. Damage: what was read
+ * before it is still delivered, in order, then the error.
  */
 export class TimeOrderedReader {
-  #recs: PerfRecord[] = [];
-  #keys: number[] = [];
-  #tmpRecs: PerfRecord[] = [];
-  #tmpKeys: number[] = [];
-  /** Queue entries [head, releaseEnd) are due and delivered before the walker moves on. */
-  #head = 0;
-  #releaseEnd = 0;
-  #sorted = true;
+  #runs: Run[] = [];
+  /** Arrivals that would have started a run past MAX_RUNS, sorted (once) when a release comes. */
+  #overflow: Run | null = null;
+  #seq = 0;
+  /** Records with keys up to this are due now (-Infinity: none). */
+  #releaseLimit = -Infinity;
   #maxKey = -Infinity;
   #limit = -Infinity;
   #lastFlushed = -Infinity;
@@ -127,10 +139,14 @@ export class TimeOrderedReader {
   /** The next record in time order, or null when every record was delivered. */
   next(): PerfRecord | null {
     for (;;) {
-      if (this.#head < this.#releaseEnd) {
-        const rec = this.#recs[this.#head++]!;
-        if (this.#head === this.#releaseEnd) this.#compact();
-        return rec;
+      if (this.#releaseLimit !== -Infinity) {
+        if (this.#overflow) {
+          this.#runs.push(sortRun(this.#overflow));
+          this.#overflow = null;
+        }
+        const rec = this.#popDue();
+        if (rec) return rec;
+        this.#releaseLimit = -Infinity;
       }
       if (this.#ended) {
         if (this.#pendingError !== undefined) {
@@ -150,14 +166,13 @@ export class TimeOrderedReader {
       if (!more) {
         this.#ended = true;
         this.walker.close();
-        this.#release(Infinity);
+        this.#releaseLimit = Infinity;
         continue;
       }
-      const w = this.walker;
-      const rec = w.record();
+      const rec = this.walker.record();
       if (rec.type === RecordType.FINISHED_ROUND) {
         // perf handles the marker first, then flushes what the round released.
-        this.#release(this.#limit);
+        this.#releaseLimit = this.#limit;
         this.#limit = this.#maxKey;
         return rec;
       }
@@ -207,110 +222,85 @@ export class TimeOrderedReader {
 
   #push(rec: PerfRecord, key: number): void {
     if (key < this.#lastFlushed) this.outOfOrder++;
-    const keys = this.#keys;
-    const n = keys.length;
-    if (n > this.#releaseEnd && key < keys[n - 1]!) this.#sorted = false;
-    keys.push(key);
-    this.#recs.push(rec);
     if (key > this.#maxKey) this.#maxKey = key;
+    let run = this.#overflow ?? this.#runs[this.#runs.length - 1];
+    if (!run || (run !== this.#overflow && key < run.keys[run.keys.length - 1]!)) {
+      run = { recs: [], keys: [], seqs: [], head: 0 };
+      if (this.#runs.length >= MAX_RUNS) this.#overflow = run;
+      else this.#runs.push(run);
+    }
+    run.recs.push(rec);
+    run.keys.push(key);
+    run.seqs.push(this.#seq++);
   }
 
-  /** Sorts the queue and marks the entries with key <= limit as due. */
-  #release(limit: number): void {
-    const keys = this.#keys;
-    const n = keys.length;
-    if (n === 0) return;
-    if (!this.#sorted) {
-      this.#mergeRuns();
-      this.#sorted = true;
-    }
-    let lo = 0;
-    if (limit === Infinity) lo = n;
-    else {
-      let hi = n;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (keys[mid]! <= limit) lo = mid + 1;
-        else hi = mid;
+  /** Pops the earliest queued record if it is due; the earliest run wins ties (it arrived first). */
+  #popDue(): PerfRecord | null {
+    const runs = this.#runs;
+    let best = -1;
+    let bestKey = 0;
+    let bestSeq = 0;
+    for (let i = 0; i < runs.length; i++) {
+      const r = runs[i]!;
+      const k = r.keys[r.head]!;
+      if (best < 0 || k < bestKey || (k === bestKey && r.seqs[r.head]! < bestSeq)) {
+        best = i;
+        bestKey = k;
+        bestSeq = r.seqs[r.head]!;
       }
     }
-    if (lo === 0) return;
-    this.#head = 0;
-    this.#releaseEnd = lo;
-    this.#lastFlushed = keys[lo - 1]!;
+    if (best < 0 || bestKey > this.#releaseLimit) return null;
+    const r = runs[best]!;
+    const rec = r.recs[r.head]!;
+    // Drop the reference so delivered records (and their file windows) can be collected.
+    (r.recs as (PerfRecord | undefined)[])[r.head] = undefined;
+    r.head++;
+    if (r.head === r.keys.length) runs.splice(best, 1);
+    this.#lastFlushed = bestKey;
+    return rec;
   }
+}
 
-  /** Drops the delivered entries from the front of the queue. */
-  #compact(): void {
-    const done = this.#releaseEnd;
-    const recs = this.#recs;
-    const keys = this.#keys;
-    const n = keys.length;
-    for (let i = done; i < n; i++) {
-      recs[i - done] = recs[i]!;
-      keys[i - done] = keys[i]!;
-    }
-    recs.length = n - done;
-    keys.length = n - done;
-    this.#head = 0;
-    this.#releaseEnd = 0;
-  }
-
-  /**
-   * Stable natural merge sort: the queue is a few sorted runs (one per CPU buffer of a round
-   * and the remainder of the last), so this costs O(n log runs). Ties keep arrival order.
-   */
-  #mergeRuns(): void {
-    let keys = this.#keys;
-    let recs = this.#recs;
-    const n = keys.length;
-    let bounds: number[] = [0];
-    for (let i = 1; i < n; i++) if (keys[i]! < keys[i - 1]!) bounds.push(i);
-    bounds.push(n);
-    let outKeys = this.#tmpKeys;
-    let outRecs = this.#tmpRecs;
-    outKeys.length = n;
-    outRecs.length = n;
-    while (bounds.length > 2) {
-      const next: number[] = [0];
-      for (let r = 0; r + 1 < bounds.length; r += 2) {
-        const a = bounds[r]!;
-        const m = bounds[r + 1]!;
-        const b = r + 2 < bounds.length ? bounds[r + 2]! : m;
-        let i = a;
-        let j = m;
-        let o = a;
-        while (i < m && j < b) {
-          if (keys[j]! < keys[i]!) {
-            outKeys[o] = keys[j]!;
-            outRecs[o++] = recs[j++]!;
-          } else {
-            outKeys[o] = keys[i]!;
-            outRecs[o++] = recs[i++]!;
-          }
-        }
-        while (i < m) {
-          outKeys[o] = keys[i]!;
-          outRecs[o++] = recs[i++]!;
-        }
-        while (j < b) {
-          outKeys[o] = keys[j]!;
-          outRecs[o++] = recs[j++]!;
-        }
-        next.push(b);
+/**
+ * Sorts a run in arrival order by key, stably: a bottom-up merge of its natural sorted
+ * stretches, O(n log stretches), so hostile input cannot make ordering quadratic.
+ */
+function sortRun(run: Run): Run {
+  let keys = run.keys;
+  let recs = run.recs;
+  let seqs = run.seqs;
+  const n = keys.length;
+  let bounds: number[] = [0];
+  for (let i = 1; i < n; i++) if (keys[i]! < keys[i - 1]!) bounds.push(i);
+  bounds.push(n);
+  let ok: number[] = new Array(n);
+  let or: PerfRecord[] = new Array(n);
+  let os: number[] = new Array(n);
+  while (bounds.length > 2) {
+    const next: number[] = [0];
+    for (let r = 0; r + 1 < bounds.length; r += 2) {
+      const a = bounds[r]!;
+      const m = bounds[r + 1]!;
+      const b = r + 2 < bounds.length ? bounds[r + 2]! : m;
+      let i = a;
+      let j = m;
+      let o = a;
+      while (i < m || j < b) {
+        // Ties take the left stretch: it arrived first.
+        const fromRight = i >= m || (j < b && keys[j]! < keys[i]!);
+        const from = fromRight ? j++ : i++;
+        ok[o] = keys[from]!;
+        or[o] = recs[from]!;
+        os[o++] = seqs[from]!;
       }
-      bounds = next;
-      [keys, outKeys] = [outKeys, keys];
-      [recs, outRecs] = [outRecs, recs];
+      next.push(b);
     }
-    this.#keys = keys;
-    this.#recs = recs;
-    // The spare arrays must not keep records alive.
-    outRecs.length = 0;
-    outKeys.length = 0;
-    this.#tmpKeys = outKeys;
-    this.#tmpRecs = outRecs;
+    bounds = next;
+    [keys, ok] = [ok, keys];
+    [recs, or] = [or, recs];
+    [seqs, os] = [os, seqs];
   }
+  return { recs, keys, seqs, head: 0 };
 }
 
 /** K-way merge of time-ordered record streams; records without a timestamp go first, as they come. */
