@@ -74,6 +74,11 @@ describe("SampleBatch rows equal the lazy Sample on every fixture", () => {
       expect(batched).toEqual(lazy);
     });
   }
+  test("threads.dir (directory mode: member streams)", () => {
+    const { lazy, batched } = bothWays(fixturePath("threads.dir"), 64, 4096);
+    expect(lazy.length).toBeGreaterThan(10);
+    expect(batched).toEqual(lazy);
+  });
   test("fp.data through 4 KiB windows (straddling records, recycled windows)", () => {
     const { lazy, batched } = bothWays(fixturePath("fp.data"), 1000, 4096);
     expect(lazy.length).toBeGreaterThan(10);

@@ -72,10 +72,12 @@ export class SampleLayout {
     this.period = take(S.PERIOD);
     this.variableStart = at;
     this.variableBits = t & ~FIXED_BITS;
-    this.samplePeriodLo = Number(BigInt.asUintN(32, attr.samplePeriod));
-    this.samplePeriodHi = Number(BigInt.asUintN(32, attr.samplePeriod >> 32n));
-    this.regsUserCount = popcount64(attr.sampleRegsUser);
-    this.regsIntrCount = popcount64(attr.sampleRegsIntr);
+    // Hand-built attrs may leave fields out: absent ones count as 0.
+    const period = typeof attr.samplePeriod === "bigint" ? attr.samplePeriod : 0n;
+    this.samplePeriodLo = Number(BigInt.asUintN(32, period));
+    this.samplePeriodHi = Number(BigInt.asUintN(32, period >> 32n));
+    this.regsUserCount = t & S.REGS_USER ? popcount64(attr.sampleRegsUser ?? 0n) : 0;
+    this.regsIntrCount = t & S.REGS_INTR ? popcount64(attr.sampleRegsIntr ?? 0n) : 0;
     this.callchainStatic = t & S.CALLCHAIN && !(t & S.READ) && !this.hasUnknownBits ? at : -1;
     // sample_id trailer: TID, TIME, ID, STREAM_ID, CPU, IDENTIFIER in that order.
     let n = 0;
