@@ -26,11 +26,6 @@ export interface GeckoMeta {
   startTime: number;
 }
 
-/** Milliseconds from nanoseconds, kept to the nanosecond. */
-function ms(ns: number): number {
-  return Math.round(ns) / 1e6;
-}
-
 /** Writes the profile of `set` to `out`. */
 export function writeGeckoProfile(set: TrackSet, meta: GeckoMeta, out: TextSink): void {
   if (typeof meta !== "object" || meta === null) throw new TypeError("meta must be an object");
@@ -107,28 +102,27 @@ function writeThread(set: TrackSet, t: Track, out: TextSink): void {
   out.write(s);
   out.write(']},"stackTable":{"schema":{"prefix":0,"frame":1},"data":[');
   // Trie node n (n ≥ 1) is stack n-1; its parent 0 (the empty stack) is a null prefix.
-  s = "";
   for (let n = 1; n < trie.size; n++) {
     const p = trie.parent[n]!;
-    s += `${n > 1 ? "," : ""}[${p === 0 ? "null" : p - 1},${stackFrame[n]}]`;
-    if (s.length > 65536) {
-      out.write(s);
-      s = "";
-    }
+    out.ascii(n > 1 ? ",[" : "[");
+    if (p === 0) out.ascii("null");
+    else out.int(p - 1);
+    out.ascii(",");
+    out.int(stackFrame[n]!);
+    out.ascii("]");
   }
-  out.write(s);
   out.write(']},"samples":{"schema":{"stack":0,"time":1,"responsiveness":2},"data":[');
-  s = "";
   const stacks = t.stacks.data;
   const times = t.times.data;
   for (let i = 0; i < t.stacks.length; i++) {
     const node = stacks[i]!;
-    s += `${i > 0 ? "," : ""}[${node === 0 ? "null" : node - 1},${ms(times[i]!)},0]`;
-    if (s.length > 65536) {
-      out.write(s);
-      s = "";
-    }
+    out.ascii(i > 0 ? ",[" : "[");
+    if (node === 0) out.ascii("null");
+    else out.int(node - 1);
+    out.ascii(",");
+    // Milliseconds with nanosecond digits: the number Math.round(ns) / 1e6 is.
+    out.scaled(Math.round(times[i]!), 6);
+    out.ascii(",0]");
   }
-  out.write(s);
   out.write("]}}");
 }

@@ -85,9 +85,53 @@ export class TrackSet {
     return this.#funcs;
   }
 
+  #runThread: object | undefined;
+  #lastEvsel: object | undefined;
+  #lastTrack: OpenTrack | undefined;
+  /** The first timed sample's time as 32-bit halves (hi -1: none yet). */
+  #firstHi = -1;
+  #firstLo = 0;
+
   /** Adds one sample to its track. */
   add(s: WalkedSample): void {
     if (this.#finished) throw new Error("TrackSet: add() after the tracks were built");
+    // Samples come in runs of one thread and event.
+    let t = this.#lastTrack;
+    if (!t || s.thread !== this.#runThread || s.evsel !== this.#lastEvsel || t.pid !== s.pid) {
+      t = this.trackOf(s);
+      this.#runThread = s.thread;
+      this.#lastEvsel = s.evsel;
+      this.#lastTrack = t;
+    }
+    t.comm = s.comm;
+    const stack = s.stack;
+    if (!t.nodeOf.has(stack)) {
+      t.nodeOf.set(stack, -1);
+      this.#firstSeenTrack.push(t);
+      this.#firstSeenStack.push(stack);
+    }
+    t.stacks.push(stack);
+    t.times.push(this.timeOf(s));
+    t.weights.push(periodOf(s));
+  }
+
+  /** Nanoseconds since the first timed sample (0 without TIME), from 32-bit halves: no BigInt. */
+  private timeOf(s: WalkedSample): number {
+    const rec = s.record;
+    const o = rec.event!.layout.time;
+    if (o < 0 || o + 8 > rec.size) return 0;
+    const le = rec.littleEndian;
+    const lo = rec.view.getUint32(rec.pos + o + (le ? 0 : 4), le);
+    const hi = rec.view.getUint32(rec.pos + o + (le ? 4 : 0), le);
+    if (this.#firstHi < 0) {
+      this.#firstHi = hi;
+      this.#firstLo = lo;
+      this.firstTime = (BigInt(hi) << 32n) | BigInt(lo);
+    }
+    return (hi - this.#firstHi) * 2 ** 32 + (lo - this.#firstLo);
+  }
+
+  private trackOf(s: WalkedSample): OpenTrack {
     const ev = this.#splitByEvent ? s.evsel.name : "";
     let byEv = this.#lastThread.get(s.thread);
     if (!byEv) {
@@ -115,18 +159,7 @@ export class TrackSet {
       }
       byEv.set(ev, t);
     }
-    t.comm = s.comm;
-    const stack = s.stack;
-    if (!t.nodeOf.has(stack)) {
-      t.nodeOf.set(stack, -1);
-      this.#firstSeenTrack.push(t);
-      this.#firstSeenStack.push(stack);
-    }
-    const time = s.time;
-    if (time >= 0n && this.firstTime < 0n) this.firstTime = time;
-    t.stacks.push(stack);
-    t.times.push(time >= 0n ? Number(time - this.firstTime) : 0);
-    t.weights.push(Number(s.period));
+    return t;
   }
 
   /** Builds every track's trie and functions and turns its stack ids into trie nodes. Idempotent. */
@@ -166,4 +199,15 @@ export class TrackSet {
     }
     return id;
   }
+}
+
+/** The sample's period as a number (the attr's period when the sample has none). */
+function periodOf(s: WalkedSample): number {
+  const rec = s.record;
+  const o = rec.event!.layout.period;
+  if (o < 0 || o + 8 > rec.size) return Number(s.period);
+  const le = rec.littleEndian;
+  const lo = rec.view.getUint32(rec.pos + o + (le ? 0 : 4), le);
+  const hi = rec.view.getUint32(rec.pos + o + (le ? 4 : 0), le);
+  return hi * 2 ** 32 + lo;
 }
