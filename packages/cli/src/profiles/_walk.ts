@@ -79,6 +79,9 @@ export function walkSamples(
   let lastPid = Number.NaN;
   let lastTid = Number.NaN;
   let thread: Thread | undefined;
+  const cacheThread: (Thread | undefined)[] = new Array(16).fill(undefined);
+  const cacheTid = new Int32Array(16);
+  const cachePid = new Int32Array(16);
   let memo: ReturnType<StackTable["memoOf"]> | undefined;
   let memoKernel: readonly MapEntry[] | undefined;
   let memoUser: readonly MapEntry[] | undefined;
@@ -87,7 +90,12 @@ export function walkSamples(
     while (p.next()) {
       if (progress && (++n & 0xffff) === 0) progress.update(p.record.offset);
       const rec = p.record;
-      if (rec.type !== 9) continue;
+      if (rec.type !== 9) {
+        // Side-band records (fork, exit, comm) may replace threads: forget the cached ones.
+        cacheThread.fill(undefined);
+        thread = undefined;
+        continue;
+      }
       const e = p.evsel;
       if (!e) continue;
       if (e !== lastEvsel) {
@@ -108,7 +116,16 @@ export function walkSamples(
         tid = view.getInt32(rec.pos + layout.tid + 4, le);
       }
       if (pid !== lastPid || tid !== lastTid || !thread) {
-        thread = m.findnewThread(pid, tid);
+        // A few threads interleave: a direct-mapped cache in front of the machine's map.
+        const slot = tid & 15;
+        const hit = cacheThread[slot];
+        if (hit && cacheTid[slot] === tid && cachePid[slot] === pid) thread = hit;
+        else {
+          thread = m.findnewThread(pid, tid);
+          cacheThread[slot] = thread;
+          cacheTid[slot] = tid;
+          cachePid[slot] = pid;
+        }
         lastPid = pid;
         lastTid = tid;
       }
