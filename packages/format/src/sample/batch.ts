@@ -83,19 +83,24 @@ export class SampleBatch {
   /** Record index in stream order of each row. */
   readonly recordIndex: Float64Array;
 
+  /** IP of each row (u64 columns: read halves with {@link u64Halves} to avoid BigInts). */
   readonly ip: BigUint64Array;
+  /** TID's pid and tid of each row. */
   readonly pid: Int32Array;
   readonly tid: Int32Array;
+  /** TIME and ADDR of each row. */
   readonly time: BigUint64Array;
   readonly addr: BigUint64Array;
   /** IDENTIFIER if present, else ID. */
   readonly id: BigUint64Array;
+  /** STREAM_ID and CPU (its cpu half; the reserved half is not kept) of each row. */
   readonly streamId: BigUint64Array;
   readonly cpu: Uint32Array;
   /** PERIOD, or the attr's sample_period when the sample has none. */
   readonly period: BigUint64Array;
   /** The WEIGHT word, or the raw WEIGHT_STRUCT word (see {@link weightOf}). */
   readonly weight: BigUint64Array;
+  /** The remaining single-word fields of each row: DATA_SRC, TRANSACTION, PHYS_ADDR, CGROUP, DATA/CODE_PAGE_SIZE. */
   readonly dataSrc: BigUint64Array;
   readonly transaction: BigUint64Array;
   readonly physAddr: BigUint64Array;
