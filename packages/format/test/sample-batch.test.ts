@@ -4,6 +4,7 @@
  * perf script is the oracle for a few columns of a recorded file.
  */
 import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import {
   emptyAttr,
   encodeSample,
@@ -198,6 +199,35 @@ describe("every sample_type bit, both byte orders", () => {
         expect(batched).toEqual(lazy);
       });
     }
+  }
+});
+
+/** bothWays over a damaged file: a file-level error ends both walks the same way. */
+function bothWaysDamaged(bytes: Uint8Array) {
+  try {
+    return bothWays(bytes, 5);
+  } catch (e) {
+    expect(e).toBeInstanceOf(PerfDataError);
+    return undefined;
+  }
+}
+
+describe("damaged samples: the batch fails exactly where the lazy Sample does", () => {
+  for (const name of fixtureNames()) {
+    test(name, () => {
+      const bytes = new Uint8Array(readFileSync(fixturePath(name)));
+      let seed = bytes.length;
+      const rand = () => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return seed / 4294967296;
+      };
+      for (let i = 0; i < 30; i++) {
+        const copy = bytes.slice();
+        for (let j = 0; j < 4; j++) copy[Math.floor(rand() * copy.length)] ^= 1 << Math.floor(rand() * 8);
+        const r = bothWaysDamaged(copy);
+        if (r) expect(r.batched).toEqual(r.lazy);
+      }
+    });
   }
 });
 
