@@ -3,7 +3,7 @@
  * thread's maps, perf's callchain entries for unwound frames (inline levels included), and
  * perf's srcline text for any resolved address. One per session; owns its {@link DwarfCache}.
  */
-import { Feature, type PerfDataFile, type Sample, SampleType } from "@perfkit/format";
+import { Feature, type PerfDataFile, type Sample, type SampleLayout, SampleType } from "@perfkit/format";
 import type { Dso } from "./dso.ts";
 import type { DwarfBinary } from "./dwarf/binary.ts";
 import { DwarfCache } from "./dwarf/cache.ts";
@@ -13,6 +13,7 @@ import { type PerfChainEntry, perfChainEntries } from "./dwarf/perf-frames.ts";
 import { archRegisters, type UnwindArch } from "./dwarf/registers.ts";
 import type { MappedModule } from "./dwarf/session-hook.ts";
 import { type UnwindResult, type UnwoundFrame, unwindUser } from "./dwarf/unwind.ts";
+import type { WordReader } from "./dwarf/word-reader.ts";
 import { findMapIn, type MapEntry } from "./maps.ts";
 
 const DWARF_MODE = SampleType.REGS_USER | SampleType.STACK_USER;
@@ -29,6 +30,18 @@ const TRAILING_WORDS = [
   SampleType.DATA_PAGE_SIZE,
   SampleType.CODE_PAGE_SIZE,
 ];
+
+/**
+ * One-word fields after STACK_USER in a layout the in-place walk handles, or -1 (a field of
+ * variable size besides the callchain, no STACK_USER, or bits this decoder does not know).
+ */
+function trailingWords(layout: SampleLayout): number {
+  const t = layout.sampleType;
+  if (layout.hasUnknownBits || t & IN_PLACE_BLOCKERS || !(t & SampleType.STACK_USER)) return -1;
+  let words = t & (SampleType.WEIGHT | SampleType.WEIGHT_STRUCT) ? 1 : 0;
+  for (const bit of TRAILING_WORDS) if (t & bit) words++;
+  return words;
+}
 
 /** Where an event's sampled user registers put the registers the unwinder tracks. */
 interface RegisterSlots {
@@ -154,7 +167,7 @@ export class SessionDwarf {
     const slots = this.slotsFor(attr.sampleRegsUser);
     if (slots.count === 0) return null;
     // Other layouts (READ, RAW, BRANCH_STACK, REGS_INTR, AUX, damaged records): the BigInt path.
-    const at = this.locateInPlace(sample, slots.count);
+    const at = this.locateInPlace(sample, slots.count, u.words);
     if (at === null) return null;
     if (at.abi0 || at.dynSize === 0) return u;
     const maps = this.numberMaps(userMaps);
@@ -173,6 +186,8 @@ export class SessionDwarf {
   }
 
   readonly #located = { abi0: false, regsAt: 0, stackAt: 0, dynSize: 0 };
+  #layout: SampleLayout | null = null;
+  #trailing = -1;
 
   /**
    * REGS_USER and STACK_USER located without the Sample's field walk, when the record ends
@@ -183,20 +198,29 @@ export class SessionDwarf {
   private locateInPlace(
     sample: Sample,
     regCount: number,
+    words: WordReader,
   ): { abi0: boolean; regsAt: number; stackAt: number; dynSize: number } | null {
     const layout = sample.event.layout;
-    const t = layout.sampleType;
-    if (layout.hasUnknownBits || t & IN_PLACE_BLOCKERS || !(t & SampleType.STACK_USER)) return null;
+    if (layout !== this.#layout) {
+      this.#layout = layout;
+      this.#trailing = trailingWords(layout);
+    }
+    const trailing = this.#trailing;
+    if (trailing < 0) return null;
     const { view, pos, size } = sample;
-    let o: number;
-    if (t & SampleType.CALLCHAIN) {
-      const cc = sample.callchainOffset;
-      if (cc < 0) return null;
-      o = cc - pos + 8 * sample.callchainLength;
-    } else o = layout.variableStart;
+    words.use(view);
+    let o = layout.variableStart;
+    if (layout.sampleType & SampleType.CALLCHAIN) {
+      // The Sample's own callchain check: a count that does not fit goes to the Sample.
+      o = layout.callchainStatic;
+      if (o < 0 || o + 8 > size) return null;
+      const n = words.u32(pos + o);
+      if (words.u32(pos + o + 4) !== 0 || n > (size - o - 8) / 8) return null;
+      o += 8 + 8 * n;
+    }
     if (o + 8 > size) return null;
     const out = this.#located;
-    out.abi0 = (view.getUint32(pos + o, true) | view.getUint32(pos + o + 4, true)) === 0;
+    out.abi0 = words.isZero64(pos + o);
     o += 8;
     if (!out.abi0) {
       if (o + 8 * regCount > size) return null;
@@ -204,20 +228,18 @@ export class SessionDwarf {
       o += 8 * regCount;
     }
     if (o + 8 > size) return null;
-    const sz = view.getUint32(pos + o, true);
-    if (view.getUint32(pos + o + 4, true) !== 0 || sz > size) return null;
+    const sz = words.u32(pos + o);
+    if (words.u32(pos + o + 4) !== 0 || sz > size) return null;
     out.stackAt = pos + o + 8;
     o += 8 + sz;
     out.dynSize = 0;
     if (sz !== 0) {
       if (o + 8 > size) return null;
-      const dyn = view.getUint32(pos + o, true);
-      out.dynSize = view.getUint32(pos + o + 4, true) !== 0 ? sz : Math.min(dyn, sz);
+      const dyn = words.u32(pos + o);
+      out.dynSize = words.u32(pos + o + 4) !== 0 ? sz : Math.min(dyn, sz);
       o += 8;
     }
-    let words = t & (SampleType.WEIGHT | SampleType.WEIGHT_STRUCT) ? 1 : 0;
-    for (const bit of TRAILING_WORDS) if (t & bit) words++;
-    return o + 8 * words > size ? null : out;
+    return o + 8 * trailing > size ? null : out;
   }
 
   /** Register slots of a sample_regs_user mask (the last one is kept: a file has one or two). */

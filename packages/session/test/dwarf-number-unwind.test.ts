@@ -2,12 +2,15 @@
  * The Number unwinder (SessionDwarf.unwindNumbers, used by unwind()) against the BigInt
  * unwinder (unwindUser through unwindBigInt) on every dwarf sample of the fixtures: same
  * frames, modules, frame-pointer flags, stop and detail, or a null that sends the sample to
- * the BigInt path. Then the cases the Number path must hand over: values at or above 2^53.
+ * the BigInt path. Then the cases the Number path must hand over: values at or above 2^53,
+ * expressions it does not compile. (The first 20000 samples of bench/data/dwarf.data include
+ * PLT frames, whose CFA is a DWARF expression; the fixture dwarf.data has one.)
  */
 import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Sample } from "@perfkit/format";
+import { compileExpression } from "../src/dwarf/number-expression.ts";
 import { isDwarfMode, MapEntry, NumberMaps, PerfData, Session, SessionDwarf, type UnwindResult } from "../src/index.ts";
 import { FIXTURES } from "./perf-oracle.ts";
 
@@ -139,5 +142,27 @@ describe("what the Number path hands to the BigInt path", () => {
     const d = new SessionDwarf();
     expect(() => d.unwindNumbers(null as never, [])).toThrow(TypeError);
     expect(() => d.unwindNumbers({} as Sample, null as never)).toThrow(/userMaps/);
+  });
+});
+
+describe("compileExpression: what the Number unwinder runs itself", () => {
+  // glibc's PLT CFA: breg7 (rsp) +8; breg16 (rip) +0; lit15; and; lit11; ge; lit3; shl; plus.
+  const PLT = new Uint8Array([0x77, 0x08, 0x80, 0x00, 0x3f, 0x1a, 0x3b, 0x2a, 0x33, 0x24, 0x22]);
+
+  test("the PLT CFA expression compiles (straight line, non-negative constants)", () => {
+    const x = compileExpression(PLT, 0);
+    expect(x).not.toBeNull();
+    expect(x!.code.length % 2).toBe(0);
+  });
+
+  test("anything evalExpression could fail on, or that leaves [0, 2^53), stays with the BigInt path", () => {
+    expect(compileExpression(new Uint8Array([0x22]), 0)).toBeNull(); // stack underflow
+    expect(compileExpression(new Uint8Array([0x30, 0x28, 0x00, 0x00]), 0)).toBeNull(); // bra
+    expect(compileExpression(new Uint8Array([0x09, 0xf8]), 0)).toBeNull(); // const1s -8
+    expect(compileExpression(new Uint8Array([0x94, 0x04]), 1)).toBeNull(); // deref_size 4
+    expect(compileExpression(new Uint8Array([0x77]), 0)).toBeNull(); // truncated operand
+    expect(compileExpression(new Uint8Array([0xe0]), 0)).toBeNull(); // unknown op
+    expect(compileExpression(new Uint8Array([0x06]), 1)).not.toBeNull(); // deref of the pushed CFA
+    expect(() => compileExpression(null as never, 0)).toThrow(TypeError);
   });
 });

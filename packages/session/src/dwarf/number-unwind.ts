@@ -11,10 +11,12 @@
  */
 import type { DwarfBinary } from "./binary.ts";
 import { type RegRule, rowFor } from "./frame-rules.ts";
+import * as X from "./number-expression.ts";
 import type { NumberMaps } from "./number-maps.ts";
 import type { ArchRegisters } from "./registers.ts";
 import type { MappedModule } from "./session-hook.ts";
 import type { UnwindStop } from "./unwind.ts";
+import { WordReader } from "./word-reader.ts";
 
 /** A register (or read) with no value (unwindUser's `undefined`). */
 const UNDEF = -1;
@@ -22,14 +24,16 @@ const UNDEF = -1;
 const BIG = -2;
 const TWO32 = 4294967296;
 const LIMIT = 9007199254740992;
-/** Uint32Array reads are little-endian words only on a little-endian host. */
-const HOST_LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 const K_UNDEF = 0;
 const K_SAME = 1;
 const K_OFFSET = 2;
 const K_VAL_OFFSET = 3;
 const K_REGISTER = 4;
+const K_EXPR = 5;
+const K_VAL_EXPR = 6;
+/** An expression result the Number path cannot continue with. */
+const BAIL_VALUE = -3;
 
 /** A CFI row with every tracked register's rule resolved (ABI defaults included). */
 interface NumberRow {
@@ -39,6 +43,10 @@ interface NumberRow {
   kinds: Uint8Array;
   /** Offset (offset/val_offset) or source register (register), per register. */
   args: Float64Array;
+  /** Compiled expressions of expr/val_expr rules, per register. */
+  exprs: (Float64Array | null)[] | null;
+  /** Compiled CFA expression, or null for a register + offset CFA. */
+  cfaExpr: Float64Array | null;
   ra: number;
 }
 
@@ -70,17 +78,15 @@ export class NumberUnwinder {
   #lastRows: Map<number, NumberRow | number> | null = null;
   #cur: Float64Array;
   #next: Float64Array;
-  #view: DataView = new DataView(new ArrayBuffer(8));
-  /** The view's buffer as 32-bit words (aligned reads skip DataView calls), and its offset. */
-  #words: Uint32Array = new Uint32Array(0);
-  #buffer: ArrayBufferLike | null = null;
-  #base = 0;
+  /** Reads of the current sample's record. */
+  readonly words = new WordReader();
   #stackAt = 0;
   #sp0 = 0;
   #stackEnd = 0;
   #truncated = false;
   #bail = false;
   #maps: NumberMaps | null = null;
+  readonly #stack = new Float64Array(X.MAX_DEPTH + 1);
 
   constructor(
     readonly arch: ArchRegisters,
@@ -121,12 +127,7 @@ export class NumberUnwinder {
     let next = this.#next;
     this.count = 0;
     if (pcSlot < 0 || spSlot < 0) return this.end("no-stack");
-    this.#view = view;
-    if (view.buffer !== this.#buffer) {
-      this.#buffer = view.buffer;
-      this.#words = new Uint32Array(view.buffer, 0, view.buffer.byteLength >>> 2);
-    }
-    this.#base = view.byteOffset;
+    this.words.use(view);
     const pc0 = this.word(regsAt + 8 * pcSlot);
     const sp0 = this.word(regsAt + 8 * spSlot);
     if (pc0 <= 0 || sp0 < 0 || sp0 + dynSize >= LIMIT) return false;
@@ -176,12 +177,17 @@ export class NumberUnwinder {
       }
       let nextPc: number;
       if (typeof row === "object") {
-        const base = row.cfaReg < 0 ? UNDEF : cur[row.cfaReg]!;
-        if (base === BIG) return false;
         let cfa = UNDEF;
-        if (base !== UNDEF) {
-          cfa = base + row.cfaOffset;
-          if (cfa < 0 || cfa >= LIMIT) return false;
+        if (row.cfaExpr !== null) {
+          cfa = this.evaluate(row.cfaExpr, cur, UNDEF);
+          if (cfa === BAIL_VALUE || cfa === BIG || this.#bail) return false;
+        } else {
+          const base = row.cfaReg < 0 ? UNDEF : cur[row.cfaReg]!;
+          if (base === BIG) return false;
+          if (base !== UNDEF) {
+            cfa = base + row.cfaOffset;
+            if (cfa < 0 || cfa >= LIMIT) return false;
+          }
         }
         const kinds = row.kinds;
         const args = row.args;
@@ -210,8 +216,18 @@ export class NumberUnwinder {
               }
               break;
             }
-            default:
+            case K_REGISTER:
               next[d] = cur[args[d]!]!;
+              break;
+            default: {
+              if (cfa === UNDEF) {
+                next[d] = UNDEF;
+                break;
+              }
+              const v = this.evaluate(row.exprs![d]!, cur, cfa);
+              if (v === BAIL_VALUE) return false;
+              next[d] = kinds[d] === K_VAL_EXPR || v === UNDEF ? v : this.read8(v);
+            }
           }
         }
         if (this.#bail) return false;
@@ -251,18 +267,77 @@ export class NumberUnwinder {
 
   /** The little-endian u64 at `p` of the sample's view as an exact Number, or BIG. */
   private word(p: number): number {
-    const abs = this.#base + p;
-    let hi: number;
-    let lo: number;
-    if ((abs & 3) === 0 && HOST_LE) {
-      const i = abs >>> 2;
-      lo = this.#words[i]!;
-      hi = this.#words[i + 1]!;
-    } else {
-      lo = this.#view.getUint32(p, true);
-      hi = this.#view.getUint32(p + 4, true);
+    const hi = this.words.u32(p + 4);
+    return hi < 0x200000 ? hi * TWO32 + this.words.u32(p) : BIG;
+  }
+
+  /**
+   * Runs a compiled expression (with `initial` pushed first unless UNDEF): its value, UNDEF
+   * where evalExpression gives undefined, or BAIL_VALUE for anything outside [0, 2^53).
+   */
+  private evaluate(code: Float64Array, cur: Float64Array, initial: number): number {
+    const st = this.#stack;
+    let sp = 0;
+    if (initial !== UNDEF) st[sp++] = initial;
+    const n = this.arch.count;
+    for (let i = 0; i < code.length; i += 2) {
+      const op = code[i]!;
+      const arg = code[i + 1]!;
+      if (op === X.X_CONST) {
+        st[sp++] = arg;
+        continue;
+      }
+      if (op === X.X_REG_OFF) {
+        const v = arg < n ? cur[arg]! : UNDEF;
+        const off = code[i + 3]!;
+        i += 2;
+        if (v === UNDEF) return UNDEF;
+        if (v === BIG) return BAIL_VALUE;
+        const x = v + off;
+        if (x < 0 || x >= LIMIT) return BAIL_VALUE;
+        st[sp++] = x;
+        continue;
+      }
+      if (op === X.X_DEREF) {
+        const v = this.read8(st[sp - 1]!);
+        if (this.#bail || v === BIG) return BAIL_VALUE;
+        if (v === UNDEF) return UNDEF;
+        st[sp - 1] = v;
+        continue;
+      }
+      if (op === X.X_PLUS_CONST) {
+        const x = st[sp - 1]! + arg;
+        if (x >= LIMIT) return BAIL_VALUE;
+        st[sp - 1] = x;
+        continue;
+      }
+      if (op === X.X_DUP) {
+        st[sp] = st[sp - 1]!;
+        sp++;
+        continue;
+      }
+      if (op === X.X_DROP) {
+        sp--;
+        continue;
+      }
+      if (op === X.X_OVER) {
+        st[sp] = st[sp - 2]!;
+        sp++;
+        continue;
+      }
+      if (op === X.X_SWAP) {
+        const t = st[sp - 1]!;
+        st[sp - 1] = st[sp - 2]!;
+        st[sp - 2] = t;
+        continue;
+      }
+      const b = st[--sp]!;
+      const a = st[sp - 1]!;
+      const x = binary(op, a, b);
+      if (x < 0 || x >= LIMIT) return BAIL_VALUE;
+      st[sp - 1] = x;
     }
-    return hi < 0x200000 ? hi * TWO32 + lo : BIG;
+    return sp > 0 ? st[sp - 1]! : UNDEF;
   }
 
   private end(stop: UnwindStop, detail?: string): true {
@@ -325,8 +400,18 @@ export class NumberUnwinder {
     } catch {
       return BAIL;
     }
-    if (frame.cfa.kind !== "reg") return BAIL;
-    return compile(frame.regs, this.arch, frame.cfa.reg, frame.cfa.offset, frame.raRegister) ?? BAIL;
+    let cfaExpr: Float64Array | null = null;
+    if (frame.cfa.kind === "expr") {
+      const x = X.compileExpression(frame.cfa.expr, 0);
+      if (!x) return BAIL;
+      cfaExpr = x.code;
+    }
+    const cfaReg = frame.cfa.kind === "reg" ? frame.cfa.reg : -1;
+    const cfaOffset = frame.cfa.kind === "reg" ? frame.cfa.offset : 0;
+    const row = compile(frame.regs, this.arch, cfaReg, cfaOffset, frame.raRegister);
+    if (!row) return BAIL;
+    row.cfaExpr = cfaExpr;
+    return row;
   }
 }
 
@@ -341,6 +426,7 @@ function compile(
   const n = arch.count;
   const kinds = new Uint8Array(n);
   const args = new Float64Array(n);
+  let exprs: (Float64Array | null)[] | null = null;
   for (let d = 0; d < n; d++) {
     const rule = regs.get(d);
     if (rule === undefined) {
@@ -369,9 +455,55 @@ function compile(
           args[d] = rule.reg;
         } else kinds[d] = K_UNDEF;
         break;
-      default:
-        return null;
+      default: {
+        const x = X.compileExpression(rule.expr, 1);
+        if (!x) return null;
+        kinds[d] = rule.kind === "expr" ? K_EXPR : K_VAL_EXPR;
+        exprs ??= new Array(n).fill(null);
+        exprs[d] = x.code;
+      }
     }
   }
-  return { cfaReg: cfaReg >= 0 && cfaReg < n ? cfaReg : -1, cfaOffset, kinds, args, ra };
+  return { cfaReg: cfaReg >= 0 && cfaReg < n ? cfaReg : -1, cfaOffset, kinds, args, exprs, cfaExpr: null, ra };
+}
+
+/** A binary DW_OP on exact non-negative values below 2^53 (any result outside: the caller bails). */
+function binary(op: number, a: number, b: number): number {
+  switch (op) {
+    case X.X_AND:
+    case X.X_OR:
+    case X.X_XOR: {
+      // Bitwise ops per 32-bit half (JS bitwise operators see 32 bits).
+      const ah = Math.floor(a / TWO32);
+      const bh = Math.floor(b / TWO32);
+      const al = a >>> 0;
+      const bl = b >>> 0;
+      if (op === X.X_AND) return (ah & bh) * TWO32 + ((al & bl) >>> 0);
+      if (op === X.X_OR) return (ah | bh) * TWO32 + ((al | bl) >>> 0);
+      return (ah ^ bh) * TWO32 + ((al ^ bl) >>> 0);
+    }
+    case X.X_PLUS:
+      return a + b;
+    case X.X_MINUS:
+      return a - b;
+    case X.X_MUL:
+      return a * b;
+    case X.X_SHL:
+      return b >= 64 ? 0 : a * 2 ** b;
+    case X.X_SHR:
+      return b >= 64 ? 0 : Math.floor(a / 2 ** b);
+    // Values below 2^53 are their own signed 64-bit values: evalExpression's signed compares agree.
+    case X.X_EQ:
+      return a === b ? 1 : 0;
+    case X.X_GE:
+      return a >= b ? 1 : 0;
+    case X.X_GT:
+      return a > b ? 1 : 0;
+    case X.X_LE:
+      return a <= b ? 1 : 0;
+    case X.X_LT:
+      return a < b ? 1 : 0;
+    default:
+      return a !== b ? 1 : 0;
+  }
 }
