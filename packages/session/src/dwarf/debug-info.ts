@@ -25,7 +25,10 @@ export interface DwarfSections {
 interface Abbrev {
   tag: number;
   children: boolean;
-  attrs: Int32Array; // name, form, implicit const triples
+  /** name, form, implicit const triples of the whole table; this entry's are [start, end). */
+  attrs: Int32Array;
+  start: number;
+  end: number;
 }
 
 interface Unit {
@@ -249,25 +252,32 @@ export class DebugInfo {
   private abbrevs(off: number): Map<number, Abbrev> {
     const cached = this.#abbrevCache.get(off);
     if (cached) return cached;
+    const m = abbrevTableFast(this.#s.abbrev, off) ?? this.abbrevTable(off);
+    this.#abbrevCache.set(off, m);
+    return m;
+  }
+
+  /** The abbreviation table at `off` through the bounds-checked reader (errors name the offset). */
+  private abbrevTable(off: number): Map<number, Abbrev> {
     const r = new SectionReader(this.#s.abbrev, ".debug_abbrev", this.#s.le);
     r.seek(off);
     const m = new Map<number, Abbrev>();
+    const attrs: number[] = [];
     for (;;) {
       const code = r.uleb();
       if (code === 0) break;
       const tag = r.uleb();
       const children = r.u8() !== 0;
-      const attrs: number[] = [];
+      const start = attrs.length;
       for (;;) {
         const name = r.uleb();
         const form = r.uleb();
         if (name === 0 && form === 0) break;
         attrs.push(name, form, form === 0x21 ? r.sleb() : 0);
       }
-      m.set(code, { tag, children, attrs: Int32Array.from(attrs) });
+      m.set(code, { tag, children, attrs: EMPTY, start, end: attrs.length });
     }
-    this.#abbrevCache.set(off, m);
-    return m;
+    return shareAttrs(m, attrs);
   }
 
   /** Decodes the DIE at `off` (attributes only); null for a null entry. */
@@ -285,7 +295,7 @@ export class DebugInfo {
     if (!ab) return r.fail("bad-value", `unknown abbrev code ${code}`, off);
     const attrs = new Map<number, FormValue>();
     const a = ab.attrs;
-    for (let i = 0; i < a.length; i += 3) attrs.set(a[i]!, readForm(r, a[i + 1]!, u.cx, a[i + 2]!));
+    for (let i = ab.start; i < ab.end; i += 3) attrs.set(a[i]!, readForm(r, a[i + 1]!, u.cx, a[i + 2]!));
     return { tag: ab.tag, attrs, children: ab.children, next: r.pos };
   }
 
@@ -313,7 +323,7 @@ export class DebugInfo {
       const isFunc = ab.tag === DW_TAG_subprogram || ab.tag === DW_TAG_inlined_subroutine;
       const attrs = new Map<number, FormValue>();
       const a = ab.attrs;
-      for (let i = 0; i < a.length; i += 3) {
+      for (let i = ab.start; i < ab.end; i += 3) {
         const v = readForm(r, a[i + 1]!, u.cx, a[i + 2]!);
         if (isFunc && wanted.has(a[i]!)) attrs.set(a[i]!, v);
       }
@@ -498,4 +508,82 @@ export class DebugInfo {
     }
     throw new DwarfError("limit", "range list does not end", ".debug_ranges", off);
   }
+}
+
+/**
+ * The abbreviation table at `off` read with inline LEB128 decoding (a libc debug file has
+ * thousands of tables: the reader's method calls dominated), or null when anything is out of
+ * bounds or longer than 35 bits, for the checked reader to report.
+ */
+function abbrevTableFast(b: Uint8Array, off: number): Map<number, Abbrev> | null {
+  const end = b.length;
+  if (!Number.isInteger(off) || off < 0 || off > end) return null;
+  let p = off;
+  let bad = false;
+  const uleb = (): number => {
+    let v = 0;
+    let mul = 1;
+    for (;;) {
+      if (p >= end || mul > 2 ** 28) {
+        bad = true;
+        return 0;
+      }
+      const byte = b[p++]!;
+      v += (byte & 0x7f) * mul;
+      if (!(byte & 0x80)) return v;
+      mul *= 128;
+    }
+  };
+  const sleb = (): number => {
+    let v = 0;
+    let mul = 1;
+    for (;;) {
+      if (p >= end || mul > 2 ** 28) {
+        bad = true;
+        return 0;
+      }
+      const byte = b[p++]!;
+      v += (byte & 0x7f) * mul;
+      mul *= 128;
+      if (!(byte & 0x80)) return byte & 0x40 ? v - mul : v;
+    }
+  };
+  const m = new Map<number, Abbrev>();
+  const attrs: number[] = [];
+  for (;;) {
+    // Single-byte LEB128s (nearly all of them) are read inline.
+    let code = p < end ? b[p]! : 0x80;
+    if (code < 0x80) p++;
+    else code = uleb();
+    if (bad) return null;
+    if (code === 0) return shareAttrs(m, attrs);
+    let tag = p < end ? b[p]! : 0x80;
+    if (tag < 0x80) p++;
+    else tag = uleb();
+    if (bad || p >= end) return null;
+    const children = b[p++] !== 0;
+    const start = attrs.length;
+    for (;;) {
+      let name = p < end ? b[p]! : 0x80;
+      if (name < 0x80) p++;
+      else name = uleb();
+      let form = p < end ? b[p]! : 0x80;
+      if (form < 0x80) p++;
+      else form = uleb();
+      if (bad) return null;
+      if (name === 0 && form === 0) break;
+      attrs.push(name, form, form === 0x21 ? sleb() : 0);
+      if (bad) return null;
+    }
+    m.set(code, { tag, children, attrs: EMPTY, start, end: attrs.length });
+  }
+}
+
+const EMPTY = new Int32Array(0);
+
+/** Gives every entry of a table the table's one Int32Array of attribute triples. */
+function shareAttrs(m: Map<number, Abbrev>, attrs: number[]): Map<number, Abbrev> {
+  const all = new Int32Array(attrs);
+  for (const ab of m.values()) ab.attrs = all;
+  return m;
 }
