@@ -41,6 +41,8 @@ interface NumberRow {
   cfaReg: number;
   cfaOffset: number;
   kinds: Uint8Array;
+  /** The registers whose rule is not `undefined` (the others are just cleared). */
+  defined: Int32Array;
   /** Offset (offset/val_offset) or source register (register), per register. */
   args: Float64Array;
   /** Compiled expressions of expr/val_expr rules, per register. */
@@ -191,11 +193,11 @@ export class NumberUnwinder {
         }
         const kinds = row.kinds;
         const args = row.args;
-        for (let d = 0; d < n; d++) {
+        const defined = row.defined;
+        for (let d = 0; d < n; d++) next[d] = UNDEF;
+        for (let k = 0; k < defined.length; k++) {
+          const d = defined[k]!;
           switch (kinds[d]) {
-            case K_UNDEF:
-              next[d] = UNDEF;
-              break;
             case K_SAME:
               next[d] = cur[d]!;
               break;
@@ -464,7 +466,18 @@ function compile(
       }
     }
   }
-  return { cfaReg: cfaReg >= 0 && cfaReg < n ? cfaReg : -1, cfaOffset, kinds, args, exprs, cfaExpr: null, ra };
+  const defined: number[] = [];
+  for (let d = 0; d < n; d++) if (kinds[d] !== K_UNDEF) defined.push(d);
+  return {
+    cfaReg: cfaReg >= 0 && cfaReg < n ? cfaReg : -1,
+    cfaOffset,
+    kinds,
+    defined: new Int32Array(defined),
+    args,
+    exprs,
+    cfaExpr: null,
+    ra,
+  };
 }
 
 /** A binary DW_OP on exact non-negative values below 2^53 (any result outside: the caller bails). */
