@@ -33,6 +33,9 @@ function fold(column: ArrayBufferView, bytes: number): number {
 /** Consumes the batch: every column of a field some event of the file has, every pool byte and word. */
 function consume(): void {
   const n = batch.length;
+  // The fields present in this batch: the union of its rows' sample_types.
+  let present = 0;
+  for (let i = 0; i < n; i++) present |= batch.sampleType[i]!;
   samples += n;
   const ip = u64Halves(batch.ip);
   for (let i = 0; i < n; i++) {
@@ -71,16 +74,13 @@ function consume(): void {
   batch.clear();
 }
 
-let present = 0;
-
 /** The walk, in a function: the JIT optimises function bodies better than module-level code. */
 function walk(): void {
   const w = file.cursor();
-  while (w.next()) {
-    if (w.type === 9) {
-      if (batch.full) consume();
-      present |= batch.sampleType[w.sampleInto(batch)]!;
-    } else {
+  // nextInto() appends every sample it passes and stops on anything else or a full batch.
+  while (w.nextInto(batch)) {
+    if (batch.full) consume();
+    if (w.type !== 9) {
       // A copy keeps the reader's window free for reuse; the decode is the same.
       w.recordCopy().decode();
       other++;

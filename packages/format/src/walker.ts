@@ -164,6 +164,43 @@ export class RecordWalker {
     return batch.appendFrom(f.dataView, f.at, this.size, this.misc, this.host.littleEndian, e, this.offset, this.index);
   }
 
+  /**
+   * Advances like {@link next}, appending every SAMPLE it passes to `batch` (as
+   * {@link sampleInto}), until the batch is full (the last sample appended is then the current
+   * record), a record that is not a sample is current, or the stream ends (returns false).
+   * Samples lying whole in the current window are taken in one tight loop. Throws a RangeError
+   * when called with a full batch: consume and clear it first.
+   */
+  nextInto(batch: SampleBatch): boolean {
+    checkArg(batch instanceof SampleBatch, "batch", "a SampleBatch", batch);
+    if (batch.full) throw new RangeError("the batch is full: consume and clear() it first");
+    for (;;) {
+      const f = this.outer;
+      if (f !== undefined && this.streamAt >= 0 && !this.done && !this.draining && !this.feedPending) {
+        const le = this.host.littleEndian;
+        while (f.nextSample()) {
+          // take() for a sample, inlined: no user record to absorb.
+          this.cur = f;
+          this.type = RecordType.SAMPLE;
+          this.misc = f.misc;
+          this.size = f.size;
+          this.offset = f.recordOffset;
+          this.index++;
+          this.eventCache = null;
+          const e = this.event;
+          if (!e)
+            throw new PerfDataError("bad-sample", "sample id matches no event of the file", this.offset, this.index, 9);
+          batch.appendFrom(f.dataView, f.at, f.size, f.misc, le, e, this.offset, this.index);
+          if (batch.full) return true;
+        }
+      }
+      if (!this.next()) return false;
+      if (this.type !== RecordType.SAMPLE) return true;
+      this.sampleInto(batch);
+      if (batch.full) return true;
+    }
+  }
+
   /** One walker per stream (directory members), sharing this walker's host and policy; record indices restart per stream. */
   split(): RecordWalker[] {
     return this.streams.map((s) => new RecordWalker(this.host, [s], this.onError, this.firstPass));

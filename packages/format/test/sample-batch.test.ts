@@ -64,7 +64,36 @@ function bothWays(input: string | Uint8Array, capacity: number, windowSize?: num
     }
   }
   flush();
+  expect(viaNextInto(input, capacity, windowSize)).toEqual(batched);
   return { lazy, batched };
+}
+
+/** The same through nextInto(): rows, and each failing sample's message, in record order. */
+function viaNextInto(input: string | Uint8Array, capacity: number, windowSize?: number): unknown[] {
+  const out: unknown[] = [];
+  using file = openPerfData(input, windowSize ? { windowSize } : undefined);
+  const batch = new SampleBatch(capacity);
+  const flush = () => {
+    for (let i = 0; i < batch.length; i++) out.push(detached(batch.fieldsOf(i)));
+    batch.clear();
+  };
+  const w = file.cursor();
+  for (;;) {
+    let more: boolean;
+    try {
+      more = w.nextInto(batch);
+    } catch (e) {
+      expect(e).toBeInstanceOf(PerfDataError);
+      expect(w.type).toBe(RecordType.SAMPLE);
+      flush();
+      out.push((e as PerfDataError).message);
+      continue;
+    }
+    if (!more) break;
+    if (batch.full) flush();
+  }
+  flush();
+  return out;
 }
 
 describe("SampleBatch rows equal the lazy Sample on every fixture", () => {
@@ -268,6 +297,8 @@ describe("arguments and capacity", () => {
     w.sampleInto(batch);
     expect(batch.full).toBe(true);
     expect(() => w.sampleInto(batch)).toThrow(RangeError);
+    expect(() => w.nextInto(batch)).toThrow(RangeError);
+    expect(() => w.nextInto({} as SampleBatch)).toThrow(TypeError);
     expect(() => batch.fieldsOf(1)).toThrow(TypeError);
   });
 
