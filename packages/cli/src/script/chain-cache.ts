@@ -6,8 +6,16 @@
  */
 import type { MapEntry } from "@perfkit/session";
 
-/** Characters of chain text kept per cache; past that, chains are printed without caching. */
-const MAX_CHARS = 1 << 24;
+/** What all chain caches of one printer may keep (about a byte per unit); past it, chains are not cached. */
+export interface ChainBudget {
+  /** Characters (key words count 8 each) still allowed. */
+  left: number;
+}
+
+/** The default budget of a printer: 32 M characters. */
+export function chainBudget(): ChainBudget {
+  return { left: 1 << 25 };
+}
 /** Uint32Array reads are little-endian words only on a little-endian host. */
 const HOST_LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -25,13 +33,19 @@ interface ChainEntry {
 /** Chain text of one output type and user address space. */
 export class ChainTextCache {
   readonly #byHash = new Map<number, ChainEntry>();
-  #chars = 0;
   /** The key of the last lookup. */
   #words = new Uint32Array(256);
   #wordCount = 0;
   #hash = 0;
   #buffer: ArrayBufferLike | null = null;
   #view32: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+
+  constructor(
+    /** Shared by the caches of one printer. */
+    private readonly budget: ChainBudget,
+  ) {
+    if (typeof budget !== "object" || budget === null) throw new TypeError("budget must be a ChainBudget");
+  }
 
   /**
    * The cached text of the chain whose `n` callchain entries start at `at` of the
@@ -90,8 +104,9 @@ export class ChainTextCache {
 
   /** Keeps `text` under the key of the last {@link lookup} (until the cache is full). */
   store(text: string, ips: Float64Array, count: number, kernel: readonly MapEntry[]): void {
-    if (this.#chars + text.length > MAX_CHARS) return;
-    this.#chars += text.length;
+    const cost = text.length + 8 * (this.#wordCount + count);
+    if (cost > this.budget.left) return;
+    this.budget.left -= cost;
     const h = this.#hash;
     this.#byHash.set(h, {
       kernel,

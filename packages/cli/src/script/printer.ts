@@ -20,7 +20,7 @@ import {
   type Session,
   type Thread,
 } from "@perfkit/session";
-import { ChainTextCache } from "./chain-cache.ts";
+import { ChainTextCache, chainBudget } from "./chain-cache.ts";
 import { checkEvent, Field, type OutputType, outputType } from "./fields.ts";
 import { altHex, formatTime, hex16, padLeft, padRight } from "./text.ts";
 import type { ChunkWriter } from "./writer.ts";
@@ -88,6 +88,7 @@ export class ScriptPrinter {
     Thread,
     { comm: string; f: number; e: Evsel; pid: number; tid: number; text: string }
   >();
+  private readonly chainBudget = chainBudget();
   private lastPeriod = -1n;
   private lastPeriodText = "";
 
@@ -310,7 +311,7 @@ export class ScriptPrinter {
       return;
     }
     const kernel = this.session.machine.kernelMaps.snapshot();
-    cache.chains ??= new ChainTextCache();
+    cache.chains ??= new ChainTextCache(this.chainBudget);
     const hit = cache.chains.lookup(s.view, at, n, fast.ips, fast.count, kernel);
     if (hit !== undefined) {
       out.write(hit);
