@@ -5,7 +5,7 @@ import { ChainTextCache, chainBudget } from "../src/script/chain-cache.ts";
 
 function record(words: number[], offset = 0): DataView {
   const v = new DataView(new ArrayBuffer(offset + words.length * 4 + 8));
-  words.forEach((w, i) => v.setUint32(offset + i * 4, w, true));
+  for (let i = 0; i < words.length; i++) v.setUint32(offset + i * 4, words[i]!, true);
   return v;
 }
 
