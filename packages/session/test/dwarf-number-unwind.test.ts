@@ -11,7 +11,17 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Sample } from "@perfkit/format";
 import { compileExpression } from "../src/dwarf/number-expression.ts";
-import { isDwarfMode, MapEntry, NumberMaps, PerfData, Session, SessionDwarf, type UnwindResult } from "../src/index.ts";
+import {
+  isDwarfMode,
+  MapEntry,
+  NumberMaps,
+  NumberUnwinder,
+  PerfData,
+  Session,
+  SessionDwarf,
+  type UnwindResult,
+  X86_64,
+} from "../src/index.ts";
 import { FIXTURES } from "./perf-oracle.ts";
 
 const BENCH = join(import.meta.dir, "../../../bench/data/dwarf.data");
@@ -165,4 +175,19 @@ describe("compileExpression: what the Number unwinder runs itself", () => {
     expect(compileExpression(new Uint8Array([0x06]), 1)).not.toBeNull(); // deref of the pushed CFA
     expect(() => compileExpression(null as never, 0)).toThrow(TypeError);
   });
+});
+
+test("NumberUnwinder checks its arguments", () => {
+  expect(() => new NumberUnwinder(null as never)).toThrow(TypeError);
+  expect(() => new NumberUnwinder(X86_64, 0)).toThrow(/capacity/);
+  const u = new NumberUnwinder(X86_64);
+  const maps = new NumberMaps([], () => null as never);
+  const view = new DataView(new ArrayBuffer(64));
+  expect(() => u.run(null as never, 0, new Int8Array(17), 0, 0, 0, 0, maps)).toThrow(/view/);
+  expect(() => u.run(view, 0, new Int8Array(17), 0, 0, 0, 0, {} as never)).toThrow(/maps/);
+  expect(() => u.run(view, 0.5, new Int8Array(17), 0, 0, 0, 0, maps)).toThrow(/integers/);
+  // No pc/sp slots: perf shows no user frames.
+  expect(u.run(view, 0, new Int8Array(17).fill(-1), -1, -1, 0, 8, maps)).toBe(true);
+  expect(u.stop).toBe("no-stack");
+  expect(u.count).toBe(0);
 });

@@ -12,7 +12,7 @@
 import type { DwarfBinary } from "./binary.ts";
 import { type RegRule, rowFor } from "./frame-rules.ts";
 import * as X from "./number-expression.ts";
-import type { NumberMaps } from "./number-maps.ts";
+import { NumberMaps } from "./number-maps.ts";
 import type { ArchRegisters } from "./registers.ts";
 import type { MappedModule } from "./session-hook.ts";
 import type { UnwindStop } from "./unwind.ts";
@@ -122,6 +122,11 @@ export class NumberUnwinder {
     maps: NumberMaps,
     maxFrames = 127,
   ): boolean {
+    if (!(view instanceof DataView)) throw new TypeError("view must be a DataView");
+    if (!(maps instanceof NumberMaps)) throw new TypeError("maps must be a NumberMaps");
+    if (!(slotOf instanceof Int8Array)) throw new TypeError("slotOf must be an Int8Array");
+    if (!Number.isInteger(regsAt) || !Number.isInteger(stackAt) || !Number.isInteger(dynSize) || dynSize < 0)
+      throw new TypeError("regsAt, stackAt and dynSize must be integers");
     if (maxFrames > this.capacity || maxFrames < 1) return false;
     const a = this.arch;
     const n = a.count;

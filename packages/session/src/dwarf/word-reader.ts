@@ -16,6 +16,7 @@ export class WordReader {
   /** The view read from now on (cheap when it is the current one). */
   use(view: DataView): void {
     if (view === this.#view) return;
+    if (!(view instanceof DataView)) throw new TypeError("view must be a DataView");
     this.#view = view;
     this.#words =
       HOST_LE && (view.byteOffset & 3) === 0
