@@ -89,6 +89,7 @@ export class ScriptPrinter {
     { comm: string; f: number; e: Evsel; pid: number; tid: number; text: string }
   >();
   private readonly chainBudget = chainBudget();
+  private readonly evnames = new Map<Evsel, { width: number; text: string }>();
   private lastPeriod = -1n;
   private lastPeriodText = "";
 
@@ -128,6 +129,16 @@ export class ScriptPrinter {
 
   private fields(e: Evsel): number {
     return this.outputs[outputType(e.attr.type)]!.fields;
+  }
+
+  /** `%*s: ` of the event name, kept per evsel (and width). */
+  private evnameColumn(e: Evsel): string {
+    const width = this.widthOfNames();
+    const c = this.evnames.get(e);
+    if (c !== undefined && c.width === width) return c.text;
+    const text = `${padLeft(e.name, width)}: `;
+    this.evnames.set(e, { width, text });
+    return text;
   }
 
   private widthOfNames(): number {
@@ -197,7 +208,7 @@ export class ScriptPrinter {
       }
       line += this.lastPeriodText;
     }
-    if (f & Field.EVNAME) line += `${padLeft(e.name, this.widthOfNames())}: `;
+    if (f & Field.EVNAME) line += this.evnameColumn(e);
     if (f & Field.TRACE) {
       const raw = s.raw;
       const tp = raw ? this.session.tracepointFormat(e) : undefined;
