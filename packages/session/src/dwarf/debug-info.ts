@@ -25,8 +25,8 @@ export interface DwarfSections {
 interface Abbrev {
   tag: number;
   children: boolean;
-  /** name, form, implicit const triples of the whole table; this entry's are [start, end). */
-  attrs: Int32Array;
+  /** name, form, implicit const triples (as int32) of the whole table; this entry's are [start, end). */
+  attrs: readonly number[];
   start: number;
   end: number;
 }
@@ -273,11 +273,11 @@ export class DebugInfo {
         const name = r.uleb();
         const form = r.uleb();
         if (name === 0 && form === 0) break;
-        attrs.push(name, form, form === 0x21 ? r.sleb() : 0);
+        attrs.push(name | 0, form | 0, form === 0x21 ? r.sleb() | 0 : 0);
       }
-      m.set(code, { tag, children, attrs: EMPTY, start, end: attrs.length });
+      m.set(code, { tag, children, attrs, start, end: attrs.length });
     }
-    return shareAttrs(m, attrs);
+    return m;
   }
 
   /** Decodes the DIE at `off` (attributes only); null for a null entry. */
@@ -556,7 +556,7 @@ function abbrevTableFast(b: Uint8Array, off: number): Map<number, Abbrev> | null
     if (code < 0x80) p++;
     else code = uleb();
     if (bad) return null;
-    if (code === 0) return shareAttrs(m, attrs);
+    if (code === 0) return m;
     let tag = p < end ? b[p]! : 0x80;
     if (tag < 0x80) p++;
     else tag = uleb();
@@ -572,18 +572,9 @@ function abbrevTableFast(b: Uint8Array, off: number): Map<number, Abbrev> | null
       else form = uleb();
       if (bad) return null;
       if (name === 0 && form === 0) break;
-      attrs.push(name, form, form === 0x21 ? sleb() : 0);
+      attrs.push(name | 0, form | 0, form === 0x21 ? sleb() | 0 : 0);
       if (bad) return null;
     }
-    m.set(code, { tag, children, attrs: EMPTY, start, end: attrs.length });
+    m.set(code, { tag, children, attrs, start, end: attrs.length });
   }
-}
-
-const EMPTY = new Int32Array(0);
-
-/** Gives every entry of a table the table's one Int32Array of attribute triples. */
-function shareAttrs(m: Map<number, Abbrev>, attrs: number[]): Map<number, Abbrev> {
-  const all = new Int32Array(attrs);
-  for (const ab of m.values()) ab.attrs = all;
-  return m;
 }
