@@ -252,6 +252,8 @@ export class Session {
     const reader = recordReader(this.#data.file, { ordered: this.#ordered });
     const m = this.machine;
     let exit: TaskRecord | null = null;
+    let lastEntry: EventEntry | undefined;
+    let lastEvsel: Evsel | null = null;
     const cur = {
       record: undefined as unknown as PerfRecord,
       evsel: null as Evsel | null,
@@ -265,11 +267,18 @@ export class Session {
         if (!rec) return false;
         const entry = rec.event;
         cur.record = rec;
-        cur.evsel = entry ? this.evselOf(entry) : null;
         if (rec.type === RecordType.SAMPLE) {
+          // Samples come in runs of one event; names change only through side-band records.
+          if (entry !== lastEntry) {
+            lastEntry = entry;
+            lastEvsel = entry ? this.evselOf(entry) : null;
+          }
+          cur.evsel = lastEvsel;
           cur.decoded = undefined;
           return true;
         }
+        lastEntry = undefined;
+        cur.evsel = entry ? this.evselOf(entry) : null;
         const d = rec.decode();
         cur.decoded = d;
         this.#absorb(d, rec.misc);
