@@ -52,32 +52,43 @@ export class TextSink {
   int(n: number): void {
     if (SIZE - this.#at < 24) this.flush();
     const b = this.#buf;
-    let at = this.#at;
     if (n < 0) {
-      b[at++] = 45;
+      b[this.#at++] = 45;
       n = -n;
     }
-    if (n < 10) b[at++] = 48 + n;
+    if (n < 2147483648) this.#small(n, 0);
     else {
-      let digits = 0;
-      for (let v = n; v >= 1; v = Math.floor(v / 10)) digits++;
-      for (let i = digits - 1, v = n; i >= 0; i--, v = Math.floor(v / 10)) b[at + i] = 48 + (v % 10);
-      at += digits;
+      // Split so that both parts take the 32-bit path.
+      const high = Math.floor(n / 1e9);
+      this.#small(high, 0);
+      this.#small(n - high * 1e9, 9);
     }
-    this.#at = at;
+  }
+
+  /** Writes a 31-bit non-negative integer, zero-padded to at least `width` digits. */
+  #small(n: number, width: number): void {
+    const b = this.#buf;
+    let digits = 1;
+    for (let v = n; v >= 10; v = (v / 10) | 0) digits++;
+    if (digits < width) digits = width;
+    const end = this.#at + digits;
+    for (let i = end - 1, v = n; i >= this.#at; i--, v = (v / 10) | 0) b[i] = 48 + (v % 10);
+    this.#at = end;
   }
 
   /**
-   * Appends `n / 10^scale` for an integer `n` (|n| < 2^53), without trailing zeros: the same
-   * number JSON.stringify(n / 10 ** scale) denotes, without formatting a double.
+   * Appends `n / 10^scale` for an integer `n` (|n| < 2^53, scale <= 9), without trailing
+   * zeros: the same number JSON.stringify(n / 10 ** scale) denotes, without formatting a double.
    */
   scaled(n: number, scale: number): void {
-    const neg = n < 0;
-    if (neg) n = -n;
+    if (SIZE - this.#at < 32) this.flush();
+    if (n < 0) {
+      this.#buf[this.#at++] = 45;
+      n = -n;
+    }
     const unit = 10 ** scale;
     const whole = Math.floor(n / unit);
     let frac = n - whole * unit;
-    if (neg && n !== 0) this.ascii("-");
     this.int(whole);
     if (frac === 0) return;
     let digits = scale;
@@ -85,11 +96,8 @@ export class TextSink {
       frac /= 10;
       digits--;
     }
-    if (SIZE - this.#at < 24) this.flush();
-    const b = this.#buf;
-    b[this.#at++] = 46;
-    for (let i = digits - 1, v = frac; i >= 0; i--, v = Math.floor(v / 10)) b[this.#at + i] = 48 + (v % 10);
-    this.#at += digits;
+    this.#buf[this.#at++] = 46;
+    this.#small(frac, digits);
   }
 
   /** Writes out what is buffered. */

@@ -204,8 +204,11 @@ export class TrackSet {
 /** The sample's period as a number (the attr's period when the sample has none). */
 function periodOf(s: WalkedSample): number {
   const rec = s.record;
-  const o = rec.event!.layout.period;
-  if (o < 0 || o + 8 > rec.size) return Number(s.period);
+  const layout = rec.event!.layout;
+  const o = layout.period;
+  // Without PERIOD the attr's period applies (perf's convention).
+  if (o < 0) return layout.samplePeriodHi * 2 ** 32 + layout.samplePeriodLo;
+  if (o + 8 > rec.size) return Number(s.period);
   const le = rec.littleEndian;
   const lo = rec.view.getUint32(rec.pos + o + (le ? 0 : 4), le);
   const hi = rec.view.getUint32(rec.pos + o + (le ? 4 : 0), le);

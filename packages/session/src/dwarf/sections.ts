@@ -1,12 +1,10 @@
 /** Reads (and decompresses) the debug sections of one ELF file. */
-import { createRequire } from "node:module";
 import type { ElfFile, ElfSection } from "../symbols/index.ts";
 import { DwarfError } from "./errors.ts";
 
 // node:zlib (with node:stream) costs ~17 ms to load: only load it for a compressed section.
-const requireLazy = createRequire(import.meta.url);
 const inflateSync = (data: Uint8Array, options: { maxOutputLength: number }): Uint8Array =>
-  (requireLazy("node:zlib") as typeof import("node:zlib")).inflateSync(data, options);
+  (import.meta.require("node:zlib") as typeof import("node:zlib")).inflateSync(data, options);
 
 const SHF_COMPRESSED = 0x800n;
 const ELFCOMPRESS_ZLIB = 1;
