@@ -12,7 +12,7 @@ import { NumberUnwinder } from "./dwarf/number-unwind.ts";
 import { type PerfChainEntry, perfChainEntries } from "./dwarf/perf-frames.ts";
 import { archRegisters, type UnwindArch } from "./dwarf/registers.ts";
 import type { MappedModule } from "./dwarf/session-hook.ts";
-import { type UnwindResult, type UnwoundFrame, unwindUser } from "./dwarf/unwind.ts";
+import { type UnwindModule, type UnwindResult, type UnwoundFrame, unwindUser } from "./dwarf/unwind.ts";
 import type { WordReader } from "./dwarf/word-reader.ts";
 import { findMapIn, type MapEntry } from "./maps.ts";
 
@@ -143,7 +143,10 @@ export class SessionDwarf {
       const e = findMapIn(userMaps, addr);
       return e ? this.moduleOf(e) : undefined;
     };
-    return unwindUser({ regs, stack, arch: this.arch, maxFrames }, lookup);
+    const maps = this.numberMaps(userMaps);
+    const cfiBias = (m: UnwindModule, binary: DwarfBinary): bigint | null =>
+      maps.perfCfiBias((m as MappedModule).map, binary);
+    return unwindUser({ regs, stack, arch: this.arch, maxFrames, cfiBias }, lookup);
   }
 
   /**

@@ -11,6 +11,8 @@ import { DwarfError } from "./errors.ts";
 import type { SourceLine } from "./line-table.ts";
 import { readSection } from "./sections.ts";
 
+const PT_LOAD = 1;
+
 const ET_DYN = 3;
 
 /** A frame description with the table it came from. */
@@ -57,6 +59,19 @@ export class DwarfBinary {
   get isDyn(): boolean {
     return this.elf.header.type === ET_DYN;
   }
+
+  /**
+   * The first PT_LOAD's p_vaddr rounded down to a 4 KiB page (perf's elf_base_address): perf
+   * subtracts it from the dso's lowest mapped start to get the load bias of `.eh_frame_hdr`.
+   */
+  get elfBase(): bigint {
+    if (this.#elfBase === undefined) {
+      const first = this.elf.segments.find((p) => p.type === PT_LOAD);
+      this.#elfBase = first ? first.vaddr & ~0xfffn : 0n;
+    }
+    return this.#elfBase;
+  }
+  #elfBase: bigint | undefined = undefined;
 
   /** The ELF holding DWARF sections: the separate debug file when found, else the binary itself. */
   get debugElf(): ElfFile {

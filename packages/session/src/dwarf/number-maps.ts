@@ -3,12 +3,38 @@
  * Float64Array (no BigInt compare) and a last-hit shortcut, since consecutive frames and
  * memory reads mostly fall in the same mapping.
  */
+import type { Dso } from "../dso.ts";
 import type { MapEntry } from "../maps.ts";
+import type { DwarfBinary } from "./binary.ts";
 import type { MappedModule } from "./session-hook.ts";
 
 /** Exact Number of a bigint below 2^53, else -1 (the unwinder then takes the BigInt path). */
 export function exactNumber(v: bigint): number {
   return v >= 0n && v < 9007199254740992n ? Number(v) : -1;
+}
+
+/** The lowest start of each dso's maps in a snapshot (what perf's CFI table bias starts from). */
+export function lowestStarts(entries: readonly MapEntry[]): Map<Dso, bigint> {
+  if (!Array.isArray(entries)) throw new TypeError("entries must be an array of MapEntry");
+  const out = new Map<Dso, bigint>();
+  for (const e of entries) {
+    const low = out.get(e.dso);
+    if (low === undefined || e.start < low) out.set(e.dso, e.start);
+  }
+  return out;
+}
+
+/**
+ * The load bias perf (unwind-libunwind-local.c, read_unwind_spec_eh_frame) gives the
+ * `.eh_frame_hdr` table of `entry`'s binary: the lowest start among ALL of the thread's maps
+ * of the same dso (`lowest`, from {@link lowestStarts}), minus the ELF's first PT_LOAD page.
+ * perf never drops maps on exec, so a process that inherited its parent's mapping of the same
+ * library at a lower address gets a wrong bias, finds no FDE and falls back to the frame-chain
+ * guess. Null without a binary.
+ */
+export function perfCfiBias(lowest: Map<Dso, bigint>, entry: MapEntry, binary: DwarfBinary | null): bigint | null {
+  if (!binary) return null;
+  return (lowest.get(entry.dso) ?? entry.start - entry.pgoff) - binary.elfBase;
 }
 
 /** Sorted user maps of one address-space snapshot with Number bounds. */
@@ -22,6 +48,10 @@ export class NumberMaps {
   /** Exact pgoff, or -1. */
   readonly pgoffs: Float64Array;
   readonly #modules: (MappedModule | undefined)[];
+  /** Lowest start of each dso's maps in the snapshot (stale maps inherited through fork+exec included). */
+  readonly #lowestStart: Map<Dso, bigint>;
+  /** Number {@link cfiBias} per map: NaN until computed, -Infinity when not exact. */
+  readonly #cfiBias: Float64Array;
   #last = -1;
 
   constructor(
@@ -38,6 +68,8 @@ export class NumberMaps {
     this.bias = new Float64Array(n);
     this.pgoffs = new Float64Array(n);
     this.#modules = new Array(n);
+    this.#cfiBias = new Float64Array(n).fill(Number.NaN);
+    this.#lowestStart = lowestStarts(entries);
     for (let i = 0; i < n; i++) {
       const e = entries[i]!;
       this.starts[i] = Number(e.start);
@@ -65,6 +97,22 @@ export class NumberMaps {
     if (i < 0 || !(addr < this.ends[i]!)) return -1;
     this.#last = i;
     return i;
+  }
+
+  /** {@link perfCfiBias} of `entry` (a map of this snapshot) and its binary. */
+  perfCfiBias(entry: MapEntry, binary: DwarfBinary | null): bigint | null {
+    return perfCfiBias(this.#lowestStart, entry, binary);
+  }
+
+  /** {@link perfCfiBias} of map `i` as an exact Number, NaN when it is not exact or there is no binary. */
+  cfiBias(i: number): number {
+    const v = this.#cfiBias[i]!;
+    if (!Number.isNaN(v)) return v === Number.NEGATIVE_INFINITY ? Number.NaN : v;
+    const m = this.module(i);
+    const b = this.perfCfiBias(m.map, m.binary);
+    const x = b === null || b <= -9007199254740992n || b >= 9007199254740992n ? Number.NEGATIVE_INFINITY : Number(b);
+    this.#cfiBias[i] = x;
+    return x === Number.NEGATIVE_INFINITY ? Number.NaN : x;
   }
 
   /** The unwinder module of map `i`. */

@@ -174,11 +174,10 @@ export class NumberUnwinder {
       let row: NumberRow | number = NO_CFI;
       if (bin) {
         let key = ip;
-        if (bin.isDyn) {
-          const bias = maps.bias[li]!;
-          if (Number.isNaN(bias)) return false;
-          key = ip - bias;
-        }
+        // perf's table bias (NumberMaps.perfCfiBias), not necessarily this map's start - pgoff.
+        const bias = maps.cfiBias(li);
+        if (Number.isNaN(bias)) return false;
+        key = ip - bias;
         row = this.row(bin, key);
         if (row === BAIL) return false;
       }
@@ -242,25 +241,29 @@ export class NumberUnwinder {
         nextPc = ra >= 0 && ra < n ? next[ra]! : UNDEF;
         if (nextPc === UNDEF && ra !== a.dwarfRa && ra >= 0 && ra < n) nextPc = cur[ra]!;
         if (nextPc === UNDEF || nextPc === 0) return this.end(this.#truncated ? "truncated" : "end");
+        // libunwind's x86_64 unw_step: an undefined %rbp after a CFI step marks the outermost frame.
+        if (a.arch === "x86_64" && kinds[a.dwarfFp] === K_UNDEF) return this.end("end");
         fpFrame = 0;
       } else {
-        // libdw's x86_64 backend unwinds by frame pointer when no CFI covers the pc.
+        // libunwind's x86_64 frame-chain guess (unwindUser has the rule).
         if (a.arch !== "x86_64") return this.end("no-info", "no CFI");
         const fp = cur[a.dwarfFp]!;
-        if (fp === BIG) return false;
+        const cfa = cur[a.dwarfSp]!;
+        if (fp === BIG || cfa === BIG) return false;
         if (fp === UNDEF || fp === 0) return this.end("no-info", "no CFI and no frame pointer");
         if (fp + 16 >= LIMIT) return false;
-        let prevFp = this.read8(fp);
+        const prevFp = this.read8(fp);
+        if (this.#bail) return false;
+        if (prevFp === UNDEF || cfa === UNDEF || fp < cfa || fp - cfa > 0x4000)
+          return this.end(this.#truncated ? "truncated" : "no-info", "no CFI and no plausible frame pointer");
         const ret = this.read8(fp + 8);
         if (this.#bail) return false;
-        if (prevFp === UNDEF) prevFp = 0;
         if (ret === UNDEF) return this.end(this.#truncated ? "truncated" : "no-info");
+        if (ret === 0) return this.end("end");
+        if (ret === pc && fp + 16 === cfa) return this.end("no-info", "frame chain does not move");
         next.fill(UNDEF);
         next[a.dwarfFp] = prevFp;
         next[a.dwarfSp] = fp + 16;
-        const oldSp = cur[a.dwarfSp]!;
-        if (oldSp === BIG) return false;
-        if (oldSp !== UNDEF && fp + 16 <= oldSp) return this.end("no-info", "frame pointer does not move up the stack");
         nextPc = ret;
         fpFrame = 1;
       }
@@ -353,9 +356,9 @@ export class NumberUnwinder {
     return true;
   }
 
-  /** unwindUser's memory read of 8 bytes at exact `addr`: the saved stack, else the mapped file. */
+  /** unwindUser's memory read of 8 bytes at exact `addr`: the saved stack but its last word (perf), else the mapped file. */
   private read8(addr: number): number {
-    if (addr >= this.#sp0 && addr + 8 <= this.#stackEnd) return this.word(this.#stackAt + (addr - this.#sp0));
+    if (addr >= this.#sp0 && addr + 8 < this.#stackEnd) return this.word(this.#stackAt + (addr - this.#sp0));
     const maps = this.#maps!;
     const i = maps.find(addr);
     if (i >= 0) {

@@ -6,7 +6,9 @@
 import { Feature, type PerfDataFile, type Sample } from "@perfkit/format";
 import { Dso } from "../dso.ts";
 import { MapEntry, MapList } from "../maps.ts";
+import type { DwarfBinary } from "./binary.ts";
 import type { DwarfCache } from "./cache.ts";
+import { lowestStarts, perfCfiBias } from "./number-maps.ts";
 import type { UnwindArch } from "./registers.ts";
 import { type ModuleLookup, type UnwindModule, type UnwindResult, unwindUser } from "./unwind.ts";
 
@@ -94,10 +96,14 @@ export function* unwindRecording(
       const st = cache.get(e.dso.name, e.dso.buildId);
       m = { start: e.start, end: e.end, pgoff: e.pgoff, binary: st.binary, name: e.dso.name, buildId: e.dso.buildId };
       modules.set(e, m);
+      entryOf.set(m, e);
     }
     return m;
   };
   const dsos = new Map<string, Dso>();
+  // perf's CFI table bias looks at every map of the same dso in the process (perfCfiBias).
+  const entryOf = new WeakMap<UnwindModule, MapEntry>();
+  const lowest = new WeakMap<readonly MapEntry[], Map<Dso, bigint>>();
   for (const rec of file.records({ ordered: true })) {
     if (rec.type === 9) {
       const s = rec.sample();
@@ -107,11 +113,21 @@ export function* unwindRecording(
         const e = list?.find(addr);
         return e ? moduleOf(e) : undefined;
       };
+      const snapshot = list?.snapshot() ?? [];
+      const cfiBias = (m: UnwindModule, binary: DwarfBinary): bigint | null => {
+        let low = lowest.get(snapshot);
+        if (!low) {
+          low = lowestStarts(snapshot);
+          lowest.set(snapshot, low);
+        }
+        const e = entryOf.get(m);
+        return e ? perfCfiBias(low, e, binary) : null;
+      };
       const regs = s.regsUser;
       const stack = s.stackUser;
       const user =
         regs && stack
-          ? unwindUser({ regs, stack, arch, maxFrames: options.maxFrames }, lookup)
+          ? unwindUser({ regs, stack, arch, maxFrames: options.maxFrames, cfiBias }, lookup)
           : { frames: [], stop: "no-stack" as const };
       yield {
         sample: s,

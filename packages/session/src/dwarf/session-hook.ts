@@ -1,7 +1,10 @@
 /** The hook the Session calls: unwind one sample against a snapshot of its user maps. */
 import type { Sample } from "@perfkit/format";
+import type { Dso } from "../dso.ts";
 import { findMapIn, type MapEntry } from "../maps.ts";
+import type { DwarfBinary } from "./binary.ts";
 import type { DwarfCache } from "./cache.ts";
+import { lowestStarts, perfCfiBias } from "./number-maps.ts";
 import type { UnwindArch } from "./registers.ts";
 import { type UnwindModule, type UnwindResult, unwindUser } from "./unwind.ts";
 
@@ -40,5 +43,11 @@ export function unwindSampleInMaps(
     }
     return m;
   };
-  return unwindUser({ regs, stack, arch: options.arch, maxFrames: options.maxFrames }, lookup);
+  // perf's CFI table bias: the lowest start of the dso's maps in this snapshot (perfCfiBias).
+  let lowest: Map<Dso, bigint> | null = null;
+  const cfiBias = (m: UnwindModule, binary: DwarfBinary): bigint | null => {
+    lowest ??= lowestStarts(userMaps);
+    return perfCfiBias(lowest, (m as MappedModule).map, binary);
+  };
+  return unwindUser({ regs, stack, arch: options.arch, maxFrames: options.maxFrames, cfiBias }, lookup);
 }

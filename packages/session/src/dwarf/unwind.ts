@@ -31,6 +31,12 @@ export interface UnwindInput {
   arch?: UnwindArch | ArchRegisters;
   /** perf's max_stack (default 127, kernel.perf_event_max_stack). */
   maxFrames?: number;
+  /**
+   * The load bias of a module's CFI tables (ELF address = absolute - bias). Default: start - pgoff
+   * for ET_DYN, 0 otherwise. The Session passes perf's (lowest start of the dso's maps minus the
+   * first PT_LOAD page), which differs after fork+exec left a stale mapping of the same file.
+   */
+  cfiBias?: (module: UnwindModule, binary: DwarfBinary) => bigint | null;
 }
 
 /** One user frame. */
@@ -43,7 +49,7 @@ export interface UnwoundFrame {
 }
 
 /**
- * Why unwinding stopped: `end` (outermost frame: return address undefined or 0),
+ * Why unwinding stopped: `end` (outermost frame: return address undefined or 0, or %rbp undefined),
  * `truncated` (a needed word lies past the saved stack), `max-frames`, `no-stack`
  * (no registers or empty stack: perf shows no user frames), `no-info` (no CFI and no
  * usable frame pointer), `error` (damaged CFI or unreadable memory elsewhere).
@@ -77,9 +83,12 @@ export function unwindUser(input: UnwindInput, lookup: ModuleLookup): UnwindResu
   const sv = new DataView(stack.data.buffer, stack.data.byteOffset, stack.data.byteLength);
   let truncatedRead = false;
 
-  /** perf's memory_read: the saved stack, else the bytes of a mapped file. */
+  /**
+   * perf's access_mem: the saved stack, else the bytes of a mapped file. The stack's last word
+   * is never served from the dump (unwind-libunwind-local.c tests `addr + 8 >= end`).
+   */
   const read = (addr: bigint, size: number): bigint | undefined => {
-    if (addr >= sp0 && addr + BigInt(size) <= stackEnd) {
+    if (addr >= sp0 && addr + 8n < stackEnd && addr + BigInt(size) <= stackEnd) {
       const off = Number(addr - sp0);
       return size === 8 ? sv.getBigUint64(off, true) : readSmall(sv, off, size);
     }
@@ -110,7 +119,7 @@ export function unwindUser(input: UnwindInput, lookup: ModuleLookup): UnwindResu
     let nextPc: bigint | undefined;
     let cfiFound = false;
     if (bin) {
-      const bias = bin.isDyn ? mod!.start - mod!.pgoff : 0n;
+      const bias = input.cfiBias?.(mod!, bin) ?? (bin.isDyn ? mod!.start - mod!.pgoff : 0n);
       const hit = bin.findCfi(Number(lookPc - bias));
       if (hit) {
         cfiFound = true;
@@ -141,22 +150,32 @@ export function unwindUser(input: UnwindInput, lookup: ModuleLookup): UnwindResu
         if (nextPc === undefined || nextPc === 0n) {
           return { frames, stop: truncatedRead ? "truncated" : "end" };
         }
+        // libunwind's x86_64 unw_step: an undefined %rbp after a CFI step marks the outermost frame.
+        if (arch.arch === "x86_64" && row.regs.get(arch.dwarfFp)?.kind === "undefined") return { frames, stop: "end" };
       }
     }
     if (!cfiFound) {
-      // libdw's x86_64 backend unwinds by frame pointer when no CFI covers the pc.
+      // libunwind's x86_64 frame-chain guess (unw_step when dwarf_step finds no unwind info):
+      // trusted only when %rbp lies in [cfa, cfa + 0x4000] and [%rbp] is readable.
       if (arch.arch !== "x86_64") return { frames, stop: "no-info", detail: "no CFI" };
       const fp = cur[arch.dwarfFp];
+      const cfa = cur[arch.dwarfSp];
       if (fp === undefined || fp === 0n) return { frames, stop: "no-info", detail: "no CFI and no frame pointer" };
-      const prevFp = read(fp, 8) ?? 0n;
+      const prevFp = read(fp, 8);
+      if (prevFp === undefined || cfa === undefined || fp < cfa || fp - cfa > 0x4000n)
+        return {
+          frames,
+          stop: truncatedRead ? "truncated" : "no-info",
+          detail: "no CFI and no plausible frame pointer",
+        };
       const ret = read((fp + 8n) & MASK, 8);
       if (ret === undefined) return { frames, stop: truncatedRead ? "truncated" : "no-info" };
+      if (ret === 0n) return { frames, stop: "end" };
       next = new Array(arch.count);
       next[arch.dwarfFp] = prevFp;
       next[arch.dwarfSp] = (fp + 16n) & MASK;
-      const oldSp = cur[arch.dwarfSp];
-      if (oldSp !== undefined && next[arch.dwarfSp]! <= oldSp)
-        return { frames, stop: "no-info", detail: "frame pointer does not move up the stack" };
+      if (ret === pc && next[arch.dwarfSp] === cfa)
+        return { frames, stop: "no-info", detail: "frame chain does not move" };
       nextPc = ret;
       viaFp = true;
     } else viaFp = false;
