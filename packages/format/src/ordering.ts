@@ -307,26 +307,16 @@ function sortRun(run: Run): Run {
 export function* mergeByTime(
   streams: Generator<PerfRecord, void, undefined>[],
 ): Generator<PerfRecord, void, undefined> {
-  const heads: (PerfRecord | undefined)[] = streams.map((g) => g.next().value ?? undefined);
-  for (;;) {
-    let pick = -1;
-    let best: bigint | undefined;
-    for (let i = 0; i < heads.length; i++) {
-      const h = heads[i];
-      if (!h) continue;
-      const t = h.time;
-      if (t === undefined || t === 0n) {
-        pick = i;
-        break;
-      }
-      if (best === undefined || t < best) {
-        best = t;
-        pick = i;
-      }
-    }
-    if (pick < 0) return;
-    yield heads[pick]!;
-    heads[pick] = streams[pick].next().value ?? undefined;
+  const merged = new MergedReader(
+    streams.map((g) => ({
+      next: () => g.next().value ?? null,
+      close: () => void g.return(undefined),
+    })),
+  );
+  try {
+    for (let rec = merged.next(); rec; rec = merged.next()) yield rec;
+  } finally {
+    merged.close();
   }
 }
 

@@ -4,6 +4,8 @@
  * matched by name only, keep the libtype of their first sample, and count samples ending in
  * them (self values). {@link FlameTree.toJson} writes what `flamegraph.py -f json` writes.
  */
+
+import { StackCombos } from "../profiles/_combos.ts";
 import type { FrameTable } from "../profiles/_frames.ts";
 import type { StackTable } from "../profiles/_stacks.ts";
 import { StackTrie, StringTable } from "../profiles/_trie.ts";
@@ -20,9 +22,6 @@ export interface FlameNode {
   v: number;
   c: FlameNode[];
 }
-
-/** Comm node ids per stack: keys pack (stack id, comm name id) exactly in a double. */
-const COMM_SPAN = 2 ** 20;
 
 /**
  * Builds one flame graph tree from walked samples. The walk only counts samples per (stack
@@ -42,12 +41,9 @@ export class FlameTree {
   #frameKernel = new Uint8Array(1024);
   readonly #commOf = new Map<object, { comm: string; id: number; kernel: boolean }>();
   #samples = 0;
-  /** Per packed (stack, comm) key its index; per index the parts and the sample count. */
-  readonly #combo = new Map<number, number>();
-  readonly #comboStack: number[] = [];
-  readonly #comboComm: number[] = [];
-  readonly #comboKernel: boolean[] = [];
-  readonly #comboCount: number[] = [];
+  /** Samples per (stack, comm name id) pair, and per comm name id whether it is the kernel's. */
+  readonly #combos = new StackCombos();
+  readonly #kernelComm: boolean[] = [];
   #built = false;
 
   constructor(frames: FrameTable, stacks: StackTable) {
@@ -66,34 +62,24 @@ export class FlameTree {
   add(s: WalkedSample): void {
     if (this.#built) throw new Error("FlameTree: add() after the tree was built");
     this.#samples++;
-    const c = this.commOf(s);
-    const key = s.stack * COMM_SPAN + c.id;
-    const i = this.#combo.get(key);
-    if (i !== undefined) {
-      this.#comboCount[i]!++;
-      return;
-    }
-    this.#combo.set(key, this.#comboStack.length);
-    this.#comboStack.push(s.stack);
-    this.#comboComm.push(c.id);
-    this.#comboKernel.push(c.kernel);
-    this.#comboCount.push(1);
+    this.#combos.add(s.stack, this.commOf(s).id);
   }
 
   /** Builds the trie from the counted (stack, comm) pairs, in the order they were first seen. */
   #build(): void {
     if (this.#built) return;
     this.#built = true;
-    for (let i = 0; i < this.#comboStack.length; i++) {
-      const kernelComm = this.#comboKernel[i]!;
-      let node = this.child(0, this.#comboComm[i]!, kernelComm ? "kernel" : "");
-      const f = this.#stacks.frames[this.#comboStack[i]!]!;
+    const combos = this.#combos;
+    for (let i = 0; i < combos.length; i++) {
+      const comm = combos.tag[i]!;
+      let node = this.child(0, comm, this.#kernelComm[comm] ? "kernel" : "");
+      const f = this.#stacks.frames[combos.stack[i]!]!;
       for (let d = f.length - 1; d >= 0; d--) {
         const frame = f[d]!;
         const name = this.nameOf(frame);
         node = this.child(node, name, this.#frameKernel[frame] ? "kernel" : "");
       }
-      this.#trie.self[node]! += this.#comboCount[i]!;
+      this.#trie.self[node]! += combos.count[i]!;
     }
   }
 
@@ -109,7 +95,7 @@ export class FlameTree {
     if (c !== undefined && c.comm === s.comm) return c;
     const kernel = s.pid === 0;
     const id = this.#names.intern(kernel ? s.comm : `${s.comm} (${s.pid})`);
-    if (id >= COMM_SPAN) throw new RangeError(`too many distinct comms (${id})`);
+    this.#kernelComm[id] = kernel;
     const next = { comm: s.comm, id, kernel };
     this.#commOf.set(s.thread, next);
     return next;

@@ -3,6 +3,8 @@
  * sorted as Python sorts strings, with its options for pid/tid, comm, Java names and kernel
  * annotation.
  */
+
+import { StackCombos } from "./_combos.ts";
 import type { FrameTable } from "./_frames.ts";
 import type { StackTable } from "./_stacks.ts";
 import { StringTable } from "./_trie.ts";
@@ -22,9 +24,6 @@ export interface CollapseOptions {
   annotateKernel?: boolean;
 }
 
-/** Distinct comm texts per stack: keys pack (stack id, comm id) exactly in a double. */
-const COMM_SPAN = 2 ** 20;
-
 /**
  * Counts samples per folded stack. Feed it walked samples, then ask for {@link lines}. During
  * the walk it only counts per (stack id, comm); frames are named afterwards, so symbol
@@ -37,11 +36,8 @@ export class StackCollapser {
   readonly #comms = new StringTable();
   /** The comm element per thread, rebuilt when the thread's comm changes. */
   readonly #commOf = new Map<object, { comm: string; id: number }>();
-  /** Combination index per packed (stack, comm) key, and per combination its parts and count. */
-  readonly #combo = new Map<number, number>();
-  readonly #comboStack: number[] = [];
-  readonly #comboComm: number[] = [];
-  readonly #comboCount: number[] = [];
+  /** Samples per (stack, comm) pair. */
+  readonly #combos = new StackCombos();
 
   constructor(frames: FrameTable, stacks: StackTable, options: CollapseOptions = {}) {
     if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
@@ -60,17 +56,7 @@ export class StackCollapser {
 
   /** Counts one sample. */
   add(s: WalkedSample): void {
-    const comm = this.#opts.includeComm ? this.commId(s) : 0;
-    const key = s.stack * COMM_SPAN + comm;
-    const i = this.#combo.get(key);
-    if (i !== undefined) {
-      this.#comboCount[i]!++;
-      return;
-    }
-    this.#combo.set(key, this.#comboStack.length);
-    this.#comboStack.push(s.stack);
-    this.#comboComm.push(comm);
-    this.#comboCount.push(1);
+    this.#combos.add(s.stack, this.#opts.includeComm ? this.commId(s) : 0);
   }
 
   #lastThread: object | undefined;
@@ -98,7 +84,6 @@ export class StackCollapser {
     }
     if (this.#opts.includeTid) text += `${sep}${s.tid}`;
     const id = this.#comms.intern(text);
-    if (id >= COMM_SPAN) throw new RangeError(`too many distinct comms (${id})`);
     this.#commOf.set(s.thread, { comm: s.comm, id });
     return id;
   }
@@ -130,14 +115,15 @@ export class StackCollapser {
     const comms = this.#comms.strings;
     const merged = new Map<string, number>();
     const parts: string[] = [];
-    for (let i = 0; i < this.#comboStack.length; i++) {
+    const combos = this.#combos;
+    for (let i = 0; i < combos.length; i++) {
       parts.length = 0;
-      if (this.#opts.includeComm) parts.push(comms[this.#comboComm[i]!]!);
-      const f = this.#stacks.frames[this.#comboStack[i]!]!;
+      if (this.#opts.includeComm) parts.push(comms[combos.tag[i]!]!);
+      const f = this.#stacks.frames[combos.stack[i]!]!;
       for (let d = f.length - 1; d >= 0; d--) parts.push(nameOf(f[d]!));
       // Distinct stacks can print the same (same symbol at other addresses, a comm with ';'): Python counts them as one.
       const key = parts.join(";");
-      merged.set(key, (merged.get(key) ?? 0) + this.#comboCount[i]!);
+      merged.set(key, (merged.get(key) ?? 0) + combos.count[i]!);
     }
     const out = [...merged];
     out.sort(pythonStringOrder);
