@@ -6,6 +6,7 @@ import { closeSync, openSync, writeSync } from "node:fs";
 
 const SIZE = 1 << 20;
 const encoder = new TextEncoder();
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 
 /** Buffers text and writes it out 1 MiB at a time. */
 export class TextSink {
@@ -81,19 +82,21 @@ export class TextSink {
    * zeros: the same number JSON.stringify(n / 10 ** scale) denotes, without formatting a double.
    */
   scaled(n: number, scale: number): void {
+    if (!(scale >= 0 && scale <= 9)) throw new RangeError(`scale must be 0..9, got ${scale}`);
     if (SIZE - this.#at < 32) this.flush();
     if (n < 0) {
       this.#buf[this.#at++] = 45;
       n = -n;
     }
-    const unit = 10 ** scale;
+    const unit = POW10[scale]!;
     const whole = Math.floor(n / unit);
-    let frac = n - whole * unit;
+    // The fraction is below 10^9: int32 arithmetic from here (a double % is an fmod call).
+    let frac = (n - whole * unit) | 0;
     this.int(whole);
     if (frac === 0) return;
     let digits = scale;
     while (frac % 10 === 0) {
-      frac /= 10;
+      frac = (frac / 10) | 0;
       digits--;
     }
     this.#buf[this.#at++] = 46;
