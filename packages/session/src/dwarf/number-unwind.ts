@@ -240,13 +240,16 @@ export class NumberUnwinder {
         const ra = row.ra;
         nextPc = ra >= 0 && ra < n ? next[ra]! : UNDEF;
         if (nextPc === UNDEF && ra !== a.dwarfRa && ra >= 0 && ra < n) nextPc = cur[ra]!;
-        if (nextPc === UNDEF || nextPc === 0) return this.end(this.#truncated ? "truncated" : "end");
+        if (nextPc === UNDEF) return this.end(this.#truncated ? "truncated" : "end");
         // libunwind's x86_64 unw_step: an undefined %rbp after a CFI step marks the outermost frame.
         if (a.arch === "x86_64" && kinds[a.dwarfFp] === K_UNDEF) return this.end("end");
+        // A return address of 0 is a frame at 2^64 - 1 for perf: not a Number, unwindUser has it.
+        if (nextPc === 0) return false;
         fpFrame = 0;
       } else {
         // libunwind's x86_64 frame-chain guess (unwindUser has the rule).
         if (a.arch !== "x86_64") return this.end("no-info", "no CFI");
+        if (!bin) return this.end("no-info", "no binary at the pc");
         const fp = cur[a.dwarfFp]!;
         const cfa = cur[a.dwarfSp]!;
         if (fp === BIG || cfa === BIG) return false;
@@ -259,7 +262,8 @@ export class NumberUnwinder {
         const ret = this.read8(fp + 8);
         if (this.#bail) return false;
         if (ret === UNDEF) return this.end(this.#truncated ? "truncated" : "no-info");
-        if (ret === 0) return this.end("end");
+        // A frame at 2^64 - 1 for perf (see unwindUser): not a Number.
+        if (ret === 0) return false;
         if (ret === pc && fp + 16 === cfa) return this.end("no-info", "frame chain does not move");
         next.fill(UNDEF);
         next[a.dwarfFp] = prevFp;
@@ -360,25 +364,22 @@ export class NumberUnwinder {
   private read8(addr: number): number {
     if (addr >= this.#sp0 && addr + 8 < this.#stackEnd) return this.word(this.#stackAt + (addr - this.#sp0));
     const maps = this.#maps!;
-    const i = maps.find(addr);
-    if (i >= 0) {
-      const bin = maps.module(i).binary;
-      if (bin) {
-        const pgoff = maps.pgoffs[i]!;
-        if (pgoff < 0) {
-          this.#bail = true;
-          return UNDEF;
-        }
-        const b = bin.readAt(addr - maps.starts[i]! + pgoff, 8);
-        if (b) {
-          const lo = (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
-          const hi = (b[4]! | (b[5]! << 8) | (b[6]! << 16) | (b[7]! << 24)) >>> 0;
-          return hi < 0x200000 ? hi * TWO32 + lo : BIG;
-        }
-      }
-    }
     if (addr >= this.#stackEnd && addr < this.#stackEnd + 0x100000) this.#truncated = true;
-    return UNDEF;
+    const i = maps.find(addr);
+    // No map: an error. A map whose file cannot be read: perf's "successful" 0 (see unwindUser).
+    if (i < 0) return UNDEF;
+    const bin = maps.module(i).binary;
+    if (!bin) return 0;
+    const pgoff = maps.pgoffs[i]!;
+    if (pgoff < 0) {
+      this.#bail = true;
+      return UNDEF;
+    }
+    const b = bin.readAt(addr - maps.starts[i]! + pgoff, 8);
+    if (!b) return 0;
+    const lo = (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+    const hi = (b[4]! | (b[5]! << 8) | (b[6]! << 16) | (b[7]! << 24)) >>> 0;
+    return hi < 0x200000 ? hi * TWO32 + lo : BIG;
   }
 
   /** The compiled row of `bin` at ELF address `key` (cached per binary and address). */

@@ -93,10 +93,13 @@ export function unwindUser(input: UnwindInput, lookup: ModuleLookup): UnwindResu
       return size === 8 ? sv.getBigUint64(off, true) : readSmall(sv, off, size);
     }
     const m = lookup(addr);
-    const b = m?.binary?.readAt(Number(addr - m.start + m.pgoff), size);
-    if (b) return readSmall(new DataView(b.buffer, b.byteOffset, b.byteLength), 0, size);
     if (addr >= stackEnd && addr < stackEnd + 0x100000n) truncatedRead = true;
-    return undefined;
+    // perf's access_dso_mem: no map is an error, but a map whose file cannot be read (the stack
+    // past the dump, anonymous memory) returns 1, which libunwind takes as success: the word is 0.
+    if (!m) return undefined;
+    const b = m.binary?.readAt(Number(addr - m.start + m.pgoff), size);
+    if (b) return readSmall(new DataView(b.buffer, b.byteOffset, b.byteLength), 0, size);
+    return 0n;
   };
 
   let cur: (bigint | undefined)[] = new Array(arch.count);
@@ -147,17 +150,23 @@ export function unwindUser(input: UnwindInput, lookup: ModuleLookup): UnwindResu
           return { frames, stop: "error", detail: (e as Error).message };
         }
         nextPc = next[row.raRegister] ?? (row.raRegister === arch.dwarfRa ? undefined : cur[row.raRegister]);
-        if (nextPc === undefined || nextPc === 0n) {
-          return { frames, stop: truncatedRead ? "truncated" : "end" };
-        }
+        if (nextPc === undefined) return { frames, stop: truncatedRead ? "truncated" : "end" };
         // libunwind's x86_64 unw_step: an undefined %rbp after a CFI step marks the outermost frame.
         if (arch.arch === "x86_64" && row.regs.get(arch.dwarfFp)?.kind === "undefined") return { frames, stop: "end" };
+        if (nextPc === 0n) {
+          // A return address that reads as 0 is still a frame for libunwind (perf prints 0 - 1);
+          // the next step finds no map at 0 and stops.
+          frames.push({ ip: MASK, module: lookup(MASK), viaFramePointer: false });
+          return { frames, stop: frames.length >= maxFrames ? "max-frames" : truncatedRead ? "truncated" : "end" };
+        }
       }
     }
     if (!cfiFound) {
       // libunwind's x86_64 frame-chain guess (unw_step when dwarf_step finds no unwind info):
       // trusted only when %rbp lies in [cfa, cfa + 0x4000] and [%rbp] is readable.
       if (arch.arch !== "x86_64") return { frames, stop: "no-info", detail: "no CFI" };
+      // perf's find_proc_info fails (not "no info") without a map or a readable binary: no guess.
+      if (!bin) return { frames, stop: "no-info", detail: "no binary at the pc" };
       const fp = cur[arch.dwarfFp];
       const cfa = cur[arch.dwarfSp];
       if (fp === undefined || fp === 0n) return { frames, stop: "no-info", detail: "no CFI and no frame pointer" };
@@ -170,7 +179,11 @@ export function unwindUser(input: UnwindInput, lookup: ModuleLookup): UnwindResu
         };
       const ret = read((fp + 8n) & MASK, 8);
       if (ret === undefined) return { frames, stop: truncatedRead ? "truncated" : "no-info" };
-      if (ret === 0n) return { frames, stop: "end" };
+      if (ret === 0n) {
+        // As for a CFI return address of 0: one frame at 0 - 1, then no map stops the walk.
+        frames.push({ ip: MASK, module: lookup(MASK), viaFramePointer: true });
+        return { frames, stop: frames.length >= maxFrames ? "max-frames" : truncatedRead ? "truncated" : "end" };
+      }
       next = new Array(arch.count);
       next[arch.dwarfFp] = prevFp;
       next[arch.dwarfSp] = (fp + 16n) & MASK;
