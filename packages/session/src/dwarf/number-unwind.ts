@@ -247,27 +247,28 @@ export class NumberUnwinder {
         if (nextPc === 0) return false;
         fpFrame = 0;
       } else {
-        // libunwind's x86_64 frame-chain guess (unwindUser has the rule).
+        // libunwind's x86_64 fallback (unwindUser has the rules).
         if (a.arch !== "x86_64") return this.end("no-info", "no CFI");
         if (!bin) return this.end("no-info", "no binary at the pc");
         const fp = cur[a.dwarfFp]!;
         const cfa = cur[a.dwarfSp]!;
         if (fp === BIG || cfa === BIG) return false;
-        if (fp === UNDEF || fp === 0) return this.end("no-info", "no CFI and no frame pointer");
-        if (fp + 16 >= LIMIT) return false;
-        const prevFp = this.read8(fp);
+        if (fp === UNDEF || cfa === UNDEF) return this.end("no-info", "no CFI and no %rbp");
+        // A classic PLT stub without CFI: rare, unwindUser follows it.
+        if (this.isPltEntry(mi, pc)) return false;
+        if (fp + 16 >= LIMIT || cfa + 16 >= LIMIT) return false;
+        const prevFp = fp === 0 ? UNDEF : this.read8(fp);
         if (this.#bail) return false;
-        if (prevFp === UNDEF || cfa === UNDEF || fp < cfa || fp - cfa > 0x4000)
+        if (prevFp === UNDEF || fp < cfa || fp - cfa > 0x4000)
           return this.end(this.#truncated ? "truncated" : "no-info", "no CFI and no plausible frame pointer");
         const ret = this.read8(fp + 8);
         if (this.#bail) return false;
         if (ret === UNDEF) return this.end(this.#truncated ? "truncated" : "no-info");
         // A frame at 2^64 - 1 for perf (see unwindUser): not a Number.
         if (ret === 0) return false;
-        if (ret === pc && fp + 16 === cfa) return this.end("no-info", "frame chain does not move");
         next.fill(UNDEF);
         next[a.dwarfFp] = prevFp;
-        next[a.dwarfSp] = fp + 16;
+        next[a.dwarfSp] = cfa + 16;
         nextPc = ret;
         fpFrame = 1;
       }
@@ -380,6 +381,17 @@ export class NumberUnwinder {
     const lo = (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
     const hi = (b[4]! | (b[5]! << 8) | (b[6]! << 16) | (b[7]! << 24)) >>> 0;
     return hi < 0x200000 ? hi * TWO32 + lo : BIG;
+  }
+
+  /** libunwind's is_plt_entry on the code at exact `pc` (in map `mi`): `jmp *disp(%rip); push; jmp`. */
+  private isPltEntry(mi: number, pc: number): boolean {
+    if (mi < 0) return false;
+    const maps = this.#maps!;
+    const bin = maps.module(mi).binary;
+    const pgoff = maps.pgoffs[mi]!;
+    if (!bin || pgoff < 0) return false;
+    const b = bin.readAt(pc - maps.starts[mi]! + pgoff, 16);
+    return b !== null && b !== undefined && b[0] === 0xff && b[1] === 0x25 && b[6] === 0x68 && b[11] === 0xe9;
   }
 
   /** The compiled row of `bin` at ELF address `key` (cached per binary and address). */

@@ -162,33 +162,40 @@ export function unwindUser(input: UnwindInput, lookup: ModuleLookup): UnwindResu
       }
     }
     if (!cfiFound) {
-      // libunwind's x86_64 frame-chain guess (unw_step when dwarf_step finds no unwind info):
-      // trusted only when %rbp lies in [cfa, cfa + 0x4000] and [%rbp] is readable.
+      // libunwind's x86_64 unw_step when dwarf_step finds no unwind info (x86_64/Gstep.c).
       if (arch.arch !== "x86_64") return { frames, stop: "no-info", detail: "no CFI" };
       // perf's find_proc_info fails (not "no info") without a map or a readable binary: no guess.
       if (!bin) return { frames, stop: "no-info", detail: "no binary at the pc" };
       const fp = cur[arch.dwarfFp];
       const cfa = cur[arch.dwarfSp];
-      if (fp === undefined || fp === 0n) return { frames, stop: "no-info", detail: "no CFI and no frame pointer" };
-      const prevFp = read(fp, 8);
-      if (prevFp === undefined || cfa === undefined || fp < cfa || fp - cfa > 0x4000n)
-        return {
-          frames,
-          stop: truncatedRead ? "truncated" : "no-info",
-          detail: "no CFI and no plausible frame pointer",
-        };
-      const ret = read((fp + 8n) & MASK, 8);
+      if (fp === undefined || cfa === undefined) return { frames, stop: "no-info", detail: "no CFI and no %rbp" };
+      next = new Array(arch.count);
+      let ret: bigint | undefined;
+      if (isPltEntry(pc, read)) {
+        // A classic PLT stub: CFA = %rsp + 8, return address at [CFA - 8], registers kept.
+        for (let d = 0; d < arch.count; d++) next[d] = cur[d];
+        ret = read(cfa, 8);
+        next[arch.dwarfSp] = (cfa + 8n) & MASK;
+      } else {
+        // The frame-chain guess, trusted only when %rbp lies in [cfa, cfa + 0x4000] and [%rbp]
+        // reads. libunwind then moves the CFA by 16 from where it was, not to %rbp + 16.
+        const prevFp = fp === 0n ? undefined : read(fp, 8);
+        if (prevFp === undefined || fp < cfa || fp - cfa > 0x4000n)
+          return {
+            frames,
+            stop: truncatedRead ? "truncated" : "no-info",
+            detail: "no CFI and no plausible frame pointer",
+          };
+        ret = read((fp + 8n) & MASK, 8);
+        next[arch.dwarfFp] = prevFp;
+        next[arch.dwarfSp] = (cfa + 16n) & MASK;
+      }
       if (ret === undefined) return { frames, stop: truncatedRead ? "truncated" : "no-info" };
       if (ret === 0n) {
         // As for a CFI return address of 0: one frame at 0 - 1, then no map stops the walk.
         frames.push({ ip: MASK, module: lookup(MASK), viaFramePointer: true });
         return { frames, stop: frames.length >= maxFrames ? "max-frames" : truncatedRead ? "truncated" : "end" };
       }
-      next = new Array(arch.count);
-      next[arch.dwarfFp] = prevFp;
-      next[arch.dwarfSp] = (fp + 16n) & MASK;
-      if (ret === pc && next[arch.dwarfSp] === cfa)
-        return { frames, stop: "no-info", detail: "frame chain does not move" };
       nextPc = ret;
       viaFp = true;
     } else viaFp = false;
@@ -231,6 +238,17 @@ function applyRule(
     case "val_expr":
       return cfa === undefined ? undefined : evalExpression(rule.expr, ctx, cfa);
   }
+}
+
+/**
+ * libunwind's is_plt_entry: `jmp *disp(%rip); push $n; jmp plt0` at `pc`, read as two words
+ * through perf's memory access.
+ */
+function isPltEntry(pc: bigint, read: (addr: bigint, size: number) => bigint | undefined): boolean {
+  const w0 = read(pc, 8);
+  const w1 = read((pc + 8n) & MASK, 8);
+  if (w0 === undefined || w1 === undefined) return false;
+  return (w0 & 0xffffn) === 0x25ffn && ((w0 >> 48n) & 0xffn) === 0x68n && ((w1 >> 24n) & 0xffn) === 0xe9n;
 }
 
 function readSmall(v: DataView, off: number, size: number): bigint {
