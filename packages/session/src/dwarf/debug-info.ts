@@ -112,6 +112,8 @@ export class DebugInfo {
     const pos = this.linesOf(u)?.lookup(addr) ?? null;
     const funcs = this.funcsOf(u);
     // The innermost function is the deepest containing DIE (nested inlines lie inside their callers).
+    // Equal ranges (gas emits one subprogram per alias of an assembly function): binutils keeps
+    // the later DIE (lookup_address_in_function_table's `funcinfo > best_fit`), e.g. __GI_mprotect.
     let best = -1;
     let bestLen = 0;
     for (let i = 0; i < funcs.length; i++) {
@@ -119,7 +121,7 @@ export class DebugInfo {
       for (const [lo, hi] of f.ranges) {
         if (addr < lo || addr >= hi) continue;
         const b = best >= 0 ? funcs[best]! : null;
-        if (!b || f.depth > b.depth || (f.depth === b.depth && hi - lo < bestLen)) {
+        if (!b || f.depth > b.depth || (f.depth === b.depth && hi - lo <= bestLen)) {
           best = i;
           bestLen = hi - lo;
         }
