@@ -104,7 +104,8 @@ export class SessionDwarf {
     let m = this.#modules.get(map);
     if (!m) {
       const binary = map.identity ? null : this.cache.get(map.dso.name, map.dso.buildId).binary;
-      m = { start: map.start, end: map.end, pgoff: map.pgoff, binary, map };
+      // Identity maps ([stack], anon): perf prints their addresses as they are (identity__map_ip).
+      m = { start: map.start, end: map.end, pgoff: map.identity ? map.start : map.pgoff, binary, map };
       this.#modules.set(map, m);
     }
     return m;

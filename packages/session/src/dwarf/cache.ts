@@ -51,11 +51,15 @@ export class DwarfCache {
 
   private load(path: string, buildId: string | null): BinaryStatus {
     const st: BinaryStatus = { path, buildId, binary: null, buildIdMismatch: false, debug: null };
-    if (path === "" || path.startsWith("[") || path.startsWith("//anon") || path.startsWith("/memfd:")) return st;
-    const candidates = [path];
+    // perf reads the vdso (its CFI included) from the copy `perf record` put in the build-id cache.
+    const vdso = path === "[vdso]";
+    if (path === "" || (path.startsWith("[") && !vdso) || path.startsWith("//anon") || path.startsWith("/memfd:"))
+      return st;
+    if (vdso && !buildId) return st;
+    const candidates = vdso ? [] : [path];
     if (buildId) {
       try {
-        candidates.push(buildIdCachePath(buildId, "elf", this.options.buildIdDir));
+        candidates.push(buildIdCachePath(buildId, vdso ? "vdso" : "elf", this.options.buildIdDir));
       } catch {
         // not a hex build id: only the path itself
       }
@@ -74,7 +78,7 @@ export class DwarfCache {
     if (!chosen && anyExists) {
       // perf still unwinds with the file at the recorded path; the mismatch is reported.
       st.buildIdMismatch = true;
-      chosen = exists(path) ? path : null;
+      chosen = !vdso && exists(path) ? path : null;
     }
     if (!chosen) return st;
     let probe: ElfFile | null = null;

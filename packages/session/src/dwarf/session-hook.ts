@@ -38,7 +38,7 @@ export function unwindSampleInMaps(
     let m = modules.get(e);
     if (!m) {
       const binary = e.identity ? null : cache.get(e.dso.name, e.dso.buildId).binary;
-      m = { start: e.start, end: e.end, pgoff: e.pgoff, binary, map: e };
+      m = { start: e.start, end: e.end, pgoff: e.identity ? e.start : e.pgoff, binary, map: e };
       modules.set(e, m);
     }
     return m;
