@@ -76,6 +76,7 @@ export class NumberUnwinder {
   detail: string | undefined = undefined;
 
   readonly #rows = new WeakMap<DwarfBinary, Map<number, NumberRow | number>>();
+  readonly #plt = new WeakMap<DwarfBinary, Map<number, boolean>>();
   #lastBin: DwarfBinary | null = null;
   #lastRows: Map<number, NumberRow | number> | null = null;
   #cur: Float64Array;
@@ -383,15 +384,29 @@ export class NumberUnwinder {
     return hi < 0x200000 ? hi * TWO32 + lo : BIG;
   }
 
-  /** libunwind's is_plt_entry on the code at exact `pc` (in map `mi`): `jmp *disp(%rip); push; jmp`. */
+  /**
+   * libunwind's is_plt_entry on the code at exact `pc` (in map `mi`): `jmp *disp(%rip); push;
+   * jmp`. Cached per binary and file offset (every frame-chain step asks).
+   */
   private isPltEntry(mi: number, pc: number): boolean {
     if (mi < 0) return false;
     const maps = this.#maps!;
     const bin = maps.module(mi).binary;
     const pgoff = maps.pgoffs[mi]!;
     if (!bin || pgoff < 0) return false;
-    const b = bin.readAt(pc - maps.starts[mi]! + pgoff, 16);
-    return b !== null && b !== undefined && b[0] === 0xff && b[1] === 0x25 && b[6] === 0x68 && b[11] === 0xe9;
+    const off = pc - maps.starts[mi]! + pgoff;
+    let known = this.#plt.get(bin);
+    if (!known) {
+      known = new Map();
+      this.#plt.set(bin, known);
+    }
+    let is = known.get(off);
+    if (is === undefined) {
+      const b = bin.readAt(off, 16);
+      is = b !== null && b[0] === 0xff && b[1] === 0x25 && b[6] === 0x68 && b[11] === 0xe9;
+      known.set(off, is);
+    }
+    return is;
   }
 
   /** The compiled row of `bin` at ELF address `key` (cached per binary and address). */
