@@ -1,8 +1,16 @@
 /**
  * DWARF unwinding of a sampled user stack (PERF_SAMPLE_REGS_USER + PERF_SAMPLE_STACK_USER),
- * following libdw as perf's unwind-libdw.c drives it: CFI from `.eh_frame` then
- * `.debug_frame`, the ABI's default rules, the x86_64 frame-pointer fallback when no CFI
- * covers a pc, callers reported at pc-1, at most `maxFrames` frames.
+ * following libunwind as perf 6.1's unwind-libunwind-local.c drives it (perf prefers
+ * libunwind over libdw when built with both): CFI from `.eh_frame` then `.debug_frame`, the
+ * ABI's default rules, callers reported at pc-1, at most `maxFrames` frames, and perf's quirks:
+ * - the `.eh_frame_hdr` table is biased by the lowest start of ALL the thread's maps of the
+ *   dso ({@link UnwindInput.cfiBias}); stale maps a child kept through fork+exec shift it;
+ * - the saved stack's last word is not served from the dump; an address outside the dump
+ *   reads as 0 when it lies in a map whose file cannot be read, and fails only without a map;
+ * - no FDE (x86_64): libunwind's classic-PLT check, else its frame-chain guess (%rbp within
+ *   [cfa, cfa + 0x4000], CFA moved by 16 from where it was); no map or no binary: stop;
+ * - a return address of 0 is one more frame (printed as 0 - 1), after which the walk stops;
+ *   an explicitly undefined %rbp ends the chain.
  */
 import type { SampleRegs, SampleStack } from "@perfkit/format";
 import type { DwarfBinary } from "./binary.ts";
