@@ -15,7 +15,7 @@ export { DwarfError, type DwarfErrorKind } from "./errors.ts";
 export { type ExprContext, evalExpression } from "./expression.ts";
 export { type CfaRule, type FrameRow, type RegRule, rowFor } from "./frame-rules.ts";
 export { LineTable, parseLineProgram, type SourceLine, type StringSections } from "./line-table.ts";
-export { exactNumber, NumberMaps } from "./number-maps.ts";
+export { exactNumber, lowestStarts, NumberMaps, perfCfiBias } from "./number-maps.ts";
 export { NumberUnwinder } from "./number-unwind.ts";
 export {
   type PerfChainEntry,

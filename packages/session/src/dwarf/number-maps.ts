@@ -33,6 +33,9 @@ export function lowestStarts(entries: readonly MapEntry[]): Map<Dso, bigint> {
  * guess. Null without a binary.
  */
 export function perfCfiBias(lowest: Map<Dso, bigint>, entry: MapEntry, binary: DwarfBinary | null): bigint | null {
+  if (!(lowest instanceof Map)) throw new TypeError("lowest must be a Map (from lowestStarts)");
+  if (typeof entry !== "object" || entry === null || typeof entry.start !== "bigint")
+    throw new TypeError("entry must be a MapEntry");
   if (!binary) return null;
   return (lowest.get(entry.dso) ?? entry.start - entry.pgoff) - binary.elfBase;
 }
@@ -106,6 +109,7 @@ export class NumberMaps {
 
   /** {@link perfCfiBias} of map `i` as an exact Number, NaN when it is not exact or there is no binary. */
   cfiBias(i: number): number {
+    if (!Number.isInteger(i) || i < 0 || i >= this.entries.length) throw new TypeError("i must be a map index");
     const v = this.#cfiBias[i]!;
     if (!Number.isNaN(v)) return v === Number.NEGATIVE_INFINITY ? Number.NaN : v;
     const m = this.module(i);
