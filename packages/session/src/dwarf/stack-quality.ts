@@ -90,12 +90,9 @@ export function stackQuality(file: PerfDataFile, cache: DwarfCache = new DwarfCa
     q.userStacks++;
     const dyn = u.sample.stackUser?.dynSize ?? 0;
     q.maxDynSize = Math.max(q.maxDynSize, dyn);
-    // Cut off: the walk needed bytes past the dump, or stopped without reaching the outermost frame on a full dump.
-    if (
-      u.user.stop === "truncated" ||
-      (u.user.stop !== "end" && u.user.stop !== "max-frames" && dyn >= u.stackSizeRequested)
-    )
-      q.truncated++;
+    // Cut off: the walk needed bytes past the dump. (Walks that stop for want of CFI on a full
+    // dump, e.g. perf's stale-map table bias after fork+exec, would not gain from a larger dump.)
+    if (u.user.stop === "truncated") q.truncated++;
     for (const f of u.user.frames) {
       const m = f.module as RecordingModule | undefined;
       if (!m) {
