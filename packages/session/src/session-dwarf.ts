@@ -317,11 +317,19 @@ export class SessionDwarf {
     return bin ? bin.sourceLine(bin.fileOffsetToVaddr(addr)) : null;
   }
 
-  /** What perf prints when addr2line gives no line: `??:0` for a binary with line info and a symbol there, else `dso[addr]`. */
+  /**
+   * What perf prints when addr2line finds no line row: for a binary with line info where bfd
+   * finds a symbol, `file:0` with the STT_FILE name bfd pairs with it (`??:0` without one),
+   * else `dso[addr]`.
+   */
   private srclineFallback(map: MapEntry, addr: bigint): string {
     const bin = this.binaryOf(map);
     const vaddr = bin ? bin.fileOffsetToVaddr(addr) : addr;
-    if (bin && this.hasLines(map) && bin.elfSymbolAt(vaddr, true)) return "??:0";
+    if (bin && this.hasLines(map)) {
+      const file = bin.bfdSymbolFile(vaddr);
+      if (typeof file === "string") return `${file.slice(file.lastIndexOf("/") + 1)}:0`;
+      if (file === null || bin.elfSymbolAt(vaddr, true)) return "??:0";
+    }
     const name = map.dso.name;
     const short = name.startsWith("[") ? name : name.slice(name.lastIndexOf("/") + 1);
     return `${short}[${vaddr.toString(16)}]`;

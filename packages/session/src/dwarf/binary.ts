@@ -230,6 +230,35 @@ export class DwarfBinary {
     return sym && (nearest || vaddr < sym.value + sym.size) ? sym.name : null;
   }
 
+  /**
+   * binutils' `_bfd_elf_find_function` at `vaddr`, which addr2line falls back to where no line
+   * row covers an address: undefined when no symbol of the address's section qualifies, else
+   * the STT_FILE name bfd pairs with the chosen symbol (null when it pairs none). addr2line then
+   * prints `file:?`, which perf turns into the srcline `file:0` (`:0` for an empty file name).
+   */
+  bfdSymbolFile(vaddr: bigint): string | null | undefined {
+    if (typeof vaddr !== "bigint") throw new TypeError("vaddr must be a bigint");
+    const key = Number(vaddr);
+    if (this.#bfdFiles.has(key)) return this.#bfdFiles.get(key);
+    this.#bfdSyms ??= this.guard(() => bfdFunctionTable(this.debugElf, this.elf)) ?? null;
+    const t = this.#bfdSyms;
+    let out: string | null | undefined;
+    if (t) {
+      const sec = t.sections.find((x) => vaddr >= x.addr && vaddr < x.addr + BigInt(x.size));
+      let best = -1;
+      if (sec)
+        for (let i = 0; i < t.syms.length; i++) {
+          const c = t.syms[i]!;
+          if (c.shndx === sec.index && betterFit(best < 0 ? null : t.syms[best]!, c, vaddr)) best = i;
+        }
+      out = best < 0 ? undefined : t.syms[best]!.file;
+    }
+    this.#bfdFiles.set(key, out);
+    return out;
+  }
+  #bfdSyms: BfdTable | null | undefined = undefined;
+  readonly #bfdFiles = new Map<number, string | null | undefined>();
+
   /** Instruction bytes at ELF virtual address `vaddr` (up to `size`, default 16), or null. */
   insn(vaddr: bigint, size = 16): Uint8Array | null {
     if (typeof vaddr !== "bigint") throw new TypeError("vaddr must be a bigint");
@@ -302,4 +331,84 @@ export class DwarfBinary {
       return null;
     }
   }
+}
+
+/** A symbol as bfd's maybe_function_sym sees it, with the file name bfd pairs with it. */
+interface BfdSym {
+  value: bigint;
+  /** st_size, or 1 for a sized-0 symbol. */
+  size: bigint;
+  func: boolean;
+  notype: boolean;
+  shndx: number;
+  file: string | null;
+}
+
+interface BfdTable {
+  syms: BfdSym[];
+  sections: readonly { index: number; addr: bigint; size: number }[];
+}
+
+const STT_NOTYPE = 0;
+const STT_OBJECT = 1;
+const STT_FUNC = 2;
+const STT_SECTION = 3;
+const STT_FILE = 4;
+const STT_TLS = 6;
+const STT_GNU_IFUNC = 10;
+const STB_LOCAL = 0;
+const SHF_ALLOC = 2n;
+
+/** The symbol table addr2line searches (the debug file's, else the binary's) in symtab order. */
+function bfdFunctionTable(debugElf: ElfFile, elf: ElfFile): BfdTable {
+  let from = debugElf;
+  let raw = debugElf.symbols(".symtab");
+  if (raw.length === 0) {
+    from = elf;
+    raw = elf.symbols(".symtab");
+  }
+  if (raw.length === 0) raw = elf.symbols(".dynsym");
+  const syms: BfdSym[] = [];
+  // _bfd_elf_find_function's file tracking: a global symbol keeps the file only while no STT_FILE
+  // has followed a symbol.
+  let file: string | null = null;
+  let seen = false;
+  let fileAfterSymbol = false;
+  raw.forEach((x, i) => {
+    if (i === 0 && x.name === "" && x.value === 0n && x.shndx === 0) return; // the null symbol
+    if (x.type === STT_FILE) {
+      file = x.name;
+      if (seen) fileAfterSymbol = true;
+      return;
+    }
+    seen = true;
+    if (x.type === STT_SECTION || x.type === STT_OBJECT || x.type === STT_TLS) return;
+    if (x.shndx === 0 || x.shndx >= 0xff00) return;
+    const local = x.binding === STB_LOCAL;
+    syms.push({
+      value: x.value,
+      size: x.size > 0n ? x.size : 1n,
+      func: x.type === STT_FUNC || x.type === STT_GNU_IFUNC,
+      notype: x.type === STT_NOTYPE,
+      shndx: x.shndx,
+      file: file !== null && (local || !fileAfterSymbol) ? file : null,
+    });
+  });
+  const sections = from.sections.filter((x) => (x.flags & SHF_ALLOC) !== 0n && x.size > 0);
+  return { syms, sections };
+}
+
+/** bfd's better_fit: is `c` a better match for `offset` than the current best? */
+function betterFit(best: BfdSym | null, c: BfdSym, offset: bigint): boolean {
+  if (c.value > offset) return false;
+  if (best === null) return true;
+  if (c.value < best.value) return false;
+  if (c.value > best.value) return true;
+  if (best.value + best.size <= offset) return c.size > best.size;
+  if (c.value + c.size <= offset) return false;
+  if (best.func && !c.func) return false;
+  if (c.func && !best.func) return true;
+  if (best.notype && !c.notype) return true;
+  if (!best.notype && c.notype) return false;
+  return c.size < best.size;
 }
