@@ -87,7 +87,9 @@ describe.skipIf(!HAVE_PERF)("fork+exec: a stale parent mapping of libc (perf's l
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const args of [[], ["-F", "ip,sym,dso"]])
+  // srcline too: ld.so's `_start` and libc's `__restore_rt` have no line row; addr2line names
+  // the STT_FILE bfd pairs with the symbol (`:0`, `libc_sigaction.c:0`).
+  for (const args of [[], ["-F", "ip,sym,dso"], ["-F", "ip,sym,dso,srcline"]])
     test(`perfkit script ${args.join(" ") || "(default)"} = perf script`, () => {
       const want = perf(["script", "-i", file, ...args]);
       const got = perfkit(["script", "-i", file, ...args]);
