@@ -20,9 +20,17 @@ describe("live top views", () => {
   });
 
   test("rwtop: a dd workload shows up with its reads and writes", async () => {
-    const top = Bun.spawn(["bun", MAIN, "rwtop", "5", "--duration", "1200"], { stdout: "pipe", stderr: "pipe" });
-    await Bun.sleep(500);
-    Bun.spawnSync(["dd", "if=/dev/zero", "of=/dev/null", "bs=4k", "count=300"], { stderr: "ignore" });
+    const top = Bun.spawn(["bun", MAIN, "rwtop", "5", "--duration", "2000"], { stdout: "pipe", stderr: "pipe" });
+    // rwtop may take a while to start on a loaded machine: run whole dd workloads until it
+    // stops, so some fall entirely inside its window (its busiest dd row is checked).
+    let done = false;
+    void top.exited.then(() => {
+      done = true;
+    });
+    while (!done) {
+      Bun.spawnSync(["dd", "if=/dev/zero", "of=/dev/null", "bs=4k", "count=300"], { stderr: "ignore" });
+      await Bun.sleep(100);
+    }
     const out = await new Response(top.stdout).text();
     expect(await top.exited).toBe(0);
     expect(out).toContain("read counts by pid:");
