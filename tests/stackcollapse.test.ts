@@ -4,6 +4,10 @@
  * option. dwarf.data is left out: DWARF unwinding is a separate issue.
  */
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openPerfData, transcode } from "@perfkit/format";
 import { fixture, perf, perfkit } from "./helpers/perf.ts";
 
 // perf and perfkit runs share two cores with other work: allow for a loaded machine.
@@ -37,6 +41,21 @@ describe.skipIf(!HAVE_SCRIPT)("perfkit stackcollapse = perf script -s stackcolla
     test(`${opts.join(" ")}: fp, sys, switch`, () => {
       for (const name of ["fp", "sys", "switch"]) same(name, opts);
     });
+  test("big-endian files (rebuilt with perfkit's encoder; perf's script reads them too)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "perfkit-be-"));
+    try {
+      for (const name of ["fp", "sys", "multi"]) {
+        using file = openPerfData(fixture(`${name}.data`));
+        const be = join(dir, `${name}-be.data`);
+        writeFileSync(be, transcode(file, { littleEndian: false }));
+        const want = perf(["script", "-s", SCRIPT, "-i", be]);
+        expect(want.code).toBe(0);
+        expect(perfkit(["stackcollapse", "-i", be]).stdout).toBe(want.stdout);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
   test("pipe-mode input on stdin", () => {
     const file = fixture("pipe.data");
     const want = perf(["script", "-s", SCRIPT, "-i", file]);

@@ -42,32 +42,26 @@ export class StackTable {
   }
 
   /**
-   * The id of the chain of `n` 64-bit entries at `at` in `view` within `memo`'s spaces, or
-   * -1 when it is new (then call {@link addChain}). Compares raw bytes, so byte order does not matter.
+   * The id of the chain of `n` 64-bit entries starting at 32-bit word `w` of `words` within
+   * `memo`'s spaces, or -1 when it is new (then call {@link addChain}). Compares raw words,
+   * so byte order does not matter.
    */
-  findChain(memo: SpaceMemo, view: DataView, at: number, n: number, hash: number): number {
+  findChain(memo: SpaceMemo, words: Uint32Array, w: number, n: number, hash: number): number {
     for (let id = memo.byHash.get(hash) ?? -1; id >= 0; id = this.#next[id]!) {
-      const w = this.#words[id]!;
-      if (w.length !== 2 * n) continue;
-      let same = true;
-      for (let i = 0, p = at; i < w.length; i++, p += 4) {
-        if (w[i] !== view.getUint32(p, true)) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return id;
+      const seen = this.#words[id]!;
+      if (seen.length !== 2 * n) continue;
+      let i = 0;
+      while (i < seen.length && seen[i] === words[w + i]) i++;
+      if (i === seen.length) return id;
     }
     return -1;
   }
 
   /** Adds a new chain with its resolved frames; returns its id. */
-  addChain(memo: SpaceMemo, view: DataView, at: number, n: number, hash: number, frames: Int32Array): number {
-    const words = new Uint32Array(2 * n);
-    for (let i = 0, p = at; i < words.length; i++, p += 4) words[i] = view.getUint32(p, true);
+  addChain(memo: SpaceMemo, words: Uint32Array, w: number, n: number, hash: number, frames: Int32Array): number {
     const id = this.frames.length;
     this.frames.push(frames);
-    this.#words.push(words);
+    this.#words.push(words.slice(w, w + 2 * n));
     this.#next.push(memo.byHash.get(hash) ?? -1);
     memo.byHash.set(hash, id);
     return id;
@@ -87,9 +81,27 @@ export class StackTable {
   }
 }
 
-/** FNV-1a over the 32-bit words of a chain of `n` 64-bit entries. */
-export function chainHash(view: DataView, at: number, n: number): number {
+/** FNV-1a over the 32-bit words of a chain of `n` 64-bit entries starting at word `w`. */
+export function chainHash(words: Uint32Array, w: number, n: number): number {
   let h = 0x811c9dc5 ^ n;
-  for (let p = at, end = at + 8 * n; p < end; p += 4) h = Math.imul(h ^ view.getUint32(p, true), 0x01000193);
+  for (let i = w, end = w + 2 * n; i < end; i++) h = Math.imul(h ^ words[i]!, 0x01000193);
   return h;
+}
+
+/**
+ * The bytes under `view` as 32-bit words (one array per buffer, cached), for reading
+ * callchains word by word; null when the view does not start on a 4-byte boundary.
+ */
+export class WordView {
+  #buffer: ArrayBufferLike | undefined;
+  #words: Uint32Array | null = null;
+
+  /** The word array of `view`'s whole buffer, or null when unaligned. */
+  of(view: DataView): Uint32Array | null {
+    if (view.buffer !== this.#buffer) {
+      this.#buffer = view.buffer;
+      this.#words = view.byteOffset % 4 === 0 ? new Uint32Array(view.buffer, 0, view.buffer.byteLength >>> 2) : null;
+    }
+    return this.#words;
+  }
 }

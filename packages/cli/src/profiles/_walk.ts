@@ -8,7 +8,7 @@ import { AttrType, CallchainContext, Misc, type PerfRecord, type Sample, SampleT
 import type { Evsel, MapEntry, Session, Thread } from "@perfkit/session";
 import type { FrameTable } from "./_frames.ts";
 import type { Progress } from "./_progress.ts";
-import { chainHash, type StackTable } from "./_stacks.ts";
+import { chainHash, type StackTable, WordView } from "./_stacks.ts";
 
 /** perf's PERF_MAX_STACK_DEPTH: frames kept per callchain. */
 const MAX_STACK = 127;
@@ -79,6 +79,7 @@ export function walkSamples(
   let lastPid = Number.NaN;
   let lastTid = Number.NaN;
   let thread: Thread | undefined;
+  const wordView = new WordView();
   const cacheThread: (Thread | undefined)[] = new Array(16).fill(undefined);
   const cacheTid = new Int32Array(16);
   const cachePid = new Int32Array(16);
@@ -156,11 +157,19 @@ export function walkSamples(
           memoKernel = kernelMaps;
           memoUser = userMaps;
         }
-        const hash = chainHash(sv, chainAt, len);
-        stack = stacks.findChain(memo, sv, chainAt, len, hash);
+        // The chain as 32-bit words of its buffer (a copy when the bytes are not 4-aligned).
+        let words = wordView.of(sv);
+        let w = (sv.byteOffset + chainAt) >>> 2;
+        if (!words || (sv.byteOffset + chainAt) % 4 !== 0) {
+          // Raw bytes copied, so words compare the same way as on the aligned path.
+          words = new Uint32Array(new Uint8Array(sv.buffer, sv.byteOffset + chainAt, 8 * len).slice().buffer);
+          w = 0;
+        }
+        const hash = chainHash(words, w, len);
+        stack = stacks.findChain(memo, words, w, len, hash);
         if (stack < 0) {
           const depth = chainFrames(frames, kernelMaps, userMaps, sv, chainAt, len, le, buf);
-          stack = stacks.addChain(memo, sv, chainAt, len, hash, buf.slice(0, depth));
+          stack = stacks.addChain(memo, words, w, len, hash, buf.slice(0, depth));
         }
       } else if (options.leafWhenNoChain) {
         const ip = out.sample.ip;
