@@ -21,7 +21,7 @@ function rng(seed: number): () => number {
 }
 
 /** Decodes everything; returns the records delivered and the error, if any. */
-function decodeAll(bytes: Uint8Array, skip = false): { records: PerfRecord[]; error?: unknown } {
+function decodeAll(bytes: Uint8Array, skip = false, ordered = false): { records: PerfRecord[]; error?: unknown } {
   const records: PerfRecord[] = [];
   const errors: unknown[] = [];
   try {
@@ -30,7 +30,7 @@ function decodeAll(bytes: Uint8Array, skip = false): { records: PerfRecord[]; er
       errors.push(e);
       return "skip";
     };
-    for (const r of f.records(skip ? { onError } : {})) {
+    for (const r of f.records(skip ? { onError, ordered } : { ordered })) {
       records.push(r);
       if (r.type === 9) {
         try {
@@ -108,6 +108,14 @@ describe("fuzz: bit flips", () => {
         if (lenient.error !== undefined) expect(lenient.error).toBeInstanceOf(PerfDataError);
         // Skipping never delivers fewer records than stopping at the first error.
         expect(lenient.records.length).toBeGreaterThanOrEqual(strict.records.length);
+        // Time ordering (perf's rounds, damaged timestamps included) neither loses nor invents records.
+        if (i % 5 === 0) {
+          const ordered = decodeAll(copy, true, true);
+          if (ordered.error !== undefined) expect(ordered.error).toBeInstanceOf(PerfDataError);
+          expect(ordered.records.length).toBe(lenient.records.length);
+          const orderedStrict = decodeAll(copy, false, true);
+          if (orderedStrict.error !== undefined) expect(orderedStrict.error).toBeInstanceOf(PerfDataError);
+        }
       }
     });
   }
