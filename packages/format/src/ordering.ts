@@ -107,6 +107,8 @@ interface Run {
 
 /** Sorted runs kept apart (heads are scanned linearly); later arrivals that would start another wait unsorted. */
 const MAX_RUNS = 8;
+/** Delivered entries a run drops from its front once they are at least half of it. */
+const COMPACT_AT = 8192;
 
 /**
  * perf's ordered delivery (§15) as a pull reader: `next()` returns the next record in time
@@ -256,6 +258,13 @@ export class TimeOrderedReader {
     (r.recs as (PerfRecord | undefined)[])[r.head] = undefined;
     r.head++;
     if (r.head === r.keys.length) runs.splice(best, 1);
+    else if (r.head >= COMPACT_AT && r.head * 2 >= r.keys.length) {
+      // A run that sorted input keeps alive across rounds would otherwise grow with the file.
+      r.recs.splice(0, r.head);
+      r.keys.splice(0, r.head);
+      r.seqs.splice(0, r.head);
+      r.head = 0;
+    }
     this.#lastFlushed = bestKey;
     return rec;
   }

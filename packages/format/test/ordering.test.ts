@@ -118,6 +118,10 @@ describe("ordered records = perf script's order", () => {
 });
 
 describe("TimeOrderedReader", () => {
+  test("one sorted CPU over many rounds (a long-lived run, compacted as it is consumed)", () => {
+    const path = build("long-run", 7, 1, false, true, 40, 1000);
+    expect(ourOrder(path)).toEqual(perfOrder(path));
+  });
   test("a hostile order (one round, 40k samples, a fifth out of place) stays fast and exact", () => {
     const path = build("hostile", 6, 4, true, true, 1, 10_000);
     const t0 = performance.now();
