@@ -12,6 +12,7 @@ import { NumberUnwinder } from "./dwarf/number-unwind.ts";
 import { type PerfChainEntry, perfChainEntries } from "./dwarf/perf-frames.ts";
 import { archRegisters, type UnwindArch } from "./dwarf/registers.ts";
 import type { MappedModule } from "./dwarf/session-hook.ts";
+import { SrclineState } from "./dwarf/srcline-state.ts";
 import { type UnwindModule, type UnwindResult, type UnwoundFrame, unwindUser } from "./dwarf/unwind.ts";
 import type { WordReader } from "./dwarf/word-reader.ts";
 import { findMapIn, type MapEntry } from "./maps.ts";
@@ -77,6 +78,9 @@ export class SessionDwarf {
   readonly cache: DwarfCache;
   readonly #modules = new WeakMap<MapEntry, MappedModule>();
   readonly #srclines = new WeakMap<Dso, Map<bigint, string | null>>();
+  readonly #answers = new WeakMap<Dso, Map<bigint, string | null>>();
+  /** perf's per-dso addr2line give-up state, advanced by {@link scriptSrcline}. */
+  readonly srclineState = new SrclineState();
   readonly #numberMaps = new WeakMap<readonly MapEntry[], NumberMaps>();
   #lastSpace: readonly MapEntry[] | null = null;
   #lastMaps: NumberMaps | null = null;
@@ -309,6 +313,109 @@ export class SessionDwarf {
       byAddr.set(addr, s);
     }
     return s ?? this.srclineFallback(map, addr);
+  }
+
+  /**
+   * perf script's srcline line for an address printed through map__fprintf_srcline (a sample's
+   * ip, or a callchain entry that got no inline node): addr2line's answer while perf still asks
+   * it about the dso ({@link SrclineState}), else `dso[addr]`; null where perf prints no line
+   * (a `??:0` answer). Lookups must come in perf's print order; after a call, `srclineState.volatile`
+   * says whether the text may not be reused for the next identical call.
+   */
+  scriptSrcline(map: MapEntry, addr: bigint): string | null {
+    if (typeof addr !== "bigint") throw new TypeError("addr must be a bigint");
+    const found = this.addr2line(map, addr);
+    if (!this.srclineState.record(map.dso.name, found !== null)) return this.failedSrcline(map, addr);
+    return found === "??:0" ? null : found;
+  }
+
+  /**
+   * perf script's callchain entries for an unwound frame (see {@link entries}), each with the
+   * srcline line perf prints (null: none), in print order: an entry with a symbol gets its text
+   * from its inline node when `inline` and addr2line answers (no give-up state involved; `??:0`
+   * printed), every other one through {@link scriptSrcline}. `srclineState.volatile` is true
+   * after the call when any of them may not be reused.
+   */
+  scriptEntries(ip: bigint, module: MappedModule | undefined, inline: boolean): PerfChainEntry[] {
+    if (typeof ip !== "bigint") throw new TypeError("ip must be a bigint");
+    const out = perfChainEntries(ip, module, module ? module.map.dso : null, { inline, srcline: true });
+    let volatile = false;
+    if (module) {
+      const viaNode = inline && out[0]!.sym !== null;
+      for (const e of out) {
+        if (!(viaNode && e.srcline !== null)) e.srcline = this.chainSrcline(module.map, e.addr, viaNode);
+        volatile ||= this.srclineState.volatile;
+      }
+    }
+    this.srclineState.volatile = volatile;
+    return out;
+  }
+
+  /**
+   * The srcline line perf script prints for a callchain entry (null: none). `viaNode`: perf's
+   * append_inlines looked the address up (inline expansion on and a symbol found); its answer,
+   * `??:0` included, is printed as it is, and only where addr2line finds nothing does perf fall
+   * back to {@link scriptSrcline}.
+   */
+  chainSrcline(map: MapEntry, addr: bigint, viaNode: boolean): string | null {
+    if (typeof addr !== "bigint") throw new TypeError("addr must be a bigint");
+    if (viaNode) {
+      const found = this.addr2line(map, addr);
+      if (found !== null) {
+        this.srclineState.volatile = false;
+        return found;
+      }
+    }
+    return this.scriptSrcline(map, addr);
+  }
+
+  /**
+   * What perf's addr2line run answers for map-relative `addr` (`file:line`, `file:0` or `??:0`
+   * where only a symbol is found), or null when it finds nothing. Cached per dso and address.
+   */
+  private addr2line(map: MapEntry, addr: bigint): string | null {
+    let byAddr = this.#answers.get(map.dso);
+    if (!byAddr) {
+      byAddr = new Map();
+      this.#answers.set(map.dso, byAddr);
+    }
+    let s = byAddr.get(addr);
+    if (s === undefined) {
+      s = this.askAddr2line(map, addr);
+      byAddr.set(addr, s);
+    }
+    return s;
+  }
+
+  private askAddr2line(map: MapEntry, addr: bigint): string | null {
+    const name = map.dso.name;
+    // srcline_dso_name: no addr2line for pseudo dsos and perf map files.
+    if (map.identity || name.startsWith("[") || name.startsWith("/tmp/perf-")) return null;
+    if (map.dso.kind === "kernel" || map.dso.kind === "module") return null;
+    const bin = this.binaryOf(map);
+    if (!bin) return null;
+    const vaddr = bin.fileOffsetToVaddr(addr);
+    const base = (f: string) => f.slice(f.lastIndexOf("/") + 1);
+    const withLines = this.hasLines(map);
+    if (withLines) {
+      const pos = bin.sourceLine(vaddr);
+      if (pos) return `${base(pos.file)}:${pos.line}`;
+    }
+    // No line row: binutils names the function from the symbol table (`func` / `file:?`), which
+    // perf reads as a success with line 0; the same holds for binaries without any debug info.
+    const file = bin.bfdSymbolFile(vaddr);
+    if (typeof file === "string") return `${base(file)}:0`;
+    if (file === null || (withLines && bin.elfSymbolAt(vaddr, true))) return "??:0";
+    return null;
+  }
+
+  /** perf's text for a failed lookup: `dso_short_name[objdump address]`. */
+  private failedSrcline(map: MapEntry, addr: bigint): string {
+    const bin = this.binaryOf(map);
+    const vaddr = bin ? bin.fileOffsetToVaddr(addr) : addr;
+    const name = map.dso.name;
+    const short = name.startsWith("[") ? name : name.slice(name.lastIndexOf("/") + 1);
+    return `${short}[${vaddr.toString(16)}]`;
   }
 
   /** The source position (full path as recorded) of `addr` in `map`, or null. */

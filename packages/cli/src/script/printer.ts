@@ -82,6 +82,8 @@ export class ScriptPrinter {
   private readonly unwoundCache: WeakMap<readonly MapEntry[], FrameCache>[] = [];
   /** Whether an evsel's samples are unwound from their user stack (REGS_USER + STACK_USER). */
   private readonly dwarfMode = new Map<Evsel, boolean>();
+  /** Set when a frame text was left uncached (perf's addr2line give-up state may change it): the chain holding it is not cached either. */
+  private volatileText = false;
   private readonly stats = new Map<Evsel, Map<string, StatCount>>();
   private statHeader = false;
   private readonly whoCache = new WeakMap<
@@ -329,10 +331,11 @@ export class ScriptPrinter {
       return;
     }
     const sink = new TextCollector();
+    this.volatileText = false;
     this.callchain(f, e, thread, s.view, at, n, true, sink);
     this.unwoundNumbers(f, cache, fast, sink);
     sink.write("\n");
-    cache.chains.store(sink.text, fast.ips, fast.count, kernel);
+    if (!this.volatileText) cache.chains.store(sink.text, fast.ips, fast.count, kernel);
     out.write(sink.text);
   }
 
@@ -369,7 +372,11 @@ export class ScriptPrinter {
     const inline = this.opts.inline !== false;
     const srcline = (f & Field.SRCLINE) !== 0;
     let text = "";
-    for (const en of this.session.dwarf.entries(ip, m, inline, srcline)) {
+    const dwarf = this.session.dwarf;
+    const entries = srcline ? dwarf.scriptEntries(ip, m, inline) : dwarf.entries(ip, m, inline, false);
+    // perf's addr2line give-up state made this text order-dependent: compute it again next time.
+    const volatile = srcline && dwarf.srclineState.volatile;
+    for (const en of entries) {
       let t = "";
       if (f & Field.IP) t += hex16(en.addr);
       if (f & Field.SYM) {
@@ -380,14 +387,14 @@ export class ScriptPrinter {
         } else t += "[unknown]";
       }
       if (f & Field.DSO && !en.inlined) t += ` (${m ? m.map.dso.name : "[unknown]"})`;
-      // "??:0" comes only through an inline node; map__fprintf_srcline skips it otherwise.
-      if (srcline && m && en.srcline !== null && (inline || en.srcline !== "??:0")) t += `\n  ${en.srcline}`;
+      if (srcline && m && en.srcline !== null) t += `\n  ${en.srcline}`;
       if (en.inlined) t += " (inlined)";
       text += `\t${t}\n`;
     }
     const hi = Number(ip >> 32n);
     const k = (hi & 0x1fffff) * 4294967296 + Number(ip & 0xffffffffn);
-    if (!cache.byIp.has(k)) cache.byIp.set(k, { hi, text });
+    if (volatile) this.volatileText = true;
+    else if (!cache.byIp.has(k)) cache.byIp.set(k, { hi, text });
     return text;
   }
 
@@ -458,17 +465,23 @@ export class ScriptPrinter {
       } else s += "[unknown]";
     }
     if (f & Field.DSO) s += ` (${map ? map.dso.name : "[unknown]"})`;
-    // map__fprintf_srcline: nothing without a map.
+    // map__fprintf_srcline: nothing without a map. perf 6.1 adds inline nodes only to unwound
+    // (dwarf) frames, so these entries (sample ips, frame-pointer and kernel callchains) always
+    // go through get_srcline.
+    let volatile = false;
     if (f & Field.SRCLINE && map) {
-      const line = this.session.dwarf.srcline(map, addr);
-      // "??:0" only through an inline node (callchains with inline_name); skipped otherwise.
-      if (line !== "??:0" || (inChain && this.opts.inline !== false)) s += `\n  ${line}`;
+      const dwarf = this.session.dwarf;
+      const line = dwarf.scriptSrcline(map, addr);
+      if (line !== null) s += `\n  ${line}`;
+      volatile = dwarf.srclineState.volatile;
     }
     if (inChain) s = `\t${s}\n`;
     // 53-bit key: canonical addresses of one space differ within the low 21 bits of `hi`; the
-    // stored `hi` guards against any collision (a colliding address is just not cached).
+    // stored `hi` guards against any collision (a colliding address is just not cached). Text
+    // that perf's addr2line give-up state may change is not cached.
     const k = (hi & 0x1fffff) * 4294967296 + lo;
-    if (!cache.byIp.has(k)) cache.byIp.set(k, { hi, text: s });
+    if (volatile) this.volatileText = true;
+    else if (!cache.byIp.has(k)) cache.byIp.set(k, { hi, text: s });
     return s;
   }
 

@@ -35,6 +35,7 @@ export {
 export { AARCH64, type ArchRegisters, archRegisters, perfRegValue, type UnwindArch, X86_64 } from "./registers.ts";
 export { readSection } from "./sections.ts";
 export { type MappedModule, unwindSampleInMaps } from "./session-hook.ts";
+export { A2L_FAIL_LIMIT, SrclineState } from "./srcline-state.ts";
 export {
   type DsoStackQuality,
   MAX_DWARF_STACK,
