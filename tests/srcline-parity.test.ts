@@ -23,6 +23,7 @@ const VARIANTS: string[][] = [
   ["-F", "ip,sym,srcline"],
   ["-F", "ip,sym,dso,srcline", "--no-inline"],
   ["-F", "comm,tid,time,event,ip,sym,dso,srcline"],
+  ["-F", "+srcline"],
 ];
 
 function record(file: string, callGraph: string[], command: string[]): void {
@@ -34,7 +35,14 @@ function compare(file: string, args: string[]): void {
   const want = perf(["script", "-i", file, ...args]);
   const got = perfkit(["script", "-i", file, ...args]);
   expect(got.code).toBe(want.code);
-  expect(got.stdout).toBe(want.stdout);
+  if (got.stdout === want.stdout) return;
+  // Show where they part (with perf's warnings: an addr2line that timed out is perf's own miss).
+  const a = want.stdout.split("\n");
+  const b = got.stdout.split("\n");
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  const at = (l: string[]) => l.slice(Math.max(0, i - 6), i + 6).join("\n");
+  expect(`line ${i + 1}:\n${at(b)}`).toBe(`line ${i + 1}:\n${at(a)}\n${want.stderr}`);
 }
 
 /** Frames of `dso` in `-F ip,sym,dso,srcline` output, with the srcline line perf printed (null: none). */

@@ -49,6 +49,8 @@ export interface OutputType {
   fields: number;
   userSet: boolean;
   invalid: number;
+  /** Fields the user named (perf's user_set_fields): missing in the samples, they are an error. */
+  userFields: number;
 }
 
 const HW_DEFAULT =
@@ -66,14 +68,15 @@ const HW_DEFAULT =
 /** The default output table (perf 6.1's `output[]`). */
 export function defaultOutputs(): OutputType[] {
   const t: OutputType[] = [];
-  for (let i = 0; i < N_TYPES; i++) t.push({ fields: HW_DEFAULT, userSet: false, invalid: Field.TRACE });
+  for (let i = 0; i < N_TYPES; i++) t.push({ fields: HW_DEFAULT, userSet: false, invalid: Field.TRACE, userFields: 0 });
   t[AttrType.TRACEPOINT] = {
     fields: Field.COMM | Field.TID | Field.CPU | Field.TIME | Field.EVNAME | Field.TRACE,
     userSet: false,
     invalid: 0,
+    userFields: 0,
   };
   t[AttrType.RAW]!.fields |= Field.ADDR;
-  t[6] = { fields: 0, userSet: false, invalid: Field.TRACE };
+  t[6] = { fields: 0, userSet: false, invalid: Field.TRACE, userFields: 0 };
   return t;
 }
 
@@ -98,9 +101,19 @@ export function parseFieldsOption(spec: string, out: OutputType[]): string[] {
     list = spec.slice(colon + 1);
   }
   const bits: number[] = [];
+  const removes: boolean[] = [];
+  // perf's `+field` / `-field` (untyped only here): change the defaults instead of replacing them.
+  const edit = only === undefined && /[+-]/.test(list);
+  let mode: "" | "set" | "edit" = "";
   for (const tok of list.split(",")) {
-    const name = tok.trim();
+    let name = tok.trim();
     if (name === "") continue;
+    const sign = edit && (name[0] === "+" || name[0] === "-") ? name[0] : "";
+    if (sign) name = name.slice(1);
+    if (mode !== "" && (mode === "set") !== (sign === ""))
+      throw new FieldError("Cannot mix +-field with overridden fields");
+    mode = sign ? "edit" : "set";
+    removes.push(sign === "-");
     const f = NAMES.find(([n]) => n === name);
     if (!f)
       throw new FieldError(
@@ -110,10 +123,10 @@ export function parseFieldsOption(spec: string, out: OutputType[]): string[] {
   }
   const targets = only === undefined ? [...Array(N_TYPES).keys()] : [only];
   for (const j of targets) {
-    out[j]!.fields = 0;
+    if (!edit) out[j]!.fields = 0;
     out[j]!.userSet = true;
   }
-  for (const b of bits) {
+  bits.forEach((b, i) => {
     for (const j of targets) {
       const o = out[j]!;
       if (only === undefined && o.invalid & b) {
@@ -121,9 +134,15 @@ export function parseFieldsOption(spec: string, out: OutputType[]): string[] {
           warnings.push(`'${NAMES.find(([, v]) => v === b)![0]}' not valid for ${TYPE_NAMES[j]} events. Ignoring.`);
         continue;
       }
-      o.fields |= b;
+      if (removes[i]) {
+        o.fields &= ~b;
+        o.userFields &= ~b;
+      } else {
+        o.fields |= b;
+        o.userFields |= b;
+      }
     }
-  }
+  });
   return warnings;
 }
 
@@ -142,7 +161,7 @@ export function checkEvent(name: string, attr: EventAttr, out: OutputType[]): vo
   const o = out[outputType(attr.type)]!;
   for (const [field, stype, msg] of STYPE) {
     if (!(o.fields & field) || attr.sampleType & stype) continue;
-    if (o.userSet) {
+    if (o.userFields & field) {
       const fname = NAMES.find(([, v]) => v === field)![0];
       throw new FieldError(
         `Samples for '${name}' event do not have ${msg} attribute set. Cannot print '${fname}' field.`,
