@@ -405,7 +405,9 @@ export class SessionDwarf {
     // perf reads as a success with line 0; the same holds for binaries without any debug info.
     const file = bin.bfdSymbolFile(vaddr);
     if (typeof file === "string") return `${base(file)}:0`;
-    if (file === null || (withLines && bin.elfSymbolAt(vaddr, true))) return "??:0";
+    // A function from the debug info without a line row: only in code (a bogus unwound frame in
+    // .data, say `_IO_2_1_stderr_`, is a failure: addr2line prints `??`).
+    if (file === null || (withLines && bin.inCode(vaddr) && bin.elfSymbolAt(vaddr, true))) return "??:0";
     return null;
   }
 

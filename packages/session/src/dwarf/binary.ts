@@ -230,6 +230,14 @@ export class DwarfBinary {
     return sym && (nearest || vaddr < sym.value + sym.size) ? sym.name : null;
   }
 
+  /** Whether `vaddr` lies in an executable section of the binary (SHF_EXECINSTR). */
+  inCode(vaddr: bigint): boolean {
+    if (typeof vaddr !== "bigint") throw new TypeError("vaddr must be a bigint");
+    return this.elf.sections.some(
+      (x) => (x.flags & SHF_EXECINSTR) !== 0n && vaddr >= x.addr && vaddr < x.addr + BigInt(x.size),
+    );
+  }
+
   /**
    * binutils' `_bfd_elf_find_function` at `vaddr`, which addr2line falls back to where no line
    * row covers an address: undefined when no symbol of the address's section qualifies, else
@@ -358,6 +366,7 @@ const STT_TLS = 6;
 const STT_GNU_IFUNC = 10;
 const STB_LOCAL = 0;
 const SHF_ALLOC = 2n;
+const SHF_EXECINSTR = 4n;
 
 /** The symbol table addr2line searches (the debug file's, else the binary's) in symtab order. */
 function bfdFunctionTable(debugElf: ElfFile, elf: ElfFile): BfdTable {
