@@ -82,8 +82,6 @@ export class ScriptPrinter {
   private readonly unwoundCache: WeakMap<readonly MapEntry[], FrameCache>[] = [];
   /** Whether an evsel's samples are unwound from their user stack (REGS_USER + STACK_USER). */
   private readonly dwarfMode = new Map<Evsel, boolean>();
-  /** Set when a frame text was left uncached (perf's addr2line give-up state may change it): the chain holding it is not cached either. */
-  private volatileText = false;
   private readonly stats = new Map<Evsel, Map<string, StatCount>>();
   private statHeader = false;
   private readonly whoCache = new WeakMap<
@@ -94,6 +92,9 @@ export class ScriptPrinter {
   private readonly evnames = new Map<Evsel, { width: number; text: string }>();
   private lastPeriod = -1n;
   private lastPeriodText = "";
+  // Declared last so the hot fields above keep their slots in the object's layout.
+  /** Set when a frame text was left uncached (perf's addr2line give-up state may change it): the chain holding it is not cached either. */
+  private volatileText = false;
 
   constructor(
     private readonly session: Session,
