@@ -99,6 +99,12 @@ __attribute__((noinline)) void anchor(void) { sink++; }
 __attribute__((noinline)) static void late(long n) { for (long i = 0; i < n; i++) sink += i ^ 3; }
 `;
 
+/** The same, `late` run first: after one success perf never gives up on the dso (a2l_fails = 0). */
+const SUCCESS_FIRST = PROGRAM.replace(
+  "early(400000000); late(400000000);",
+  "late(100000000); early(400000000); late(100000000);",
+);
+
 describe.skipIf(!HAVE_PERF || !HAVE_GCC)("perf gives up on a dso after 123 failed lookups (a2l_fails)", () => {
   let dir = "";
   let prog = "";
@@ -119,6 +125,20 @@ describe.skipIf(!HAVE_PERF || !HAVE_GCC)("perf gives up on a dso after 123 faile
       join(dir, "prog.c"),
     ]);
     if (cc.code !== 0) throw new Error(`gcc failed: ${cc.stderr}`);
+    writeFileSync(join(dir, "first.c"), SUCCESS_FIRST);
+    const first = join(dir, "first");
+    const cc2 = run([
+      "gcc",
+      "-O0",
+      "-s",
+      `-Wl,--dynamic-list=${join(dir, "dyn.list")}`,
+      "-o",
+      first,
+      join(dir, "first.c"),
+    ]);
+    if (cc2.code !== 0) throw new Error(`gcc failed: ${cc2.stderr}`);
+    files.first = join(dir, "first.data");
+    record(files.first, ["-g"], [first]);
     files.fp = join(dir, "fp.data");
     files.dwarf = join(dir, "dwarf.data");
     record(files.fp, ["-g"], [prog]);
@@ -138,4 +158,7 @@ describe.skipIf(!HAVE_PERF || !HAVE_GCC)("perf gives up on a dso after 123 faile
   for (const mode of ["fp", "dwarf"])
     for (const args of VARIANTS)
       test(`${mode}: perfkit script ${args.join(" ")} = perf script`, () => compare(files[mode]!, args));
+
+  test("a success first: no give-up after hundreds of later failures (perfkit script = perf script)", () =>
+    compare(files.first!, ["-F", "ip,sym,dso,srcline"]));
 });
