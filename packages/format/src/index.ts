@@ -20,6 +20,7 @@ export * from "./records/kernel.ts";
 export * from "./records/user.ts";
 export * from "./sample/batch.ts";
 export * from "./sample/branch.ts";
+export * from "./sample/callchain-count.ts";
 export * from "./sample/layout.ts";
 export * from "./sample/read-format.ts";
 export * from "./sample/sample.ts";

@@ -4,7 +4,15 @@
  * {@link FrameTable}. One reused {@link WalkedSample} per walk: nothing is allocated per
  * sample beyond the decoder's callchain view.
  */
-import { AttrType, CallchainContext, Misc, type PerfRecord, type Sample, SampleType } from "@perfkit/format";
+import {
+  AttrType,
+  CallchainContext,
+  checkedCallchainCount,
+  Misc,
+  type PerfRecord,
+  type Sample,
+  SampleType,
+} from "@perfkit/format";
 import type { Evsel, MapEntry, Session, Thread } from "@perfkit/session";
 import type { FrameTable } from "./_frames.ts";
 import type { Progress } from "./_progress.ts";
@@ -141,11 +149,9 @@ export function walkSamples(
       let chainAt = -1;
       let len = 0;
       const fixed = layout.callchainStatic;
-      if (fixed >= 0 && fixed + 8 <= rec.size) {
-        len = view.getUint32(rec.pos + fixed + (le ? 0 : 4), le);
-        const hi = view.getUint32(rec.pos + fixed + (le ? 4 : 0), le);
-        if (hi === 0 && len <= (rec.size - fixed - 8) / 8) chainAt = rec.pos + fixed + 8;
-        else out.sample.callchainOffset; // throws the decoder's error for the bad count
+      if (fixed >= 0) {
+        len = checkedCallchainCount(view, rec.pos, rec.size, fixed, le, rec.offset, rec.index);
+        chainAt = rec.pos + fixed + 8;
       } else if (e.attr.sampleType & SampleType.CALLCHAIN) {
         chainAt = out.sample.callchainOffset;
         len = out.sample.callchainLength;

@@ -11,6 +11,7 @@ import { checkArg, PerfDataError } from "../errors.ts";
 import type { EventEntry } from "../evlist.ts";
 import type { PerfRecord } from "../record.ts";
 import { type BranchStack, decodeBranchEntry } from "./branch.ts";
+import { checkedCallchainCount } from "./callchain-count.ts";
 import type { SampleLayout } from "./layout.ts";
 import { decodeReadFormat, type ReadValues, readFormatSize } from "./read-format.ts";
 import type { SampleRegs, SampleStack, SampleWeightStruct } from "./sample.ts";
@@ -459,11 +460,7 @@ export class SampleBatch {
       at += n;
     }
     if (t & S.CALLCHAIN) {
-      if (at + 8 > size) this.tooLong("callchain", 8, at, size);
-      const n = le ? view.getUint32(pos + at, true) : view.getUint32(pos + at + 4, false);
-      const high = le ? view.getUint32(pos + at + 4, true) : view.getUint32(pos + at, false);
-      if (high !== 0 || n > (size - at - 8) / 8)
-        this.fail(`callchain count ${high ? ">2^32" : n} does not fit the record`, at);
+      const n = checkedCallchainCount(view, pos, size, at, le, this.errOffset, this.errIndex);
       w = this.wordsUsed;
       if (w + n > this.words.length) this.growWords(w + n);
       const c = this.words32;

@@ -7,6 +7,7 @@ import { BranchSampleType, SampleType as S } from "../constants.ts";
 import { PerfDataError } from "../errors.ts";
 import type { EventEntry } from "../evlist.ts";
 import { type BranchStack, decodeBranchEntry } from "./branch.ts";
+import { checkedCallchainCount } from "./callchain-count.ts";
 import type { SampleLayout } from "./layout.ts";
 import { decodeReadFormat, type ReadValues, readFormatSize } from "./read-format.ts";
 
@@ -169,14 +170,9 @@ export class Sample {
       at += n;
     }
     if (t & S.CALLCHAIN) {
-      if (at + 8 > size) this.tooLong("callchain", 8, at);
-      // Read the count as two halves: no BigInt on the hot path.
-      const lo = view.getUint32(pos + at + (le ? 0 : 4), le);
-      const hi = view.getUint32(pos + at + (le ? 4 : 0), le);
-      if (hi !== 0 || lo > (size - at - 8) / 8)
-        this.fail(`callchain count ${hi ? ">2^32" : lo} does not fit the record`, at);
+      const n = checkedCallchainCount(view, pos, size, at, le, this.fileOffset, this.recordIndex);
       offs[F_CALLCHAIN] = at;
-      at += 8 + lo * 8;
+      at += 8 + n * 8;
     }
     if (t & S.RAW) {
       if (at + 4 > size) this.tooLong("raw size", 4, at);
@@ -253,12 +249,7 @@ export class Sample {
     const at = this.layout.callchainStatic;
     if (at < 0) return this.field(F_CALLCHAIN);
     if (!this.callchainChecked) {
-      const { view, pos, size, littleEndian: le } = this;
-      if (at + 8 > size) this.tooLong("callchain", 8, at);
-      const lo = view.getUint32(pos + at + (le ? 0 : 4), le);
-      const hi = view.getUint32(pos + at + (le ? 4 : 0), le);
-      if (hi !== 0 || lo > (size - at - 8) / 8)
-        this.fail(`callchain count ${hi ? ">2^32" : lo} does not fit the record`, at);
+      checkedCallchainCount(this.view, this.pos, this.size, at, this.littleEndian, this.fileOffset, this.recordIndex);
       this.callchainChecked = true;
     }
     return at;
