@@ -81,12 +81,9 @@ export function walkSamples(
   const out = new WalkedSample();
   const buf = new Int32Array(MAX_STACK + 1);
   let n = 0;
-  // Samples come in runs of one event and one thread: remember the last ones.
+  // Samples come in runs of one event: remember the last one.
   let lastEvsel: Evsel | null = null;
   let keep = false;
-  let lastPid = Number.NaN;
-  let lastTid = Number.NaN;
-  let thread: Thread | undefined;
   const wordView = new WordView();
   const cacheThread: (Thread | undefined)[] = new Array(16).fill(undefined);
   const cacheTid = new Int32Array(16);
@@ -102,7 +99,6 @@ export function walkSamples(
       if (rec.type !== 9) {
         // Side-band records (fork, exit, comm) may replace threads: forget the cached ones.
         cacheThread.fill(undefined);
-        thread = undefined;
         continue;
       }
       const e = p.evsel;
@@ -124,19 +120,14 @@ export function walkSamples(
         pid = view.getInt32(rec.pos + layout.tid, le);
         tid = view.getInt32(rec.pos + layout.tid + 4, le);
       }
-      if (pid !== lastPid || tid !== lastTid || !thread) {
-        // A few threads interleave: a direct-mapped cache in front of the machine's map.
-        const slot = tid & 15;
-        const hit = cacheThread[slot];
-        if (hit && cacheTid[slot] === tid && cachePid[slot] === pid) thread = hit;
-        else {
-          thread = m.findnewThread(pid, tid);
-          cacheThread[slot] = thread;
-          cacheTid[slot] = tid;
-          cachePid[slot] = pid;
-        }
-        lastPid = pid;
-        lastTid = tid;
+      // A few threads interleave: a direct-mapped cache in front of the machine's map.
+      const slot = tid & 15;
+      let thread = cacheThread[slot];
+      if (!thread || cacheTid[slot] !== tid || cachePid[slot] !== pid) {
+        thread = m.findnewThread(pid, tid);
+        cacheThread[slot] = thread;
+        cacheTid[slot] = tid;
+        cachePid[slot] = pid;
       }
       if (layout.cpu >= 0 && layout.cpu + 4 <= rec.size) thread.cpu = view.getUint32(rec.pos + layout.cpu, le);
       if (!keep) continue;
