@@ -33,6 +33,15 @@ export function bytesOf(view: DataView, start = 0, length = view.byteLength - st
   return new Uint8Array(view.buffer, view.byteOffset + start, length);
 }
 
+/**
+ * The bytes of `view` as 32-bit words in host byte order (a view of the same memory, not a
+ * copy), or null when the view does not start on a 4-byte boundary. Hot loops index it with
+ * `byteOffsetInView >>> 2` instead of a DataView call per word.
+ */
+export function wordsOf(view: DataView): Uint32Array | null {
+  return (view.byteOffset & 3) === 0 ? new Uint32Array(view.buffer, view.byteOffset, view.byteLength >>> 2) : null;
+}
+
 /** A DataView over a Uint8Array's bytes. */
 export function viewOf(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

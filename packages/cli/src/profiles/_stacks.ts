@@ -87,21 +87,3 @@ export function chainHash(words: Uint32Array, w: number, n: number): number {
   for (let i = w, end = w + 2 * n; i < end; i++) h = Math.imul(h ^ words[i]!, 0x01000193);
   return h;
 }
-
-/**
- * The bytes under `view` as 32-bit words (one array per buffer, cached), for reading
- * callchains word by word; null when the view does not start on a 4-byte boundary.
- */
-export class WordView {
-  #buffer: ArrayBufferLike | undefined;
-  #words: Uint32Array | null = null;
-
-  /** The word array of `view`'s whole buffer, or null when unaligned. */
-  of(view: DataView): Uint32Array | null {
-    if (view.buffer !== this.#buffer) {
-      this.#buffer = view.buffer;
-      this.#words = view.byteOffset % 4 === 0 ? new Uint32Array(view.buffer, 0, view.buffer.byteLength >>> 2) : null;
-    }
-    return this.#words;
-  }
-}

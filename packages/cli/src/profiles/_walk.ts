@@ -12,11 +12,12 @@ import {
   type PerfRecord,
   type Sample,
   SampleType,
+  wordsOf,
 } from "@perfkit/format";
 import type { Evsel, MapEntry, Session, Thread } from "@perfkit/session";
 import type { FrameTable } from "./_frames.ts";
 import type { Progress } from "./_progress.ts";
-import { chainHash, type StackTable, WordView } from "./_stacks.ts";
+import { chainHash, type StackTable } from "./_stacks.ts";
 
 /** perf's PERF_MAX_STACK_DEPTH: frames kept per callchain. */
 const MAX_STACK = 127;
@@ -84,7 +85,8 @@ export function walkSamples(
   // Samples come in runs of one event: remember the last one.
   let lastEvsel: Evsel | null = null;
   let keep = false;
-  const wordView = new WordView();
+  let wordsView: DataView | undefined;
+  let viewWords: Uint32Array | null = null;
   const cacheThread: (Thread | undefined)[] = new Array(16).fill(undefined);
   const cacheTid = new Int32Array(16);
   const cachePid = new Int32Array(16);
@@ -154,10 +156,14 @@ export function walkSamples(
           memoKernel = kernelMaps;
           memoUser = userMaps;
         }
-        // The chain as 32-bit words of its buffer (a copy when the bytes are not 4-aligned).
-        let words = wordView.of(sv);
-        let w = (sv.byteOffset + chainAt) >>> 2;
-        if (!words || (sv.byteOffset + chainAt) % 4 !== 0) {
+        // The chain as 32-bit words of its window (a copy when the bytes are not 4-aligned).
+        if (sv !== wordsView) {
+          wordsView = sv;
+          viewWords = wordsOf(sv);
+        }
+        let words = viewWords;
+        let w = chainAt >>> 2;
+        if (!words || (chainAt & 3) !== 0) {
           // Raw bytes copied, so words compare the same way as on the aligned path.
           words = new Uint32Array(new Uint8Array(sv.buffer, sv.byteOffset + chainAt, 8 * len).slice().buffer);
           w = 0;

@@ -5,6 +5,8 @@
  * the view changes (consecutive samples share their window).
  */
 
+import { wordsOf } from "@perfkit/format";
+
 /** Uint32Array loads are little-endian words only on a little-endian host. */
 const HOST_LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -18,10 +20,7 @@ export class WordReader {
     if (view === this.#view) return;
     if (!(view instanceof DataView)) throw new TypeError("view must be a DataView");
     this.#view = view;
-    this.#words =
-      HOST_LE && (view.byteOffset & 3) === 0
-        ? new Uint32Array(view.buffer, view.byteOffset, view.byteLength >>> 2)
-        : null;
+    this.#words = HOST_LE ? wordsOf(view) : null;
   }
 
   /** The little-endian u32 at byte `p` of the view. */
