@@ -96,8 +96,9 @@ export function runningKernelBuildId(notesPath = "/sys/kernel/notes"): string | 
 }
 
 /**
- * Kernel symbols as perf's dso__find_kallsyms picks them: the live /proc/kallsyms when the
- * recorded kernel build id is the running kernel's (or unknown), else the build-id cache's copy, else none.
+ * Kernel symbols as perf's dso__find_kallsyms picks them: the running kernel's table when the
+ * recorded kernel build id is the running kernel's (or unknown), else the build-id cache's copy,
+ * else none. See {@link kernelSymbolsPath} for which file holds the running kernel's table.
  */
 export function findKernelSymbols(buildId: string | null, kallsymsPath?: string): KernelSymbols | null {
   try {
@@ -112,16 +113,12 @@ export function kernelSymbolsPath(buildId: string | null, kallsymsPath?: string)
   if (kallsymsPath) return kallsymsPath;
   // No build id: perf's last resort is the running kernel's table.
   if (!buildId) return "/proc/kallsyms";
-  const cached = cachedKallsyms(buildId);
+  const cached = buildIdCachePath(buildId, "kallsyms");
   if (runningKernelBuildId() !== buildId) return cached;
   // The running kernel: perf reads /proc/kallsyms, which the kernel formats on every read
   // (~50 ms). perf record left a copy in the build-id cache; when it starts with the same
   // lines (same boot, same KASLR base) it has the same table and reads in a few ms.
   return sameHead(cached, "/proc/kallsyms") ? cached : "/proc/kallsyms";
-}
-
-function cachedKallsyms(buildId: string): string {
-  return buildIdCachePath(buildId, "kallsyms");
 }
 
 /** True when both files exist and start with the same bytes (up to 4 KiB). */
