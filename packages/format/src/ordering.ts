@@ -75,17 +75,17 @@ export class OrderedQueue {
 }
 
 /** Records of a walker as objects, in file order; the walker is closed at the end. */
-export function* recordsOf(w: RecordWalker): Generator<PerfRecord, void, undefined> {
-  try {
-    while (w.next()) yield w.record();
-  } finally {
-    w.close();
-  }
+export function recordsOf(w: RecordWalker): Generator<PerfRecord, void, undefined> {
+  return readerRecords(new FileOrderReader(w));
 }
 
 /** perf's ordered delivery (§15) straight over a walker, as a generator. */
-export function* inTimeOrder(w: RecordWalker): Generator<PerfRecord, void, undefined> {
-  const reader = new TimeOrderedReader(w);
+export function inTimeOrder(w: RecordWalker): Generator<PerfRecord, void, undefined> {
+  return readerRecords(new TimeOrderedReader(w));
+}
+
+/** A pull reader as a generator; the reader is closed when the generator ends or is returned. */
+export function* readerRecords(reader: RecordReader): Generator<PerfRecord, void, undefined> {
   try {
     for (let rec = reader.next(); rec; rec = reader.next()) yield rec;
   } finally {
@@ -316,17 +316,14 @@ function sortRun(run: Run): Run {
 export function* mergeByTime(
   streams: Generator<PerfRecord, void, undefined>[],
 ): Generator<PerfRecord, void, undefined> {
-  const merged = new MergedReader(
-    streams.map((g) => ({
-      next: () => g.next().value ?? null,
-      close: () => void g.return(undefined),
-    })),
+  yield* readerRecords(
+    new MergedReader(
+      streams.map((g) => ({
+        next: () => g.next().value ?? null,
+        close: () => void g.return(undefined),
+      })),
+    ),
   );
-  try {
-    for (let rec = merged.next(); rec; rec = merged.next()) yield rec;
-  } finally {
-    merged.close();
-  }
 }
 
 /** A pull reader of records: `next()` returns the next record or null at the end. */

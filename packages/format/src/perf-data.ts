@@ -13,7 +13,7 @@ import { applyEventDescNames, fallbackEventName } from "./event-names.ts";
 import { type EventEntry, EventIndex } from "./evlist.ts";
 import { decodeFeatures, type FeatureValue } from "./features/index.ts";
 import { detectEndianness, type FileHeader, headerSizeOf, parseFileHeader } from "./header.ts";
-import { inTimeOrder, mergeByTime, recordsOf } from "./ordering.ts";
+import { readerRecords, recordReader } from "./ordering.ts";
 import type { PerfRecord } from "./record.ts";
 import { decodeUserRecord } from "./records/user.ts";
 import { FileSource } from "./source/file-source.ts";
@@ -306,13 +306,8 @@ export class PerfDataFile {
 
   /** Records in file order (or time order with `ordered`). File mode may be iterated again; a pipe once. */
   records(options: RecordsOptions = {}): Generator<PerfRecord, void, undefined> {
-    if (options.ordered && this.members.length) {
-      // Directory mode: each member is time-ordered on its own; merge them by timestamp.
-      const c = this.cursor(options);
-      return mergeByTime(c.split().map((w) => inTimeOrder(w)));
-    }
-    const w = this.cursor(options);
-    return options.ordered ? inTimeOrder(w) : recordsOf(w);
+    // Directory-mode members are time-ordered each, then merged by timestamp (recordReader).
+    return readerRecords(recordReader(this, options));
   }
 
   /** How the main data stream is read: pipe chunks, or file windows (re-read at straddles). */
