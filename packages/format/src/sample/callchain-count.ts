@@ -16,12 +16,22 @@ export function checkedCallchainCount(
   fileOffset: number,
   recordIndex: number,
 ): number {
-  const fail = (msg: string): never => {
-    throw new PerfDataError("bad-sample", msg, fileOffset + at, recordIndex, 9);
-  };
-  if (at + 8 > size) fail(`callchain runs past the end of the record (needs 8 at +${at}, size ${size})`);
+  if (at + 8 > size) {
+    throw badCount(
+      `callchain runs past the end of the record (needs 8 at +${at}, size ${size})`,
+      fileOffset + at,
+      recordIndex,
+    );
+  }
   const lo = view.getUint32(pos + at + (le ? 0 : 4), le);
   const hi = view.getUint32(pos + at + (le ? 4 : 0), le);
-  if (hi !== 0 || lo > (size - at - 8) / 8) fail(`callchain count ${hi ? ">2^32" : lo} does not fit the record`);
+  if (hi !== 0 || lo > (size - at - 8) / 8) {
+    throw badCount(`callchain count ${hi ? ">2^32" : lo} does not fit the record`, fileOffset + at, recordIndex);
+  }
   return lo;
+}
+
+// Built out of line: the check runs once per sample, and the hot path allocates nothing.
+function badCount(msg: string, offset: number, recordIndex: number): PerfDataError {
+  return new PerfDataError("bad-sample", msg, offset, recordIndex, 9);
 }
