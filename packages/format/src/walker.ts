@@ -92,6 +92,20 @@ export class RecordWalker {
     return this.eventCache;
   }
 
+  /**
+   * The current record's bytes: a view over the reader's window (the record starts at
+   * {@link pos}). Valid only until `next()`; unlike {@link record} it pins nothing, so the
+   * window keeps being recycled. For scans that read a few fields in place.
+   */
+  get view(): DataView {
+    return this.cur!.dataView;
+  }
+
+  /** The current record's position in {@link view}. */
+  get pos(): number {
+    return this.cur!.at;
+  }
+
   /** The current record as an object that stays valid after the cursor moves on. */
   record(): PerfRecord {
     this.pin();

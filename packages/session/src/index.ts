@@ -3,6 +3,7 @@
  * refcounted EvList/Evsel, machine state, symbols), plus syscall tables and perf config.
  */
 
+export * from "./chain-table.ts";
 export * from "./config/index.ts";
 export * from "./dso.ts";
 export * from "./dwarf/index.ts";
@@ -14,6 +15,7 @@ export * from "./perf-data.ts";
 export * from "./refcount.ts";
 export * from "./resolve.ts";
 export * from "./sample-event.ts";
+export * from "./sample-walk.ts";
 export * from "./sequences.ts";
 export * from "./session.ts";
 export * from "./session-dwarf.ts";

@@ -50,8 +50,10 @@ export class PprofBuilder {
   readonly #frames: FrameTable;
   readonly #groups: Group[] = [];
   readonly #groupOf = new Map<string, Group>();
-  #first = -1n;
-  #last = -1n;
+  /** First and last sample times in the walk's clock (NaN: none), and that clock's base. */
+  #first = Number.NaN;
+  #last = Number.NaN;
+  #base = 0n;
 
   constructor(frames: FrameTable) {
     if (typeof frames !== "object" || frames === null) throw new TypeError("frames must be a FrameTable");
@@ -80,9 +82,12 @@ export class PprofBuilder {
       if (node === before) g.periods.push(0);
     }
     g.trie.self[node]!++;
-    g.periods[node]! += Number(s.period);
-    if (s.time >= 0n) {
-      if (this.#first < 0n) this.#first = s.time;
+    g.periods[node]! += s.period;
+    if (!Number.isNaN(s.time)) {
+      if (Number.isNaN(this.#first)) {
+        this.#first = s.time;
+        this.#base = s.timeBase ?? 0n;
+      }
       this.#last = s.time;
     }
   }
@@ -171,8 +176,8 @@ export class PprofBuilder {
       location: locations,
       function: functions,
       stringTable: strings,
-      timeNanos: this.#first > 0n ? this.#first : 0n,
-      durationNanos: this.#last > this.#first ? this.#last - this.#first : 0n,
+      timeNanos: Number.isNaN(this.#first) ? 0n : this.#base + BigInt(this.#first),
+      durationNanos: this.#last > this.#first ? BigInt(this.#last - this.#first) : 0n,
       periodType: first ? new ValueType({ type: str(first.type), unit: str(first.unit) }) : undefined,
       period: 0,
       defaultSampleType: first ? str(first.type) : 0,

@@ -88,9 +88,8 @@ export class TrackSet {
   #runThread: object | undefined;
   #lastEvsel: object | undefined;
   #lastTrack: OpenTrack | undefined;
-  /** The first timed sample's time as 32-bit halves (hi -1: none yet). */
-  #firstHi = -1;
-  #firstLo = 0;
+  /** The first timed sample's time in the walk's clock (NaN: none yet). */
+  #firstKey = Number.NaN;
 
   /** Adds one sample to its track. */
   add(s: WalkedSample): void {
@@ -112,23 +111,18 @@ export class TrackSet {
     }
     t.stacks.push(stack);
     t.times.push(this.timeOf(s));
-    t.weights.push(periodOf(s));
+    t.weights.push(s.period);
   }
 
-  /** Nanoseconds since the first timed sample (0 without TIME), from 32-bit halves: no BigInt. */
+  /** Nanoseconds since the first timed sample (0 without TIME). */
   private timeOf(s: WalkedSample): number {
-    const rec = s.record;
-    const o = rec.event!.layout.time;
-    if (o < 0 || o + 8 > rec.size) return 0;
-    const le = rec.littleEndian;
-    const lo = rec.view.getUint32(rec.pos + o + (le ? 0 : 4), le);
-    const hi = rec.view.getUint32(rec.pos + o + (le ? 4 : 0), le);
-    if (this.#firstHi < 0) {
-      this.#firstHi = hi;
-      this.#firstLo = lo;
-      this.firstTime = (BigInt(hi) << 32n) | BigInt(lo);
+    const t = s.time;
+    if (Number.isNaN(t)) return 0;
+    if (Number.isNaN(this.#firstKey)) {
+      this.#firstKey = t;
+      this.firstTime = (s.timeBase ?? 0n) + BigInt(t);
     }
-    return (hi - this.#firstHi) * 2 ** 32 + (lo - this.#firstLo);
+    return t - this.#firstKey;
   }
 
   private trackOf(s: WalkedSample): OpenTrack {
@@ -199,18 +193,4 @@ export class TrackSet {
     }
     return id;
   }
-}
-
-/** The sample's period as a number (the attr's period when the sample has none). */
-function periodOf(s: WalkedSample): number {
-  const rec = s.record;
-  const layout = rec.event!.layout;
-  const o = layout.period;
-  // Without PERIOD the attr's period applies (perf's convention).
-  if (o < 0) return layout.samplePeriodHi * 2 ** 32 + layout.samplePeriodLo;
-  if (o + 8 > rec.size) return Number(s.period);
-  const le = rec.littleEndian;
-  const lo = rec.view.getUint32(rec.pos + o + (le ? 0 : 4), le);
-  const hi = rec.view.getUint32(rec.pos + o + (le ? 4 : 0), le);
-  return hi * 2 ** 32 + lo;
 }
