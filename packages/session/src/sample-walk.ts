@@ -282,8 +282,7 @@ export class SampleWalk {
     const l = e.layout;
     const le = this.#le;
     let key = Number.NaN;
-    if (ordered && l.time >= 0 && l.time + 8 <= size) key = this.#keyAt(view, pos + l.time);
-    const queued = !Number.isNaN(key);
+    if (l.time >= 0 && l.time + 8 <= size) key = this.#keyAt(view, pos + l.time);
     if (this.#n + 1 >= this.#key.length) this.#grow();
     // A queued sample keeps slot #n; an immediate one uses it as scratch.
     const i = this.#n;
@@ -323,7 +322,7 @@ export class SampleWalk {
     this.#entry[i] = this.#entryIndexOf(e);
     this.#key[i] = key;
     this.#seq[i] = this.#arrivals++;
-    if (!queued) return false;
+    if (!ordered || Number.isNaN(key)) return false;
     if (key > this.#maxKey) this.#maxKey = key;
     this.#n++;
     return true;
@@ -347,7 +346,7 @@ export class SampleWalk {
     const l = e.layout;
     const b = pos >>> 2;
     let key = Number.NaN;
-    if (ordered && l.time >= 0 && l.time + 8 <= size) {
+    if (l.time >= 0 && l.time + 8 <= size) {
       const at = b + (l.time >>> 2);
       key = this.#keyOf(u[at + 1]!, u[at]!);
     }
@@ -394,7 +393,7 @@ export class SampleWalk {
     this.#entry[i] = this.#entryIndexOf(e);
     this.#key[i] = key;
     this.#seq[i] = this.#arrivals++;
-    if (Number.isNaN(key)) return false;
+    if (!ordered || Number.isNaN(key)) return false;
     if (key > this.#maxKey) this.#maxKey = key;
     this.#n++;
     return true;
