@@ -1,85 +1,91 @@
 /**
  * Folded-stack count (samples per unique symbolised stack) through the public session API —
  * the work bench/folded.py does in perf's embedded Python — written the way a perfkit user
- * would for speed: `session.walk()` (no object per record), the raw callchain words hashed
- * straight from the record, and each distinct (thread, comm, raw chain) symbolised once
- * through a full SampleEvent.
+ * would for speed: `session.sampleWalk()` hands out each sample as numbers with an interned
+ * callchain id, so each distinct chain is symbolised once per address space (`resolveChain`)
+ * and every sample costs a few array reads.
  */
-import { PerfData, type SampleEvent, Session } from "@perfkit/session";
+import { AttrType } from "@perfkit/format";
+import { type MapEntry, PerfData, resolveChain, resolveIp, Session, type Thread } from "@perfkit/session";
 
-/** Samples per folded stack id, and the folded text per id. */
-const counts: number[] = [];
-const foldedIds = new Map<string, number>();
-/** Per hash of (pid, raw chain): the stacks seen, with their words and comm to rule out collisions. */
-const memo = new Map<number, { words: Uint32Array; pid: number; comm: string; id: number }[]>();
+/** Folded names (without the comm) by id, and per address space the name id + 1 of each chain. */
+const nameIds = new Map<string, number>();
+const bySpace = new WeakMap<readonly MapEntry[], { kernel: readonly MapEntry[]; byChain: Int32Array }>();
+/** Per comm id, the sample count per name id. */
+const counts: number[][] = [];
+const commIds = new Map<string, number>();
 
-function fold(ev: SampleEvent): string {
-  const chain = ev.callchain;
-  const names: string[] = [];
-  if (chain) for (let i = chain.length - 1; i >= 0; i--) names.push(chain.at(i).symbol);
-  else names.push(ev.symbol ?? "[unknown]");
-  return `${ev.comm};${names.join(";")}`;
-}
-
-function idOf(folded: string): number {
-  let id = foldedIds.get(folded);
+function nameId(names: string): number {
+  let id = nameIds.get(names);
   if (id === undefined) {
-    id = counts.length;
-    counts.push(0);
-    foldedIds.set(folded, id);
+    id = nameIds.size;
+    nameIds.set(names, id);
   }
   return id;
 }
 
 using data = new PerfData({ path: process.argv[2] ?? "perf.data" });
 using session = new Session(data);
-const machine = session.machine;
-const w = session.walk();
+const kernelMaps = session.machine.kernelMaps;
+const w = session.sampleWalk();
+let lastThread: Thread | undefined;
+let lastComm = "";
+let perComm: number[] = [];
 while (w.next()) {
-  const rec = w.record;
-  if (rec.type !== 9 || !w.evsel) continue;
-  const s = rec.sample();
-  const at = s.callchainOffset;
-  const pid = s.pid ?? -1;
-  const comm = machine.findnewThread(pid, s.tid ?? -1).comm();
-  if (at < 0) {
-    counts[idOf(fold(session.toEvent(w) as SampleEvent))]!++;
-    continue;
+  // perf's Python engine hands tracepoint samples to per-event handlers, not process_event.
+  if (w.evsel.attr.type === AttrType.TRACEPOINT) continue;
+  const thread = w.thread;
+  const comm = thread.comm();
+  if (thread !== lastThread || comm !== lastComm) {
+    lastThread = thread;
+    lastComm = comm;
+    let c = commIds.get(comm);
+    if (c === undefined) {
+      c = counts.length;
+      commIds.set(comm, c);
+      counts.push([]);
+    }
+    perComm = counts[c]!;
   }
-  const n = s.callchainLength;
-  const v = s.view;
-  // FNV-1a over the chain's 32-bit words and the pid.
-  let h = Math.imul(0x811c9dc5 ^ pid, 0x01000193);
-  for (let p = at, end = at + 8 * n; p < end; p += 4) h = Math.imul(h ^ v.getUint32(p, true), 0x01000193);
-  let bucket = memo.get(h);
-  let id = -1;
-  if (bucket) {
-    for (const e of bucket) {
-      if (e.pid !== pid || e.comm !== comm || e.words.length !== 2 * n) continue;
-      let same = true;
-      for (let i = 0, p = at; i < e.words.length; i++, p += 4) {
-        if (e.words[i] !== v.getUint32(p, true)) {
-          same = false;
-          break;
-        }
-      }
-      if (same) {
-        id = e.id;
-        break;
-      }
+  const kernel = kernelMaps.snapshot();
+  const user = thread.maps.snapshot();
+  let id: number;
+  const chain = w.chain;
+  if (chain >= 0) {
+    let memo = bySpace.get(user);
+    if (!memo || memo.kernel !== kernel) {
+      memo = { kernel, byChain: new Int32Array(w.chains.length + 64) };
+      bySpace.set(user, memo);
+    }
+    if (chain >= memo.byChain.length) {
+      const bigger = new Int32Array(2 * (chain + 1));
+      bigger.set(memo.byChain);
+      memo.byChain = bigger;
+    }
+    id = memo.byChain[chain]! - 1;
+    if (id < 0) {
+      const frames = resolveChain({ kernel, user }, w.chains, chain);
+      id = nameId(
+        frames
+          .map((f) => f.sym?.name ?? "[unknown]")
+          .reverse()
+          .join(";"),
+      );
+      memo.byChain[chain] = id + 1;
     }
   } else {
-    bucket = [];
-    memo.set(h, bucket);
+    const ip = w.ip;
+    id = nameId(ip === undefined ? "[unknown]" : (resolveIp({ kernel, user }, w.misc & 7, ip).sym?.name ?? "[unknown]"));
   }
-  if (id < 0) {
-    const words = new Uint32Array(2 * n);
-    for (let i = 0, p = at; i < words.length; i++, p += 4) words[i] = v.getUint32(p, true);
-    id = idOf(fold(session.toEvent(w) as SampleEvent));
-    bucket.push({ words, pid, comm, id });
-  }
-  counts[id]!++;
+  perComm[id] = (perComm[id] ?? 0) + 1;
 }
+let unique = 0;
 let total = 0;
-for (const c of counts) total += c;
-console.log(counts.length, total);
+for (const perName of counts) {
+  for (const n of perName) {
+    if (n === undefined) continue;
+    unique++;
+    total += n;
+  }
+}
+console.log(unique, total);

@@ -3,6 +3,7 @@
  * map__find_symbol, with perf's rules for callchain context markers.
  */
 import { CallchainContext, Misc } from "@perfkit/format";
+import { ChainTable } from "./chain-table.ts";
 import type { ResolvedSym } from "./dso.ts";
 import { findMapIn, type MapEntry } from "./maps.ts";
 
@@ -71,6 +72,41 @@ export function callchainEntriesAt(
     modes.push(mode);
   }
   return { ips, modes };
+}
+
+/** Context markers as the low halves of 0xffffffff_xxxxxxxx. */
+const CTX_MAX_LO = Number(CallchainContext.MAX & 0xffffffffn);
+const CTX_KERNEL_LO = Number(CallchainContext.KERNEL & 0xffffffffn);
+const CTX_USER_LO = Number(CallchainContext.USER & 0xffffffffn);
+const CTX_HV_LO = Number(CallchainContext.HV & 0xffffffffn);
+
+/**
+ * Resolves interned chain `id` of `chains` (see {@link SampleWalk.chain}) against `space`,
+ * leaf first, with perf's rules: context markers switch cpumode, an unknown marker empties
+ * the chain, at most `maxStack` frames.
+ */
+export function resolveChain(space: AddressSpace, chains: ChainTable, id: number, maxStack = MAX_STACK): Resolved[] {
+  if (typeof space !== "object" || space === null || !Array.isArray(space.kernel) || !Array.isArray(space.user))
+    throw new TypeError("space must be an AddressSpace ({ kernel, user })");
+  if (!(chains instanceof ChainTable)) throw new TypeError("chains must be a ChainTable");
+  const words = chains.words;
+  const start = chains.start(id);
+  const n = chains.entries(id);
+  const out: Resolved[] = [];
+  let mode: number = Misc.USER;
+  for (let i = 0, p = start; i < n && out.length < maxStack; i++, p += 2) {
+    const lo = words[p]!;
+    const hi = words[p + 1]!;
+    if (hi === 0xffffffff && lo >= CTX_MAX_LO) {
+      if (lo === CTX_KERNEL_LO) mode = Misc.KERNEL;
+      else if (lo === CTX_USER_LO) mode = Misc.USER;
+      else if (lo === CTX_HV_LO) mode = Misc.HYPERVISOR;
+      else return [];
+      continue;
+    }
+    out.push(resolveIp(space, mode, (BigInt(hi) << 32n) | BigInt(lo)));
+  }
+  return out;
 }
 
 /** Default stack depth perf keeps (PERF_MAX_STACK_DEPTH). */
