@@ -308,7 +308,7 @@ export class SessionDwarf {
     let s = byAddr.get(addr);
     if (s === undefined) {
       const bin = this.binaryOf(map);
-      const pos = bin && this.hasLines(map) ? bin.sourceLine(bin.fileOffsetToVaddr(addr)) : null;
+      const pos = bin && this.hasLines(map) ? bin.sourceLine(bin.objdumpAddress(addr)) : null;
       s = pos ? `${pos.file.slice(pos.file.lastIndexOf("/") + 1)}:${pos.line}` : null;
       byAddr.set(addr, s);
     }
@@ -394,7 +394,7 @@ export class SessionDwarf {
     if (map.dso.kind === "kernel" || map.dso.kind === "module") return null;
     const bin = this.binaryOf(map);
     if (!bin) return null;
-    const vaddr = bin.fileOffsetToVaddr(addr);
+    const vaddr = bin.objdumpAddress(addr);
     const base = (f: string) => f.slice(f.lastIndexOf("/") + 1);
     const withLines = this.hasLines(map);
     if (withLines) {
@@ -414,7 +414,7 @@ export class SessionDwarf {
   /** perf's text for a failed lookup: `dso_short_name[objdump address]`. */
   private failedSrcline(map: MapEntry, addr: bigint): string {
     const bin = this.binaryOf(map);
-    const vaddr = bin ? bin.fileOffsetToVaddr(addr) : addr;
+    const vaddr = bin ? bin.objdumpAddress(addr) : addr;
     const name = map.dso.name;
     const short = name.startsWith("[") ? name : name.slice(name.lastIndexOf("/") + 1);
     return `${short}[${vaddr.toString(16)}]`;
@@ -423,7 +423,7 @@ export class SessionDwarf {
   /** The source position (full path as recorded) of `addr` in `map`, or null. */
   sourceLine(map: MapEntry, addr: bigint): { file: string; line: number } | null {
     const bin = this.binaryOf(map);
-    return bin ? bin.sourceLine(bin.fileOffsetToVaddr(addr)) : null;
+    return bin ? bin.sourceLine(bin.objdumpAddress(addr)) : null;
   }
 
   /**
@@ -433,7 +433,7 @@ export class SessionDwarf {
    */
   private srclineFallback(map: MapEntry, addr: bigint): string {
     const bin = this.binaryOf(map);
-    const vaddr = bin ? bin.fileOffsetToVaddr(addr) : addr;
+    const vaddr = bin ? bin.objdumpAddress(addr) : addr;
     if (bin && this.hasLines(map)) {
       const file = bin.bfdSymbolFile(vaddr);
       if (typeof file === "string") return `${file.slice(file.lastIndexOf("/") + 1)}:0`;

@@ -161,11 +161,27 @@ export class DwarfBinary {
     return this.#info;
   }
 
-  /** File offset → ELF virtual address through the PT_LOAD holding it (perf's map__rip_2objdump). */
+  /** File offset → ELF virtual address through the PT_LOAD holding it (`offset` outside them). */
   fileOffsetToVaddr(offset: bigint): bigint {
     if (typeof offset !== "bigint") throw new TypeError("offset must be a bigint");
     return this.elf.offsetToVaddr(offset) ?? offset;
   }
+
+  /**
+   * perf's map__rip_2objdump for a user dso: file offset + the dso's text_offset (`.text`
+   * sh_addr - sh_offset, 0 without `.text`), whichever segment holds the offset. That is the
+   * address perf hands addr2line and prints in `dso[addr]`; it differs from
+   * {@link fileOffsetToVaddr} outside the text segment (a bogus unwound frame in `.data`).
+   */
+  objdumpAddress(offset: bigint): bigint {
+    if (typeof offset !== "bigint") throw new TypeError("offset must be a bigint");
+    if (this.#textOffset === undefined) {
+      const text = this.elf.section(".text");
+      this.#textOffset = text ? text.addr - BigInt(text.offset) : 0n;
+    }
+    return offset + this.#textOffset;
+  }
+  #textOffset: bigint | undefined = undefined;
 
   /** Source position of ELF virtual address `vaddr` (cached), or null without line info. */
   sourceLine(vaddr: bigint): SourceLine | null {

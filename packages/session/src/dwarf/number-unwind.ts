@@ -50,6 +50,8 @@ interface NumberRow {
   /** Compiled CFA expression, or null for a register + offset CFA. */
   cfaExpr: Float64Array | null;
   ra: number;
+  /** The FDE's CIE marks a signal frame (augmentation "S"): see unwindUser. */
+  signalFrame: boolean;
 }
 
 /** No FDE covers the pc: the frame-pointer fallback applies. */
@@ -62,7 +64,7 @@ const BAIL = 1;
  * {@link viaFramePointer}, the first {@link count} entries valid until the next run).
  */
 export class NumberUnwinder {
-  /** Frame addresses as perf reports them (pc, then return address - 1). */
+  /** Frame addresses as perf reports them (pc, then return address - 1 but after a signal frame). */
   readonly ips: Float64Array;
   /** The mapping of each frame's pc. */
   readonly modules: (MappedModule | undefined)[];
@@ -155,11 +157,13 @@ export class NumberUnwinder {
     const viaFp = this.viaFramePointer;
     let count = 0;
     let pc = pc0;
-    let activation = true;
+    // libunwind's use_prev_instr and perf's unw_is_signal_frame test (see unwindUser).
+    let usePrev = false;
+    let afterSignal = true;
     let fpFrame = 0;
     for (;;) {
-      if (pc === BIG || (!activation && pc === 0)) return false;
-      const ip = activation ? pc : pc - 1;
+      if (pc === BIG || pc === 0) return false;
+      const ip = afterSignal ? pc : pc - 1;
       const mi = maps.find(pc);
       if (ip !== 0) {
         ips[count] = ip;
@@ -170,15 +174,15 @@ export class NumberUnwinder {
       }
       if (count >= maxFrames) return this.end("max-frames");
 
-      const li = ip === pc ? mi : maps.find(ip);
+      const lookPc = usePrev ? pc - 1 : pc;
+      const li = lookPc === pc ? mi : maps.find(lookPc);
       const bin = li < 0 ? null : maps.module(li).binary;
       let row: NumberRow | number = NO_CFI;
       if (bin) {
-        let key = ip;
         // perf's table bias (NumberMaps.perfCfiBias), not necessarily this map's start - pgoff.
         const bias = maps.cfiBias(li);
         if (Number.isNaN(bias)) return false;
-        key = ip - bias;
+        const key = lookPc - bias;
         row = this.row(bin, key);
         if (row === BAIL) return false;
       }
@@ -247,6 +251,8 @@ export class NumberUnwinder {
         // A return address of 0 is a frame at 2^64 - 1 for perf: not a Number, unwindUser has it.
         if (nextPc === 0) return false;
         fpFrame = 0;
+        usePrev = !row.signalFrame;
+        afterSignal = row.signalFrame;
       } else {
         // libunwind's x86_64 fallback (unwindUser has the rules).
         if (a.arch !== "x86_64") return this.end("no-info", "no CFI");
@@ -272,12 +278,13 @@ export class NumberUnwinder {
         next[a.dwarfSp] = cfa + 16;
         nextPc = ret;
         fpFrame = 1;
+        usePrev = true;
+        afterSignal = false;
       }
       const t = cur;
       cur = next;
       next = t;
       pc = nextPc;
-      activation = false;
     }
   }
 
@@ -449,6 +456,7 @@ export class NumberUnwinder {
     const row = compile(frame.regs, this.arch, cfaReg, cfaOffset, frame.raRegister);
     if (!row) return BAIL;
     row.cfaExpr = cfaExpr;
+    row.signalFrame = frame.signalFrame;
     return row;
   }
 }
@@ -513,6 +521,7 @@ function compile(
     exprs,
     cfaExpr: null,
     ra,
+    signalFrame: false,
   };
 }
 

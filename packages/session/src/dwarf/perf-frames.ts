@@ -62,7 +62,8 @@ export function perfChainEntries(
   const addr = ip - module.start + module.pgoff;
   const sym = symbols?.find(addr) ?? null;
   const bin: DwarfBinary | null = module.binary;
-  const vaddr = bin ? bin.fileOffsetToVaddr(addr) : addr;
+  // perf's append_inlines and addr2line take map__rip_2objdump's address.
+  const vaddr = bin ? bin.objdumpAddress(addr) : addr;
   const srcOf = (file: string, line: number) => (options.srcline ? perfSrcline(file, line, options.fullPath) : null);
   if (sym && bin && options.inline !== false) {
     const chain = bin.inlineChain(vaddr);

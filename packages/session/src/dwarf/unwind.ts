@@ -10,7 +10,11 @@
  * - no FDE (x86_64): libunwind's classic-PLT check, else its frame-chain guess (%rbp within
  *   [cfa, cfa + 0x4000], CFA moved by 16 from where it was); no map or no binary: stop;
  * - a return address of 0 is one more frame (printed as 0 - 1), after which the walk stops;
- *   an explicitly undefined %rbp ends the chain.
+ *   an explicitly undefined %rbp ends the chain;
+ * - after a signal frame (CIE augmentation "S", glibc's `__restore_rt`) the interrupted frame
+ *   is reported and looked up at its pc, not pc - 1 (libunwind's use_prev_instr and
+ *   sigcontext_format, which perf's `unw_is_signal_frame` test reads); a frame-chain step
+ *   looks its caller up at pc - 1 again, a PLT step keeps the previous choice.
  */
 import type { SampleRegs, SampleStack } from "@perfkit/format";
 import type { DwarfBinary } from "./binary.ts";
@@ -113,17 +117,22 @@ export function unwindUser(input: UnwindInput, lookup: ModuleLookup): UnwindResu
   let cur: (bigint | undefined)[] = new Array(arch.count);
   for (let d = 0; d < arch.count; d++) cur[d] = perfRegValue(regs.mask, regs.values, arch.dwarfToPerf[d]!);
   let pc = pc0;
-  let activation = true;
+  // libunwind's use_prev_instr: look the pc up at pc - 1 (inside the call). Off for the sampled
+  // frame (unw_init_remote) and after a signal frame, where the pc is where execution resumes.
+  let usePrev = false;
+  // The last step went through a signal frame's CFI (CIE augmentation "S"): unw_is_signal_frame
+  // then holds for the new frame, and perf reports its pc without the - 1.
+  let afterSignal = true;
   const frames: UnwoundFrame[] = [];
   let viaFp = false;
 
   for (;;) {
-    const ip = activation ? pc : pc - 1n;
+    const ip = afterSignal ? pc : pc - 1n;
     const module = lookup(pc);
     if (ip !== 0n) frames.push({ ip, module, viaFramePointer: viaFp });
     if (frames.length >= maxFrames) return { frames, stop: "max-frames" };
 
-    const lookPc = activation ? pc : pc - 1n;
+    const lookPc = usePrev ? pc - 1n : pc;
     const mod = lookup(lookPc);
     const bin = mod?.binary ?? null;
     let next: (bigint | undefined)[] | null = null;
@@ -162,11 +171,13 @@ export function unwindUser(input: UnwindInput, lookup: ModuleLookup): UnwindResu
         // libunwind's x86_64 unw_step: an undefined %rbp after a CFI step marks the outermost frame.
         if (arch.arch === "x86_64" && row.regs.get(arch.dwarfFp)?.kind === "undefined") return { frames, stop: "end" };
         if (nextPc === 0n) {
-          // A return address that reads as 0 is still a frame for libunwind (perf prints 0 - 1);
-          // the next step finds no map at 0 and stops.
-          frames.push({ ip: MASK, module: lookup(MASK), viaFramePointer: false });
+          // A return address that reads as 0 is still a frame for libunwind (perf prints 0 - 1,
+          // or 0, which it skips, after a signal frame); the next step finds no map at 0 and stops.
+          if (!row.signalFrame) frames.push({ ip: MASK, module: lookup(MASK), viaFramePointer: false });
           return { frames, stop: frames.length >= maxFrames ? "max-frames" : truncatedRead ? "truncated" : "end" };
         }
+        usePrev = !row.signalFrame;
+        afterSignal = row.signalFrame;
       }
     }
     if (!cfiFound) {
@@ -184,6 +195,7 @@ export function unwindUser(input: UnwindInput, lookup: ModuleLookup): UnwindResu
         for (let d = 0; d < arch.count; d++) next[d] = cur[d];
         ret = read(cfa, 8);
         next[arch.dwarfSp] = (cfa + 8n) & MASK;
+        // libunwind's PLT step leaves use_prev_instr as it was.
       } else {
         // The frame-chain guess, trusted only when %rbp lies in [cfa, cfa + 0x4000] and [%rbp]
         // reads. libunwind then moves the CFA by 16 from where it was, not to %rbp + 16.
@@ -197,6 +209,7 @@ export function unwindUser(input: UnwindInput, lookup: ModuleLookup): UnwindResu
         ret = read((fp + 8n) & MASK, 8);
         next[arch.dwarfFp] = prevFp;
         next[arch.dwarfSp] = (cfa + 16n) & MASK;
+        usePrev = true;
       }
       if (ret === undefined) return { frames, stop: truncatedRead ? "truncated" : "no-info" };
       if (ret === 0n) {
@@ -206,10 +219,10 @@ export function unwindUser(input: UnwindInput, lookup: ModuleLookup): UnwindResu
       }
       nextPc = ret;
       viaFp = true;
+      afterSignal = false;
     } else viaFp = false;
     cur = next!;
     pc = nextPc!;
-    activation = false;
   }
 }
 
