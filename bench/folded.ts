@@ -75,7 +75,9 @@ while (w.next()) {
     }
   } else {
     const ip = w.ip;
-    id = nameId(ip === undefined ? "[unknown]" : (resolveIp({ kernel, user }, w.misc & 7, ip).sym?.name ?? "[unknown]"));
+    id = nameId(
+      ip === undefined ? "[unknown]" : (resolveIp({ kernel, user }, w.misc & 7, ip).sym?.name ?? "[unknown]"),
+    );
   }
   perComm[id] = (perComm[id] ?? 0) + 1;
 }

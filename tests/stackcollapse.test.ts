@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openPerfData, transcode } from "@perfkit/format";
-import { fixture, perf, perfkit } from "./helpers/perf.ts";
+import { fixture, perf, perfkit, run } from "./helpers/perf.ts";
 
 // perf and perfkit runs share two cores with other work: allow for a loaded machine.
 setDefaultTimeout(60_000);
@@ -41,6 +41,16 @@ describe.skipIf(!HAVE_SCRIPT)("perfkit stackcollapse = perf script -s stackcolla
     test(`${opts.join(" ")}: fp, sys, switch`, () => {
       for (const name of ["fp", "sys", "switch"]) same(name, opts);
     });
+  test("symbols preloaded on a worker thread (PERFKIT_PRELOAD_SYMBOLS=1): fp, sys, zstd", () => {
+    const cli = join(import.meta.dir, "..", "packages", "cli", "src", "main.ts");
+    for (const name of ["fp", "sys", "zstd"]) {
+      const file = fixture(`${name}.data`);
+      const want = perf(["script", "-s", SCRIPT, "-i", file]);
+      const got = run(["bun", cli, "stackcollapse", "-i", file], { env: { PERFKIT_PRELOAD_SYMBOLS: "1" } });
+      expect(got.code).toBe(0);
+      expect(got.stdout).toBe(want.stdout);
+    }
+  });
   test("big-endian files (rebuilt with perfkit's encoder; perf's script reads them too)", () => {
     const dir = mkdtempSync(join(tmpdir(), "perfkit-be-"));
     try {

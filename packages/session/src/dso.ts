@@ -46,6 +46,12 @@ export class Dso {
   /** Where a kernel or module dso gets its (shared, lazily loaded) kallsyms table. */
   kernelSource: (() => KernelSymbols | null) | undefined;
 
+  /**
+   * A table loaded ahead for (name, build id), if any (undefined: load it here). Set by the
+   * machine when its session preloads symbols on a worker.
+   */
+  preloaded: ((name: string, buildId: string | null) => SymbolTable<Sym> | null | undefined) | undefined;
+
   /** The symbol covering `addr` (dso-relative for user files, absolute for the kernel and JIT maps). */
   find(addr: bigint): ResolvedSym | null {
     if (this.kind === "kernel" || this.kind === "module") {
@@ -61,6 +67,8 @@ export class Dso {
       if (this.kind === "jit") return loadPerfMap(this.jitPid);
       if (this.kind === "anon") return null;
       if (this.name.startsWith("[") && this.name !== "[vdso]") return null;
+      const ahead = this.preloaded?.(this.name, this.buildId);
+      if (ahead !== undefined) return ahead;
       return loadDsoSymbols(this.name, { buildId: this.buildId });
     } catch {
       // An unreadable or damaged binary only costs its own symbols, as in perf.

@@ -6,9 +6,10 @@
 
 import type { CommRecord, KsymbolRecord, Mmap2Record, MmapRecord, TaskRecord } from "@perfkit/format";
 import { Misc } from "@perfkit/format";
-import { Dso, findKernelSymbols } from "./dso.ts";
+import { Dso, findKernelSymbols, kernelSymbolsPath } from "./dso.ts";
 import { MapEntry, MapList } from "./maps.ts";
 import type { KernelSymbols } from "./symbols/index.ts";
+import { elfJobKey, kallsymsJobKey, type PreloadJob, SymbolPreloader } from "./symbols/preload.ts";
 import { Thread } from "./thread.ts";
 
 /** Where an address resolved to. */
@@ -50,6 +51,7 @@ export class Machine {
   private readonly processMaps = new Map<number, MapList>();
   private kernelLoaded = false;
   private kernelSyms: KernelSymbols | null = null;
+  #preloader: SymbolPreloader | undefined;
 
   constructor(private readonly options: MachineOptions = {}) {
     this.kernel = this.dso(KERNEL_DSO, "kernel");
@@ -65,6 +67,7 @@ export class Machine {
       const bid = this.buildIds.get(name);
       if (bid) d.buildId = bid;
       if (kind === "kernel" || kind === "module") d.kernelSource = () => this.kernelSymbols();
+      else d.preloaded = (n, b) => this.#preloader?.elfSymbols(elfJobKey(n, b));
       this.dsos.set(name, d);
     }
     return d;
@@ -177,9 +180,48 @@ export class Machine {
   kernelSymbols(): KernelSymbols | null {
     if (!this.kernelLoaded) {
       this.kernelLoaded = true;
-      this.kernelSyms = findKernelSymbols(this.kernel.buildId, this.options.kallsyms);
+      let ahead: KernelSymbols | undefined;
+      try {
+        const path = this.#preloader ? kernelSymbolsPath(this.kernel.buildId, this.options.kallsyms) : "";
+        ahead = this.#preloader?.kernelSymbols(kallsymsJobKey(path));
+      } catch {
+        // A path that cannot be computed was not preloaded either.
+      }
+      this.kernelSyms = ahead ?? findKernelSymbols(this.kernel.buildId, this.options.kallsyms);
     }
     return this.kernelSyms;
+  }
+
+  /**
+   * Starts loading, on a worker thread, the symbol tables the recording's build ids name (the
+   * kernel's kallsyms and every DSO's ELF symbols), so lookups after a long walk find them
+   * ready. Returns false when no worker could be started (tables then load on first use).
+   */
+  preloadSymbols(): boolean {
+    if (this.#preloader) return true;
+    const jobs: PreloadJob[] = [];
+    try {
+      const kpath = kernelSymbolsPath(this.kernel.buildId, this.options.kallsyms);
+      jobs.push({ key: kallsymsJobKey(kpath), kind: "kallsyms", path: kpath });
+    } catch {
+      // No usable kallsyms path: the kernel loads (or fails) on first use as before.
+    }
+    for (const [name, buildId] of this.buildIds) {
+      if (name === KERNEL_DSO || !(name.startsWith("/") || name === "[vdso]")) continue;
+      jobs.push({ key: elfJobKey(name, buildId), kind: "elf", path: name, buildId });
+    }
+    try {
+      this.#preloader = new SymbolPreloader(jobs);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Stops a symbol preload still running. */
+  closePreload(): void {
+    this.#preloader?.close();
+    this.#preloader = undefined;
   }
 
   /** perf's thread__find_map: the map of `addr` in kernel or user space by cpumode. */

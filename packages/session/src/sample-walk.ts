@@ -94,7 +94,9 @@ export class SampleWalk {
   #loadedEntry = -1;
   #loadedEvsel: Evsel | undefined;
 
-  // Queued samples, in arrival order (one slot past #n is scratch for immediate delivery).
+  // Queued samples, in arrival order, at [#head, #n) (one slot past #n is scratch for
+  // immediate delivery); delivered ones in that range have NaN keys.
+  #head = 0;
   #n = 0;
   #key = new Float64Array(1024);
   #seq = new Float64Array(1024);
@@ -455,7 +457,7 @@ export class SampleWalk {
     const key = this.#key;
     let due = this.#due;
     let d = 0;
-    for (let i = 0; i < n; i++) if (key[i]! <= limit) due[d++] = i;
+    for (let i = this.#head; i < n; i++) if (key[i]! <= limit) due[d++] = i;
     let dueStates: QueuedRecord[] = [];
     if (this.#states.length) {
       const keep: QueuedRecord[] = [];
@@ -483,17 +485,28 @@ export class SampleWalk {
     const states = this.#dueStates;
     while (this.#stateAt < states.length) this.#apply(states[this.#stateAt++]!.rec);
     this.#releasing = false;
-    const limit = this.#releaseLimit;
-    if (Number.isNaN(limit)) return;
-    // Keep what is not due yet, in arrival order.
-    const n = this.#n;
+    if (Number.isNaN(this.#releaseLimit)) return;
+    // Delivered entries become NaN keys (never due again, skipped by later scans); the queue
+    // is compacted only once its delivered front is at least half of it.
     const key = this.#key;
+    const due = this.#due;
+    for (let k = 0; k < this.#dueN; k++) key[due[k]!] = Number.NaN;
+    let head = this.#head;
+    const n = this.#n;
+    while (head < n && Number.isNaN(key[head]!)) head++;
+    if (head === n) {
+      this.#head = this.#n = 0;
+      return;
+    }
+    this.#head = head;
+    if (head < 1024 || 2 * head < n) return;
     let j = 0;
-    for (let i = 0; i < n; i++) {
-      if (key[i]! <= limit) continue;
-      if (i !== j) this.#move(i, j);
+    for (let i = head; i < n; i++) {
+      if (Number.isNaN(key[i]!)) continue;
+      this.#move(i, j);
       j++;
     }
+    this.#head = 0;
     this.#n = j;
   }
 

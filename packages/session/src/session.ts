@@ -53,6 +53,23 @@ export interface SessionOptions extends MachineOptions {
   inline?: boolean;
   /** Where to look for separate debug files (build-id cache, debuginfod cache). */
   debug?: DebugSearchOptions;
+  /**
+   * Load the symbol tables named by the header's build ids on a worker thread while the
+   * records are read (see {@link Machine.preloadSymbols}). Default: `PERFKIT_PRELOAD_SYMBOLS`
+   * (1 or 0) when set, else for recordings whose data section holds at least 32 MiB, where
+   * the walk is long enough to hide the loading.
+   */
+  preloadSymbols?: boolean;
+}
+
+/** Data sections from this size on preload symbols by default. */
+const AUTO_PRELOAD_BYTES = 32 << 20;
+
+/** `PERFKIT_PRELOAD_SYMBOLS=1|0` forces the choice; else big file-mode recordings preload. */
+function preloadByDefault(data: PerfData): boolean {
+  const env = process.env.PERFKIT_PRELOAD_SYMBOLS;
+  if (env === "1" || env === "0") return env === "1";
+  return !data.isPipe && (data.file.header?.data.size ?? 0n) >= BigInt(AUTO_PRELOAD_BYTES);
 }
 
 /** A record after the default processors ran, for tools that format records themselves. */
@@ -126,6 +143,9 @@ export class Session {
     this.syncEvents();
     const bid = data.file.featureBytes(Feature.BUILD_ID);
     if (bid) this.absorbBuildIds(bid);
+    if (options.preloadSymbols !== undefined && typeof options.preloadSymbols !== "boolean")
+      throw new TypeError(`options.preloadSymbols must be a boolean, got ${typeof options.preloadSymbols}`);
+    if (options.preloadSymbols ?? preloadByDefault(data)) this.machine.preloadSymbols();
   }
 
   /**
@@ -476,6 +496,7 @@ export class Session {
     this.#disposed = true;
     this.#dwarf?.close();
     this.#dwarf = undefined;
+    this.machine.closePreload();
     this.#evlist.release();
   }
 

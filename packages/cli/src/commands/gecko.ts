@@ -27,13 +27,11 @@ export async function run(args: string[]): Promise<number> {
   });
   const event = values.event ?? null;
   using src = openSource(values.input, values.event);
-  const sampled = new Set<string>();
   let attr: EventAttr | undefined;
   // Split tracks by event only when the recording has several events and -e chose none.
   const set = new TrackSet(src.frames, src.stacks, event === null && src.eventNames.length > 1);
   walk(src, "gecko", { skipTracepoints: false, leafWhenNoChain: true, event }, (s) => {
-    if (!attr) attr = s.evsel.attr;
-    sampled.add(s.evsel.name);
+    attr ??= s.evsel.attr;
     set.add(s);
   });
   const meta = { product: `perfkit gecko: ${src.data.path}`, interval: intervalMs(attr), startTime: 0 };

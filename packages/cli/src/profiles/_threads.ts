@@ -39,8 +39,8 @@ export interface Func {
 
 /** A track while the walk runs: per sample its stack id, resolved to trie nodes afterwards. */
 interface OpenTrack extends Track {
-  /** Trie node per stack id seen on this track (-1 until resolved). */
-  readonly nodeOf: Map<number, number>;
+  /** Per stack id: 1 once seen on this track, then its trie node + 1 once resolved (0: unseen). */
+  nodeOf: Int32Array;
 }
 
 /**
@@ -88,6 +88,9 @@ export class TrackSet {
   #runThread: object | undefined;
   #lastEvsel: object | undefined;
   #lastTrack: OpenTrack | undefined;
+  #prevThread: object | undefined;
+  #prevEvsel: object | undefined;
+  #prevTrack: OpenTrack | undefined;
   /** The first timed sample's time in the walk's clock (NaN: none yet). */
   #firstKey = Number.NaN;
 
@@ -104,8 +107,13 @@ export class TrackSet {
     }
     t.comm = s.comm;
     const stack = s.stack;
-    if (!t.nodeOf.has(stack)) {
-      t.nodeOf.set(stack, -1);
+    if (stack >= t.nodeOf.length) {
+      const bigger = new Int32Array(Math.max(2 * t.nodeOf.length, stack + 1));
+      bigger.set(t.nodeOf);
+      t.nodeOf = bigger;
+    }
+    if (t.nodeOf[stack] === 0) {
+      t.nodeOf[stack] = 1;
       this.#firstSeenTrack.push(t);
       this.#firstSeenStack.push(stack);
     }
@@ -126,6 +134,17 @@ export class TrackSet {
   }
 
   private trackOf(s: WalkedSample): OpenTrack {
+    // Two threads taking turns is the common case: check the track before the last first.
+    const prev = this.#prevTrack;
+    if (prev && s.thread === this.#prevThread && s.evsel === this.#prevEvsel && prev.pid === s.pid) {
+      this.#prevTrack = this.#lastTrack;
+      this.#prevThread = this.#runThread;
+      this.#prevEvsel = this.#lastEvsel;
+      return prev;
+    }
+    this.#prevTrack = this.#lastTrack;
+    this.#prevThread = this.#runThread;
+    this.#prevEvsel = this.#lastEvsel;
     const ev = this.#splitByEvent ? s.evsel.name : "";
     let byEv = this.#lastThread.get(s.thread);
     if (!byEv) {
@@ -146,7 +165,7 @@ export class TrackSet {
           stacks: new IntColumn(),
           times: new FloatColumn(),
           weights: new FloatColumn(),
-          nodeOf: new Map(),
+          nodeOf: new Int32Array(64),
         };
         this.#byKey.set(key, t);
         this.#tracks.push(t);
@@ -165,11 +184,12 @@ export class TrackSet {
       const f = this.#stacks.frames[this.#firstSeenStack[i]!]!;
       let node = 0;
       for (let d = f.length - 1; d >= 0; d--) node = t.trie.child(node, this.funcOf(f[d]!));
-      t.nodeOf.set(this.#firstSeenStack[i]!, node);
+      t.nodeOf[this.#firstSeenStack[i]!] = node + 1;
     }
     for (const t of this.#tracks) {
       const data = t.stacks.data;
-      for (let i = 0; i < t.stacks.length; i++) data[i] = t.nodeOf.get(data[i]!)!;
+      const nodeOf = t.nodeOf;
+      for (let i = 0; i < t.stacks.length; i++) data[i] = nodeOf[data[i]!]! - 1;
     }
   }
 

@@ -50,7 +50,7 @@ export function parseKallsyms(text: string): KallsymsEntry[] {
  * addresses as 32-bit halves, names as byte ranges of the file. Nothing per symbol is built
  * until a lookup asks for it: /proc/kallsyms has 100k+ lines and a profile names a few thousand.
  */
-interface KallsymsColumns {
+export interface KallsymsColumns {
   readonly bytes: Uint8Array;
   readonly count: number;
   readonly startHi: Uint32Array;
@@ -180,6 +180,11 @@ export function kernelSymbolsFromKallsyms(text: string | Uint8Array): KernelSymb
  * loop would.
  */
 function kernelSymbolsFromBytes(bytes: Uint8Array): KernelSymbols {
+  return new KernelSymbols(kallsymsColumns(bytes));
+}
+
+/** @internal The parsed, fixed-up columns of kallsyms bytes (what {@link KernelSymbols} wraps). */
+export function kallsymsColumns(bytes: Uint8Array): KallsymsColumns {
   const scan = new KallsymsScan(bytes);
   for (let i = 0; i < bytes.length; ) i = scan.line(i);
   const count = scan.count;
@@ -197,7 +202,7 @@ function kernelSymbolsFromBytes(bytes: Uint8Array): KernelSymbols {
   const c = { startHi, startLo, endHi, endLo, nameAt, nameEnd, module, binding };
   let kept = 0;
   for (let k = 0; k < count; k++) kept = fixupDuplicate(bytes, k, kept, c);
-  return new KernelSymbols({ bytes, count: kept, ...c, modules: scan.modules });
+  return { bytes, count: kept, ...c, modules: scan.modules };
 }
 
 /** The line scanner's state: kept lines so far as columns, in file order. */

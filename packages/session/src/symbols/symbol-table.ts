@@ -31,6 +31,18 @@ export interface FixupOptions {
 }
 
 const CACHE_LIMIT = 1 << 16;
+const NO_BINDING = 255;
+const NAMES = new TextDecoder();
+
+/** A symbol table as plain arrays: starts, exclusive ends, UTF-8 names (symbol i's are
+ * `names[nameAt[i] .. nameAt[i + 1])`) and STB_* bindings (255: none given). */
+export interface SymbolColumns {
+  starts: BigUint64Array;
+  ends: BigUint64Array;
+  names: Uint8Array;
+  nameAt: Int32Array;
+  binding: Uint8Array;
+}
 
 /**
  * Address → symbol lookup over sorted arrays with binary search, caching each address
@@ -40,10 +52,19 @@ const CACHE_LIMIT = 1 << 16;
 export class SymbolTable<S extends Sym = Sym> {
   readonly #starts: BigUint64Array;
   readonly #ends: BigUint64Array;
-  readonly #syms: S[];
+  #syms: S[];
+  /** Names and bindings of a table rebuilt from columns: symbols are made on lookup. */
+  #lazy: { names: Uint8Array; nameAt: Int32Array; binding: Uint8Array } | undefined;
   #cache = new Map<bigint, S | null>();
 
-  private constructor(syms: S[]) {
+  private constructor(syms: S[], columns?: SymbolColumns) {
+    if (columns) {
+      this.#syms = new Array(columns.starts.length);
+      this.#starts = columns.starts;
+      this.#ends = columns.ends;
+      this.#lazy = { names: columns.names, nameAt: columns.nameAt, binding: columns.binding };
+      return;
+    }
     this.#syms = syms;
     // Plain loops: BigUint64Array.from with a map function goes through the iterator protocol.
     const n = syms.length;
@@ -77,6 +98,49 @@ export class SymbolTable<S extends Sym = Sym> {
     return new SymbolTable<T>([...syms]);
   }
 
+  /**
+   * A table rebuilt from {@link toColumns} (e.g. after crossing a worker boundary): the
+   * same lookups, with each symbol object made on first use.
+   */
+  static fromColumns(columns: SymbolColumns): SymbolTable<Sym> {
+    const { starts, ends, names, nameAt, binding } = columns ?? ({} as SymbolColumns);
+    if (
+      !(starts instanceof BigUint64Array) ||
+      !(ends instanceof BigUint64Array) ||
+      !(names instanceof Uint8Array) ||
+      !(nameAt instanceof Int32Array) ||
+      !(binding instanceof Uint8Array) ||
+      ends.length !== starts.length ||
+      binding.length !== starts.length ||
+      nameAt.length !== starts.length + 1
+    )
+      throw new TypeError("columns must be SymbolColumns of one length");
+    return new SymbolTable<Sym>([], columns);
+  }
+
+  /** The table as transferable arrays (names as UTF-8 bytes); see {@link fromColumns}. */
+  toColumns(): SymbolColumns {
+    const syms = this.symbols();
+    const n = syms.length;
+    const enc = new TextEncoder();
+    const parts: Uint8Array[] = [];
+    const nameAt = new Int32Array(n + 1);
+    const binding = new Uint8Array(n);
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      const s = syms[i]!;
+      const b = enc.encode(s.name);
+      parts.push(b);
+      nameAt[i] = at;
+      at += b.length;
+      binding[i] = s.binding === undefined ? NO_BINDING : s.binding;
+    }
+    nameAt[n] = at;
+    const names = new Uint8Array(at);
+    for (let i = 0; i < n; i++) names.set(parts[i]!, nameAt[i]!);
+    return { starts: this.#starts.slice(), ends: this.#ends.slice(), names, nameAt, binding };
+  }
+
   /** Number of symbols. */
   get size(): number {
     return this.#syms.length;
@@ -84,7 +148,27 @@ export class SymbolTable<S extends Sym = Sym> {
 
   /** All symbols sorted by start. */
   symbols(): readonly S[] {
+    if (this.#lazy) {
+      for (let i = 0; i < this.#syms.length; i++) this.#symAt(i);
+      this.#lazy = undefined;
+    }
     return this.#syms;
+  }
+
+  #symAt(i: number): S {
+    let s = this.#syms[i];
+    if (s === undefined) {
+      const lazy = this.#lazy!;
+      const b = lazy.binding[i]!;
+      const name = NAMES.decode(lazy.names.subarray(lazy.nameAt[i]!, lazy.nameAt[i + 1]!));
+      s = (
+        b === NO_BINDING
+          ? { name, start: this.#starts[i]!, end: this.#ends[i]! }
+          : { name, start: this.#starts[i]!, end: this.#ends[i]!, binding: b }
+      ) as S;
+      this.#syms[i] = s;
+    }
+    return s;
   }
 
   /**
@@ -103,7 +187,7 @@ export class SymbolTable<S extends Sym = Sym> {
 
   /** The first symbol with this name, or null (linear: meant for tests and tooling). */
   findByName(name: string): S | null {
-    return this.#syms.find((s) => s.name === name) ?? null;
+    return this.symbols().find((s) => s.name === name) ?? null;
   }
 
   #search(addr: bigint): S | null {
@@ -120,7 +204,7 @@ export class SymbolTable<S extends Sym = Sym> {
     }
     if (idx < 0) return null;
     const end = this.#ends[idx]!;
-    if (addr < end || addr === starts[idx]) return this.#syms[idx]!;
+    if (addr < end || addr === starts[idx]) return this.#symAt(idx);
     return null;
   }
 }
