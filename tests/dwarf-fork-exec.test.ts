@@ -6,7 +6,10 @@
  * above it (ASLR makes that a coin toss per process), no FDE is found for any libc pc,
  * libunwind falls back to its frame-chain guess, and most chains stop at the libc frame
  * (`read`/`write`). perfkit reproduces that (NumberMaps.perfCfiBias, unwindUser's fallback);
- * this test records such a process now and compares with perf byte for byte.
+ * this test records such a process now and compares with perf byte for byte. Rarer samples
+ * it may catch: `sh` returning from its SIGCHLD handler (a chain through `__restore_rt`, a
+ * signal frame: see packages/session/test/dwarf-signal-frame.test.ts) and dd frames unwound into
+ * a data segment (srcline `dd[addr]` through perf's map__rip_2objdump address).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
