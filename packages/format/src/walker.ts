@@ -215,6 +215,25 @@ export class RecordWalker {
     }
   }
 
+  /**
+   * Advances to the next record only when it is a SAMPLE lying whole in the current window
+   * (most records of a file), skipping the general path's bookkeeping; returns false without
+   * moving otherwise; then call {@link next}. For scans that loop `nextSample() || next()`.
+   */
+  nextSample(): boolean {
+    const f = this.outer;
+    if (f === undefined || this.streamAt < 0 || this.done || this.draining || this.feedPending || !f.nextSample())
+      return false;
+    this.cur = f;
+    this.type = RecordType.SAMPLE;
+    this.misc = f.misc;
+    this.size = f.size;
+    this.offset = f.recordOffset;
+    this.index++;
+    this.eventCache = null;
+    return true;
+  }
+
   /** One walker per stream (directory members), sharing this walker's host and policy; record indices restart per stream. */
   split(): RecordWalker[] {
     return this.streams.map((s) => new RecordWalker(this.host, [s], this.onError, this.firstPass));

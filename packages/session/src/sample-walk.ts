@@ -224,7 +224,7 @@ export class SampleWalk {
     }
     const w = this.#walker!;
     const ordered = this.#ordered;
-    while (w.next()) {
+    while (w.nextSample() || w.next()) {
       this.offset = w.offset;
       const type = w.type;
       if (type === RecordType.SAMPLE) {

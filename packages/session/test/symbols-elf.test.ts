@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import {
   ElfError,
   ElfFile,
@@ -114,4 +115,36 @@ test.skipIf(!existsSync(LIBC) || Bun.which("readelf") === null)("agrees with rea
   } finally {
     elf.close();
   }
+});
+
+test("in-place decoding = the general path: every symbol of the system's binaries and libraries", () => {
+  const dirs = ["/usr/bin", "/usr/lib/x86_64-linux-gnu"];
+  let checked = 0;
+  for (const dir of dirs) {
+    const names = existsSync(dir) ? readdirSync(dir).sort() : [];
+    // A sample spread over the directory keeps the test quick.
+    for (let i = 0; i < names.length; i += 7) {
+      const path = join(dir, names[i]!);
+      let elf: ElfFile;
+      try {
+        if (!statSync(path).isFile()) continue;
+        elf = ElfFile.open(path);
+      } catch {
+        continue;
+      }
+      try {
+        for (const opts of [{}, { fileOffsets: false }, { demangle: false, allowAliases: true }]) {
+          const fast = loadElfSymbols(elf, opts);
+          const general = loadElfSymbols(elf, { ...opts, inPlace: false });
+          expect(fast.symbols()).toEqual(general.symbols());
+        }
+        checked++;
+      } catch (e) {
+        if (!(e instanceof ElfError)) throw e;
+      } finally {
+        elf.close();
+      }
+    }
+  }
+  expect(checked).toBeGreaterThan(20);
 });

@@ -12,6 +12,7 @@ import {
   STT_OBJECT,
 } from "./elf/constants.ts";
 import type { ElfFile, ElfSymbol } from "./elf/reader.ts";
+import { loadElfSymbolsFast } from "./elf-symbols-fast.ts";
 import { pltSymbols } from "./plt-symbols.ts";
 import { type Sym, type SymbolInput, SymbolTable } from "./symbol-table.ts";
 
@@ -33,6 +34,11 @@ export interface LoadElfSymbolsOptions {
   allowAliases?: boolean;
   /** Add perf's synthesized `name@plt` symbols from the runtime file (default true). */
   plt?: boolean;
+  /**
+   * Decode 64-bit little-endian files in place, names made on lookup (default true); false
+   * takes the general path, which builds every symbol up front. Both give the same table.
+   */
+  inPlace?: boolean;
 }
 
 /**
@@ -50,6 +56,15 @@ export function loadElfSymbols(syms: ElfFile, options: LoadElfSymbolsOptions = {
   const runtime = options.runtime ?? syms;
   const wantDemangle = options.demangle !== false;
   const toOffsets = options.fileOffsets !== false;
+  const fast =
+    options.inPlace !== false &&
+    loadElfSymbolsFast(syms, runtime, {
+      demangle: wantDemangle,
+      fileOffsets: toOffsets,
+      allowAliases: options.allowAliases === true,
+      plt: options.plt !== false,
+    });
+  if (fast) return fast;
   const elfSyms = syms.hasSymtab() ? syms.symbols(".symtab") : syms.symbols(".dynsym");
   const machine = syms.header.machine;
   const out: SymbolInput[] = [];

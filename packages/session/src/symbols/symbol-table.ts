@@ -31,8 +31,18 @@ export interface FixupOptions {
 }
 
 const CACHE_LIMIT = 1 << 16;
-const NO_BINDING = 255;
+/** Binding column value for symbols without one (PLT entries). */
+export const NO_BINDING = 255;
 const NAMES = new TextDecoder();
+
+/** @internal Arrays of a lazily built table: symbol i is made from these on first lookup. */
+export interface LazySymbols {
+  starts: BigUint64Array;
+  ends: BigUint64Array;
+  /** STB_* binding, or 255 when the source gave none. */
+  binding: Uint8Array;
+  nameOf(i: number): string;
+}
 
 /** A symbol table as plain arrays: starts, exclusive ends, UTF-8 names (symbol i's are
  * `names[nameAt[i] .. nameAt[i + 1])`) and STB_* bindings (255: none given). */
@@ -53,16 +63,16 @@ export class SymbolTable<S extends Sym = Sym> {
   readonly #starts: BigUint64Array;
   readonly #ends: BigUint64Array;
   #syms: S[];
-  /** Names and bindings of a table rebuilt from columns: symbols are made on lookup. */
-  #lazy: { names: Uint8Array; nameAt: Int32Array; binding: Uint8Array } | undefined;
+  /** Names and bindings of a table built from arrays: symbols are made on lookup. */
+  #lazy: LazySymbols | undefined;
   #cache = new Map<bigint, S | null>();
 
-  private constructor(syms: S[], columns?: SymbolColumns) {
-    if (columns) {
-      this.#syms = new Array(columns.starts.length);
-      this.#starts = columns.starts;
-      this.#ends = columns.ends;
-      this.#lazy = { names: columns.names, nameAt: columns.nameAt, binding: columns.binding };
+  private constructor(syms: S[], lazy?: LazySymbols) {
+    if (lazy) {
+      this.#syms = new Array(lazy.starts.length);
+      this.#starts = lazy.starts;
+      this.#ends = lazy.ends;
+      this.#lazy = lazy;
       return;
     }
     this.#syms = syms;
@@ -115,7 +125,20 @@ export class SymbolTable<S extends Sym = Sym> {
       nameAt.length !== starts.length + 1
     )
       throw new TypeError("columns must be SymbolColumns of one length");
-    return new SymbolTable<Sym>([], columns);
+    return new SymbolTable<Sym>([], {
+      starts,
+      ends,
+      binding,
+      nameOf: (i) => NAMES.decode(names.subarray(nameAt[i]!, nameAt[i + 1]!)),
+    });
+  }
+
+  /**
+   * @internal A table over final (sorted, fixed-up) arrays whose names are made by `nameOf`
+   * on first lookup: loaders that parse in place skip a string and an object per symbol.
+   */
+  static lazy(lazy: LazySymbols): SymbolTable<Sym> {
+    return new SymbolTable<Sym>([], lazy);
   }
 
   /** The table as transferable arrays (names as UTF-8 bytes); see {@link fromColumns}. */
@@ -160,7 +183,7 @@ export class SymbolTable<S extends Sym = Sym> {
     if (s === undefined) {
       const lazy = this.#lazy!;
       const b = lazy.binding[i]!;
-      const name = NAMES.decode(lazy.names.subarray(lazy.nameAt[i]!, lazy.nameAt[i + 1]!));
+      const name = lazy.nameOf(i);
       s = (
         b === NO_BINDING
           ? { name, start: this.#starts[i]!, end: this.#ends[i]! }

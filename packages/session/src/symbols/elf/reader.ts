@@ -222,19 +222,28 @@ export class ElfFile {
     return this.sections.some((s) => s.type === SHT_SYMTAB && s.name === ".symtab");
   }
 
-  /** Entries of `.symtab` or `.dynsym` (empty when the table is absent). */
-  symbols(table: ".symtab" | ".dynsym"): ElfSymbol[] {
+  /**
+   * The raw bytes of `.symtab` or `.dynsym`, its string table and entry size (null when the
+   * table is absent), for readers that decode entries in place.
+   */
+  symbolTableBytes(table: ".symtab" | ".dynsym"): { raw: Uint8Array; strs: Uint8Array; entsize: number } | null {
     const wantType = table === ".symtab" ? SHT_SYMTAB : SHT_DYNSYM;
     const sec = this.sections.find((s) => s.name === table && s.type === wantType);
-    if (!sec) return [];
-    const { is64, littleEndian: le } = this.header;
-    const entsize = sec.entsize || (is64 ? 24 : 16);
-    if (entsize < (is64 ? 24 : 16))
+    if (!sec) return null;
+    const entsize = sec.entsize || (this.header.is64 ? 24 : 16);
+    if (entsize < (this.header.is64 ? 24 : 16))
       throw new ElfError("bad-table", `${table} entsize ${entsize}`, this.name, sec.offset);
     const strSec = this.sections[sec.link];
     if (!strSec) throw new ElfError("bad-table", `${table} sh_link ${sec.link} out of range`, this.name, sec.offset);
-    const strs = this.sectionData(strSec);
-    const raw = this.sectionData(sec);
+    return { raw: this.sectionData(sec), strs: this.sectionData(strSec), entsize };
+  }
+
+  /** Entries of `.symtab` or `.dynsym` (empty when the table is absent). */
+  symbols(table: ".symtab" | ".dynsym"): ElfSymbol[] {
+    const t = this.symbolTableBytes(table);
+    if (!t) return [];
+    const { is64, littleEndian: le } = this.header;
+    const { raw, strs, entsize } = t;
     const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     const n = Math.floor(raw.length / entsize);
     const out: ElfSymbol[] = [];
