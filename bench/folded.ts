@@ -31,6 +31,9 @@ const w = session.sampleWalk();
 let lastThread: Thread | undefined;
 let lastComm = "";
 let perComm: number[] = [];
+let lastUser: readonly MapEntry[] | undefined;
+let lastKernel: readonly MapEntry[] | undefined;
+let memo: { kernel: readonly MapEntry[]; byChain: Int32Array } = { kernel: [], byChain: new Int32Array(0) };
 while (w.next()) {
   // perf's Python engine hands tracepoint samples to per-event handlers, not process_event.
   if (w.evsel.attr.type === AttrType.TRACEPOINT) continue;
@@ -52,10 +55,16 @@ while (w.next()) {
   let id: number;
   const chain = w.chain;
   if (chain >= 0) {
-    let memo = bySpace.get(user);
-    if (!memo || memo.kernel !== kernel) {
-      memo = { kernel, byChain: new Int32Array(w.chains.length + 64) };
-      bySpace.set(user, memo);
+    // Address spaces change rarely: look the memo up only when they do.
+    if (user !== lastUser || kernel !== lastKernel) {
+      lastUser = user;
+      lastKernel = kernel;
+      let m = bySpace.get(user);
+      if (!m || m.kernel !== kernel) {
+        m = { kernel, byChain: new Int32Array(w.chains.length + 64) };
+        bySpace.set(user, m);
+      }
+      memo = m;
     }
     if (chain >= memo.byChain.length) {
       const bigger = new Int32Array(2 * (chain + 1));

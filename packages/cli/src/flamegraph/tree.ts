@@ -6,6 +6,7 @@
  */
 
 import { StackCombos } from "../profiles/_combos.ts";
+import { CommIds } from "../profiles/_comm-ids.ts";
 import type { FrameTable } from "../profiles/_frames.ts";
 import type { StackTable } from "../profiles/_stacks.ts";
 import { StackTrie, StringTable } from "../profiles/_trie.ts";
@@ -39,7 +40,7 @@ export class FlameTree {
   /** Name id and kernel flag per frame id, -1 until computed. */
   #frameName = new Int32Array(1024).fill(-1);
   #frameKernel = new Uint8Array(1024);
-  readonly #commOf = new Map<object, { comm: string; id: number; kernel: boolean }>();
+  readonly #commIds = new CommIds((s) => this.commNameId(s));
   #samples = 0;
   /** Samples per (stack, comm name id) pair, and per comm name id whether it is the kernel's. */
   readonly #combos = new StackCombos();
@@ -62,7 +63,7 @@ export class FlameTree {
   add(s: WalkedSample): void {
     if (this.#built) throw new Error("FlameTree: add() after the tree was built");
     this.#samples++;
-    this.#combos.add(s.stack, this.commOf(s).id);
+    this.#combos.add(s.stack, this.#commIds.idOf(s));
   }
 
   /** Builds the trie from the counted (stack, comm) pairs, in the order they were first seen. */
@@ -90,15 +91,12 @@ export class FlameTree {
     return c;
   }
 
-  private commOf(s: WalkedSample): { comm: string; id: number; kernel: boolean } {
-    const c = this.#commOf.get(s.thread);
-    if (c !== undefined && c.comm === s.comm) return c;
+  /** A new comm name id (kernel threads keep their bare name, as flamegraph.py). */
+  private commNameId(s: WalkedSample): number {
     const kernel = s.pid === 0;
     const id = this.#names.intern(kernel ? s.comm : `${s.comm} (${s.pid})`);
     this.#kernelComm[id] = kernel;
-    const next = { comm: s.comm, id, kernel };
-    this.#commOf.set(s.thread, next);
-    return next;
+    return id;
   }
 
   private nameOf(frame: number): number {

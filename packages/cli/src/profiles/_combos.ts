@@ -13,7 +13,8 @@ export class StackCombos {
   readonly stack: number[] = [];
   readonly tag: number[] = [];
   readonly count: number[] = [];
-  readonly #index = new Map<number, number>();
+  /** Per tag, pair index + 1 by stack id (0: not seen): two array reads per sample, no hashing. */
+  readonly #byTag: Int32Array[] = [];
 
   /** Number of distinct pairs. */
   get length(): number {
@@ -23,15 +24,25 @@ export class StackCombos {
   /** Counts one sample of `stack` under `tag` (0 <= tag < 2^20). */
   add(stack: number, tag: number): void {
     if (tag >= TAG_SPAN) throw new RangeError(`too many distinct tags (${tag})`);
-    const key = stack * TAG_SPAN + tag;
-    const i = this.#index.get(key);
-    if (i !== undefined) {
+    let index = this.#byTag[tag];
+    if (index === undefined || stack >= index.length) index = this.#grow(tag, stack);
+    const i = index[stack]! - 1;
+    if (i >= 0) {
       this.count[i]!++;
       return;
     }
-    this.#index.set(key, this.stack.length);
+    index[stack] = this.stack.length + 1;
     this.stack.push(stack);
     this.tag.push(tag);
     this.count.push(1);
+  }
+
+  #grow(tag: number, stack: number): Int32Array {
+    while (this.#byTag.length <= tag) this.#byTag.push(new Int32Array(0));
+    const old = this.#byTag[tag]!;
+    const grown = new Int32Array(Math.max(64, 2 * old.length, stack + 1));
+    grown.set(old);
+    this.#byTag[tag] = grown;
+    return grown;
   }
 }

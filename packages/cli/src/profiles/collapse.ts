@@ -5,6 +5,7 @@
  */
 
 import { StackCombos } from "./_combos.ts";
+import { CommIds } from "./_comm-ids.ts";
 import type { FrameTable } from "./_frames.ts";
 import type { StackTable } from "./_stacks.ts";
 import { StringTable } from "./_trie.ts";
@@ -35,9 +36,9 @@ export class StackCollapser {
   readonly #stacks: StackTable;
   readonly #comms = new StringTable();
   /** The comm element per thread, rebuilt when the thread's comm changes. */
-  readonly #commOf = new Map<object, { comm: string; id: number }>();
   /** Samples per (stack, comm) pair. */
   readonly #combos = new StackCombos();
+  readonly #commIds = new CommIds((s) => this.commIdOf(s));
 
   constructor(frames: FrameTable, stacks: StackTable, options: CollapseOptions = {}) {
     if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
@@ -56,26 +57,10 @@ export class StackCollapser {
 
   /** Counts one sample. */
   add(s: WalkedSample): void {
-    this.#combos.add(s.stack, this.#opts.includeComm ? this.commId(s) : 0);
-  }
-
-  #lastThread: object | undefined;
-  #lastComm = "";
-  #lastCommId = 0;
-
-  private commId(s: WalkedSample): number {
-    // Samples come in runs of one thread.
-    if (s.thread === this.#lastThread && s.comm === this.#lastComm) return this.#lastCommId;
-    const id = this.commIdOf(s);
-    this.#lastThread = s.thread;
-    this.#lastComm = s.comm;
-    this.#lastCommId = id;
-    return id;
+    this.#combos.add(s.stack, this.#opts.includeComm ? this.#commIds.idOf(s) : 0);
   }
 
   private commIdOf(s: WalkedSample): number {
-    const c = this.#commOf.get(s.thread);
-    if (c !== undefined && c.comm === s.comm) return c.id;
     let text = s.comm.replaceAll(" ", "_");
     let sep = "-";
     if (this.#opts.includePid) {
@@ -83,9 +68,7 @@ export class StackCollapser {
       sep = "/";
     }
     if (this.#opts.includeTid) text += `${sep}${s.tid}`;
-    const id = this.#comms.intern(text);
-    this.#commOf.set(s.thread, { comm: s.comm, id });
-    return id;
+    return this.#comms.intern(text);
   }
 
   /** stackcollapse.py's tidy_function_name. */
