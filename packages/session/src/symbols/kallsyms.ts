@@ -239,7 +239,8 @@ class KallsymsScan {
   line(i: number): number {
     const bytes = this.bytes;
     const n = bytes.length;
-    const at = parseHex(bytes, i, n);
+    // 64-bit kallsyms pads every address to 16 digits: parse that shape without a loop.
+    const at = i + 16 < n && bytes[i + 16] === 32 && parseHex16(bytes, i) ? i + 16 : parseHex(bytes, i, n);
     const digits = at - i;
     let eol = bytes.indexOf(10, at);
     if (eol < 0) eol = n;
@@ -342,6 +343,7 @@ function fixupDuplicate(bytes: Uint8Array, k: number, kept: number, c: Duplicate
     if (prefersKept(bytes, kept - 1, k, c)) return kept;
     to = kept - 1;
   }
+  if (to === k) return k + 1; // nothing dropped yet: already in place
   c.startHi[to] = c.startHi[k]!;
   c.startLo[to] = c.startLo[k]!;
   c.endHi[to] = c.endHi[k]!;
@@ -407,6 +409,35 @@ function parseHex(bytes: Uint8Array, i: number, n: number): number {
   return i;
 }
 const HEX = new Uint32Array(2);
+
+/** Nibble value per byte (255: not a hex digit). */
+const NIBBLE = new Uint8Array(256).fill(255);
+for (let c = 0; c < 10; c++) NIBBLE[48 + c] = c;
+for (let c = 0; c < 6; c++) NIBBLE[65 + c] = NIBBLE[97 + c] = 10 + c;
+
+/** Parses exactly 16 hex digits at `i` into HEX; false (HEX unspecified) when one is not a digit. */
+function parseHex16(bytes: Uint8Array, i: number): boolean {
+  const a = half(bytes, i);
+  const b = half(bytes, i + 8);
+  if (a < 0 || b < 0) return false;
+  HEX[0] = a;
+  HEX[1] = b;
+  return true;
+}
+
+/** Eight hex digits at `i` as an unsigned 32-bit value, or -1. */
+function half(bytes: Uint8Array, i: number): number {
+  const d0 = NIBBLE[bytes[i]!]!;
+  const d1 = NIBBLE[bytes[i + 1]!]!;
+  const d2 = NIBBLE[bytes[i + 2]!]!;
+  const d3 = NIBBLE[bytes[i + 3]!]!;
+  const d4 = NIBBLE[bytes[i + 4]!]!;
+  const d5 = NIBBLE[bytes[i + 5]!]!;
+  const d6 = NIBBLE[bytes[i + 6]!]!;
+  const d7 = NIBBLE[bytes[i + 7]!]!;
+  if ((d0 | d1 | d2 | d3 | d4 | d5 | d6 | d7) > 15) return -1;
+  return ((d0 << 28) | (d1 << 24) | (d2 << 20) | (d3 << 16) | (d4 << 12) | (d5 << 8) | (d6 << 4) | d7) >>> 0;
+}
 
 function leadingUnderscores(bytes: Uint8Array, at: number, end: number): number {
   let k = at;
