@@ -59,6 +59,8 @@ export class ChainTable {
    * order `le`), added when new. Compares whole chains, so equal ids mean equal entries.
    */
   intern(view: DataView, at: number, n: number, le: boolean): number {
+    if (!(view instanceof DataView)) throw new TypeError("view must be a DataView");
+    checkRange(at, n, view.byteLength, 8);
     const loAt = le ? 0 : 4;
     const hiAt = le ? 4 : 0;
     let h = 0x811c9dc5 ^ n;
@@ -90,6 +92,8 @@ export class ChainTable {
    * `w` of `words` (a little-endian recording read on a little-endian host).
    */
   internWords(words: Uint32Array, w: number, n: number): number {
+    if (!(words instanceof Uint32Array)) throw new TypeError("words must be a Uint32Array");
+    checkRange(w, n, words.length, 2);
     let h = 0x811c9dc5 ^ n;
     const end = w + 2 * n;
     // One entry (two words) per step: the same hash as intern(), half the loop overhead.
@@ -165,6 +169,12 @@ export class ChainTable {
     if (!Number.isInteger(id) || id < 0 || id >= this.#count)
       throw new RangeError(`chain id ${id} out of range (${this.#count} chains)`);
   }
+}
+
+/** `n` entries of `unit` elements each from `at` must lie within `length`. */
+function checkRange(at: number, n: number, length: number, unit: number): void {
+  if (!Number.isInteger(at) || !Number.isInteger(n) || at < 0 || n < 0 || at + unit * n > length)
+    throw new RangeError(`chain of ${n} entries at ${at} does not fit ${length}`);
 }
 
 function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {

@@ -259,3 +259,14 @@ describe("ChainTable", () => {
     expect(new Set(ids).size).toBe(5000);
   });
 });
+
+describe("ChainTable arguments", () => {
+  test("wrong types and ranges are refused", () => {
+    const t = new ChainTable();
+    expect(() => t.intern({} as never, 0, 1, true)).toThrow(TypeError);
+    expect(() => t.internWords([] as never, 0, 1)).toThrow(TypeError);
+    expect(() => t.intern(new DataView(new ArrayBuffer(8)), 0, 2, true)).toThrow(RangeError);
+    expect(() => t.internWords(new Uint32Array(4), 2, 2)).toThrow(RangeError);
+    expect(() => t.internWords(new Uint32Array(4), -1, 1)).toThrow(RangeError);
+  });
+});
