@@ -9,7 +9,7 @@ import { AttrType } from "@perfkit/format";
 import { headerText } from "../flamegraph/_header.ts";
 import { type FlameTrack, renderFlamePage } from "../flamegraph/html.ts";
 import { FlameTree } from "../flamegraph/tree.ts";
-import { InputError, openSource, PROFILE_OPTIONS, walk } from "../profiles/_source.ts";
+import { count, InputError, openSource, PROFILE_OPTIONS } from "../profiles/_source.ts";
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -32,15 +32,17 @@ export async function run(args: string[]): Promise<number> {
   // Per-event tracks and an explicit -e take every event.
   const all = new FlameTree(src.frames, src.stacks);
   const byEvent = new Map<string, FlameTree>();
-  walk(src, "flamegraph", { skipTracepoints: false, leafWhenNoChain: false, event }, (s) => {
-    if (event !== null || s.evsel.attr.type !== AttrType.TRACEPOINT) all.add(s);
-    if (format === "json" || event !== null) return;
-    let t = byEvent.get(s.evsel.name);
+  count(src, "flamegraph", { skipTracepoints: false, leafWhenNoChain: false, event }, (e) => {
+    const counters: FlameTree[] = [];
+    if (event !== null || e.attr.type !== AttrType.TRACEPOINT) counters.push(all);
+    if (format === "json" || event !== null) return counters;
+    let t = byEvent.get(e.name);
     if (!t) {
       t = new FlameTree(src.frames, src.stacks);
-      byEvent.set(s.evsel.name, t);
+      byEvent.set(e.name, t);
     }
-    t.add(s);
+    counters.push(t);
+    return counters;
   });
   let text: string;
   if (format === "json") text = all.toJson();

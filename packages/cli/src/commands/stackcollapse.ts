@@ -3,7 +3,7 @@
  * [--kernel]`: what `perf script -s stackcollapse.py` prints, byte for byte.
  */
 import { parseArgs } from "node:util";
-import { InputError, openSource, walk } from "../profiles/_source.ts";
+import { count, InputError, openSource } from "../profiles/_source.ts";
 import { StackCollapser } from "../profiles/collapse.ts";
 
 export async function run(args: string[]): Promise<number> {
@@ -33,7 +33,8 @@ export async function run(args: string[]): Promise<number> {
   });
   // perf's Python scripts see tracepoint samples only through per-event handlers, which
   // stackcollapse.py lacks: those samples are not counted.
-  walk(src, "stackcollapse", { skipTracepoints: true, leafWhenNoChain: false, event: null }, (s) => collapser.add(s));
+  const counters = [collapser];
+  count(src, "stackcollapse", { skipTracepoints: true, leafWhenNoChain: false, event: null }, () => counters);
   await Bun.write(Bun.stdout, collapser.lines());
   return 0;
 }

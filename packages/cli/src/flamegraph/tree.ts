@@ -5,12 +5,13 @@
  * them (self values). {@link FlameTree.toJson} writes what `flamegraph.py -f json` writes.
  */
 
+import type { Thread } from "@perfkit/session";
 import { StackCombos } from "../profiles/_combos.ts";
 import { CommIds } from "../profiles/_comm-ids.ts";
 import type { FrameTable } from "../profiles/_frames.ts";
 import type { StackTable } from "../profiles/_stacks.ts";
 import { StackTrie, StringTable } from "../profiles/_trie.ts";
-import type { WalkedSample } from "../profiles/_walk.ts";
+import type { StackCounter, WalkedSample } from "../profiles/_walk.ts";
 import { pyJsonString } from "./_pyjson.ts";
 
 /** flamegraph.py's libtype: "root", "kernel", or "" for user space. */
@@ -30,7 +31,7 @@ export interface FlameNode {
  * gives the nodes, their order and libtypes that adding every sample would, while symbol
  * tables load after the walk.
  */
-export class FlameTree {
+export class FlameTree implements StackCounter {
   readonly #frames: FrameTable;
   readonly #stacks: StackTable;
   readonly #names = new StringTable();
@@ -40,7 +41,7 @@ export class FlameTree {
   /** Name id and kernel flag per frame id, -1 until computed. */
   #frameName = new Int32Array(1024).fill(-1);
   #frameKernel = new Uint8Array(1024);
-  readonly #commIds = new CommIds((s) => this.commNameId(s));
+  readonly #commIds = new CommIds((comm, pid) => this.commNameId(comm, pid));
   #samples = 0;
   /** Samples per (stack, comm name id) pair, and per comm name id whether it is the kernel's. */
   readonly #combos = new StackCombos();
@@ -61,9 +62,14 @@ export class FlameTree {
 
   /** Adds one sample (its callchain, or none, under its comm). */
   add(s: WalkedSample): void {
+    this.count(s.stack, s.thread, s.comm, s.pid, s.tid);
+  }
+
+  /** Counts one sample of stack id `stack` (see {@link StackCounter}). */
+  count(stack: number, thread: Thread, comm: string, pid: number, tid: number): void {
     if (this.#built) throw new Error("FlameTree: add() after the tree was built");
     this.#samples++;
-    this.#combos.add(s.stack, this.#commIds.idOf(s));
+    this.#combos.add(stack, this.#commIds.idOf(thread, comm, pid, tid));
   }
 
   /** Builds the trie from the counted (stack, comm) pairs, in the order they were first seen. */
@@ -92,9 +98,9 @@ export class FlameTree {
   }
 
   /** A new comm name id (kernel threads keep their bare name, as flamegraph.py). */
-  private commNameId(s: WalkedSample): number {
-    const kernel = s.pid === 0;
-    const id = this.#names.intern(kernel ? s.comm : `${s.comm} (${s.pid})`);
+  private commNameId(comm: string, pid: number): number {
+    const kernel = pid === 0;
+    const id = this.#names.intern(kernel ? comm : `${comm} (${pid})`);
     this.#kernelComm[id] = kernel;
     return id;
   }

@@ -3,7 +3,7 @@
  * threads take turns, so a direct-mapped slot per tid answers almost every lookup with two
  * identity checks, and a map per thread backs it.
  */
-import type { WalkedSample } from "./_walk.ts";
+import type { Thread } from "@perfkit/session";
 
 const SLOTS = 16;
 
@@ -14,19 +14,19 @@ export class CommIds {
   readonly #id = new Int32Array(SLOTS);
   readonly #byThread = new Map<object, { comm: string; id: number }>();
 
-  constructor(private readonly make: (s: WalkedSample) => number) {}
+  constructor(private readonly make: (comm: string, pid: number, tid: number) => number) {}
 
-  /** The id of the sample's thread under its current command name. */
-  idOf(s: WalkedSample): number {
-    const slot = s.tid & (SLOTS - 1);
-    if (this.#thread[slot] === s.thread && this.#comm[slot] === s.comm) return this.#id[slot]!;
-    let c = this.#byThread.get(s.thread);
-    if (c === undefined || c.comm !== s.comm) {
-      c = { comm: s.comm, id: this.make(s) };
-      this.#byThread.set(s.thread, c);
+  /** The id of `thread` (pid, tid) under its current command name `comm`. */
+  idOf(thread: Thread, comm: string, pid: number, tid: number): number {
+    const slot = tid & (SLOTS - 1);
+    if (this.#thread[slot] === thread && this.#comm[slot] === comm) return this.#id[slot]!;
+    let c = this.#byThread.get(thread);
+    if (c === undefined || c.comm !== comm) {
+      c = { comm, id: this.make(comm, pid, tid) };
+      this.#byThread.set(thread, c);
     }
-    this.#thread[slot] = s.thread;
-    this.#comm[slot] = s.comm;
+    this.#thread[slot] = thread;
+    this.#comm[slot] = comm;
     this.#id[slot] = c.id;
     return c.id;
   }

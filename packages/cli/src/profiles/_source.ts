@@ -1,9 +1,9 @@
 /** Opening the `-i` input of a profile command and checking its `-e` choice. */
-import { PerfData, Session } from "@perfkit/session";
+import { type Evsel, PerfData, Session } from "@perfkit/session";
 import { FrameTable } from "./_frames.ts";
 import { Progress } from "./_progress.ts";
 import { StackTable } from "./_stacks.ts";
-import { type WalkedSample, type WalkOptions, walkSamples } from "./_walk.ts";
+import { countStacks, type StackCounter, type WalkedSample, type WalkOptions, walkSamples } from "./_walk.ts";
 
 /** The options every profile command reads: `-i FILE`, `-o FILE` and `-e EVENT`. */
 export const PROFILE_OPTIONS = {
@@ -63,6 +63,27 @@ export function openSource(path: string | undefined, event: string | undefined):
   };
 }
 
+/**
+ * Counts the source's samples into the counters `countersOf` picks per event (see
+ * {@link countStacks}), with a progress meter on a terminal; checks `-e` again for pipes.
+ */
+export function count(
+  src: ProfileSource,
+  label: string,
+  options: WalkOptions,
+  countersOf: (e: Evsel) => readonly StackCounter[],
+): void {
+  const seen = countStacks(
+    src.session,
+    src.frames,
+    src.stacks,
+    options,
+    countersOf,
+    Progress.forStderr(label, src.data.path),
+  );
+  checkEventSeen(src, options, seen);
+}
+
 /** Walks the source's samples with a progress meter on a terminal; checks `-e` again for pipes. */
 export function walk(
   src: ProfileSource,
@@ -78,6 +99,11 @@ export function walk(
     onSample,
     Progress.forStderr(label, src.data.path),
   );
+  checkEventSeen(src, options, seen);
+}
+
+/** A pipe's events are known only after reading it: `-e` naming none of them is an input error. */
+function checkEventSeen(src: ProfileSource, options: WalkOptions, seen: Set<string>): void {
   if (options.event !== null && !seen.has(options.event) && !src.eventNames.includes(options.event)) {
     throw new InputError(`event '${options.event}' is not in ${src.data.path} (events: ${[...seen].join(", ")})`);
   }

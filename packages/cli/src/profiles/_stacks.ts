@@ -8,7 +8,7 @@ import type { MapEntry } from "@perfkit/session";
 const EMPTY_FRAMES = new Int32Array(0);
 
 /** The memo of one (kernel maps, user maps) snapshot pair: stack id + 1 per chain id (0: not yet). */
-interface SpaceMemo {
+export interface SpaceMemo {
   kernel: readonly MapEntry[];
   byChain: Int32Array;
 }

@@ -5,10 +5,10 @@
  * {@link WalkedSample} per walk: nothing is allocated per sample.
  */
 import { AttrType, CallchainContext, Misc } from "@perfkit/format";
-import type { Evsel, MapEntry, Session, Thread } from "@perfkit/session";
+import type { Evsel, Machine, MapEntry, SampleWalk, Session, Thread } from "@perfkit/session";
 import type { FrameTable } from "./_frames.ts";
 import type { Progress } from "./_progress.ts";
-import type { StackTable } from "./_stacks.ts";
+import type { SpaceMemo, StackTable } from "./_stacks.ts";
 
 /** perf's PERF_MAX_STACK_DEPTH: frames kept per callchain. */
 const MAX_STACK = 127;
@@ -53,19 +53,14 @@ export function walkSamples(
   onSample: (s: WalkedSample) => void,
   progress?: Progress,
 ): Set<string> {
-  const m = session.machine;
   const seen = new Set<string>();
   const out = new WalkedSample();
-  const buf = new Int32Array(MAX_STACK + 1);
+  const resolve = new StackResolver(session.machine, frames, stacks, options.leafWhenNoChain);
   let n = 0;
   // Samples come in runs of one event: remember the last one.
   let lastEvsel: Evsel | null = null;
   let keep = false;
-  let memo: ReturnType<StackTable["memoOf"]> | undefined;
-  let memoKernel: readonly MapEntry[] | undefined;
-  let memoUser: readonly MapEntry[] | undefined;
   const w = session.sampleWalk();
-  const chains = w.chains;
   try {
     while (w.next()) {
       if (progress && (++n & 0xffff) === 0) progress.update(w.offset);
@@ -73,39 +68,11 @@ export function walkSamples(
       if (e !== lastEvsel) {
         lastEvsel = e;
         seen.add(e.name);
-        keep =
-          !(options.skipTracepoints && e.attr.type === AttrType.TRACEPOINT) &&
-          (options.event === null || e.name === options.event);
+        keep = kept(e, options);
       }
       if (!keep) continue;
       const thread = w.thread;
-      const kernelMaps = m.kernelMaps.snapshot();
-      const userMaps = thread.maps.snapshot();
-      let stack = 0;
-      // perf script uses callchains when any event has them: always so when this one has one.
-      const chain = w.chain;
-      if (chain >= 0) {
-        if (kernelMaps !== memoKernel || userMaps !== memoUser || !memo) {
-          memo = stacks.memoOf(kernelMaps, userMaps);
-          memoKernel = kernelMaps;
-          memoUser = userMaps;
-        }
-        stack = stacks.stackOf(memo, chain);
-        if (stack < 0) {
-          const depth = chainFrames(
-            frames,
-            kernelMaps,
-            userMaps,
-            chains.words,
-            chains.start(chain),
-            chains.entries(chain),
-            buf,
-          );
-          stack = stacks.addChain(memo, chain, buf.slice(0, depth));
-        }
-      } else if (options.leafWhenNoChain && w.ipHi >= 0) {
-        stack = stacks.leaf(frames.idOf(frames.spaceOf(kernelMaps, userMaps, w.misc & 7), w.ipHi, w.ipLo));
-      }
+      const stack = resolve.stackOf(w, thread);
       const stackFrames = stacks.frames[stack]!;
       out.evsel = e;
       out.thread = thread;
@@ -125,6 +92,122 @@ export function walkSamples(
   }
   progress?.done();
   return seen;
+}
+
+/** What aggregating builders (stackcollapse, flame graphs) keep of a sample. */
+export interface StackCounter {
+  /** Counts one sample of stack id `stack` taken in `thread` (named `comm` then). */
+  count(stack: number, thread: Thread, comm: string, pid: number, tid: number): void;
+}
+
+/**
+ * {@link walkSamples} for builders that only count stacks per thread: no sample object and no
+ * callback per sample beyond the counters `countersOf` picks per event (none: skipped).
+ * Returns the names of the events seen.
+ */
+export function countStacks(
+  session: Session,
+  frames: FrameTable,
+  stacks: StackTable,
+  options: WalkOptions,
+  countersOf: (e: Evsel) => readonly StackCounter[],
+  progress?: Progress,
+): Set<string> {
+  const seen = new Set<string>();
+  const resolve = new StackResolver(session.machine, frames, stacks, options.leafWhenNoChain);
+  let n = 0;
+  let lastEvsel: Evsel | null = null;
+  let counters: readonly StackCounter[] = [];
+  const w = session.sampleWalk();
+  try {
+    while (w.next()) {
+      if (progress && (++n & 0xffff) === 0) progress.update(w.offset);
+      const e = w.evsel;
+      if (e !== lastEvsel) {
+        lastEvsel = e;
+        seen.add(e.name);
+        counters = kept(e, options) ? countersOf(e) : [];
+      }
+      if (counters.length === 0) continue;
+      const thread = w.thread;
+      const stack = resolve.stackOf(w, thread);
+      const comm = thread.comm();
+      for (let k = 0; k < counters.length; k++) counters[k]!.count(stack, thread, comm, w.pid, w.tid);
+    }
+  } finally {
+    w.close();
+  }
+  progress?.done();
+  return seen;
+}
+
+function kept(e: Evsel, options: WalkOptions): boolean {
+  return (
+    !(options.skipTracepoints && e.attr.type === AttrType.TRACEPOINT) &&
+    (options.event === null || e.name === options.event)
+  );
+}
+
+/**
+ * The stack id of the walk's current sample: its interned callchain memoised per address-space
+ * snapshot pair (resolved into frames on first sight), or its ip as a one-frame stack when it
+ * has no callchain and `leafWhenNoChain`, else the empty stack 0.
+ */
+class StackResolver {
+  #memo: SpaceMemo | undefined;
+  #memoKernel: readonly MapEntry[] | undefined;
+  #memoUser: readonly MapEntry[] | undefined;
+  readonly #buf = new Int32Array(MAX_STACK + 1);
+
+  constructor(
+    private readonly machine: Machine,
+    private readonly frames: FrameTable,
+    private readonly stacks: StackTable,
+    private readonly leafWhenNoChain: boolean,
+  ) {}
+
+  stackOf(w: SampleWalk, thread: Thread): number {
+    const kernelMaps = this.machine.kernelMaps.snapshot();
+    const userMaps = thread.maps.snapshot();
+    // perf script uses callchains when any event has them: always so when this one has one.
+    const chain = w.chain;
+    if (chain >= 0) {
+      let memo = this.#memo;
+      if (kernelMaps !== this.#memoKernel || userMaps !== this.#memoUser || !memo) {
+        memo = this.#memo = this.stacks.memoOf(kernelMaps, userMaps);
+        this.#memoKernel = kernelMaps;
+        this.#memoUser = userMaps;
+      }
+      const stack = this.stacks.stackOf(memo, chain);
+      return stack >= 0 ? stack : this.#newStack(memo, w, chain, kernelMaps, userMaps);
+    }
+    if (this.leafWhenNoChain && w.ipHi >= 0) {
+      const frames = this.frames;
+      return this.stacks.leaf(frames.idOf(frames.spaceOf(kernelMaps, userMaps, w.misc & 7), w.ipHi, w.ipLo));
+    }
+    return 0;
+  }
+
+  #newStack(
+    memo: SpaceMemo,
+    w: SampleWalk,
+    chain: number,
+    kernelMaps: readonly MapEntry[],
+    userMaps: readonly MapEntry[],
+  ): number {
+    const chains = w.chains;
+    const buf = this.#buf;
+    const depth = chainFrames(
+      this.frames,
+      kernelMaps,
+      userMaps,
+      chains.words,
+      chains.start(chain),
+      chains.entries(chain),
+      buf,
+    );
+    return this.stacks.addChain(memo, chain, buf.slice(0, depth));
+  }
 }
 
 /** Context markers (PERF_CONTEXT_*) as the low halves of 0xffffffff_xxxxxxxx. */

@@ -4,12 +4,13 @@
  * annotation.
  */
 
+import type { Thread } from "@perfkit/session";
 import { StackCombos } from "./_combos.ts";
 import { CommIds } from "./_comm-ids.ts";
 import type { FrameTable } from "./_frames.ts";
 import type { StackTable } from "./_stacks.ts";
 import { StringTable } from "./_trie.ts";
-import type { WalkedSample } from "./_walk.ts";
+import type { StackCounter, WalkedSample } from "./_walk.ts";
 
 /** stackcollapse.py's options. */
 export interface CollapseOptions {
@@ -30,7 +31,7 @@ export interface CollapseOptions {
  * the walk it only counts per (stack id, comm); frames are named afterwards, so symbol
  * tables load after the walk (kallsyms meanwhile on a worker thread).
  */
-export class StackCollapser {
+export class StackCollapser implements StackCounter {
   readonly #opts: Required<CollapseOptions>;
   readonly #frames: FrameTable;
   readonly #stacks: StackTable;
@@ -38,7 +39,7 @@ export class StackCollapser {
   /** The comm element per thread, rebuilt when the thread's comm changes. */
   /** Samples per (stack, comm) pair. */
   readonly #combos = new StackCombos();
-  readonly #commIds = new CommIds((s) => this.commIdOf(s));
+  readonly #commIds = new CommIds((comm, pid, tid) => this.commIdOf(comm, pid, tid));
 
   constructor(frames: FrameTable, stacks: StackTable, options: CollapseOptions = {}) {
     if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
@@ -57,17 +58,22 @@ export class StackCollapser {
 
   /** Counts one sample. */
   add(s: WalkedSample): void {
-    this.#combos.add(s.stack, this.#opts.includeComm ? this.#commIds.idOf(s) : 0);
+    this.count(s.stack, s.thread, s.comm, s.pid, s.tid);
   }
 
-  private commIdOf(s: WalkedSample): number {
-    let text = s.comm.replaceAll(" ", "_");
+  /** Counts one sample of stack id `stack` (see {@link StackCounter}). */
+  count(stack: number, thread: Thread, comm: string, pid: number, tid: number): void {
+    this.#combos.add(stack, this.#opts.includeComm ? this.#commIds.idOf(thread, comm, pid, tid) : 0);
+  }
+
+  private commIdOf(comm: string, pid: number, tid: number): number {
+    let text = comm.replaceAll(" ", "_");
     let sep = "-";
     if (this.#opts.includePid) {
-      text += `${sep}${s.pid}`;
+      text += `${sep}${pid}`;
       sep = "/";
     }
-    if (this.#opts.includeTid) text += `${sep}${s.tid}`;
+    if (this.#opts.includeTid) text += `${sep}${tid}`;
     return this.#comms.intern(text);
   }
 

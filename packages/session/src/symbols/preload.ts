@@ -5,7 +5,7 @@
  * transferable columns; a lookup that needs one before it arrived blocks on a shared counter
  * and pulls the message synchronously, so callers stay synchronous.
  */
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import type { MessagePort, Worker } from "node:worker_threads";
 import { type KallsymsColumns, KernelSymbols } from "./kallsyms.ts";
 import { type Sym, type SymbolColumns, SymbolTable } from "./symbol-table.ts";
 
@@ -22,6 +22,10 @@ export type PreloadResult =
 
 /** How long a lookup waits for a table before loading it itself (the worker may have died). */
 const WAIT_LIMIT_MS = 20_000;
+
+function workerThreads(): typeof import("node:worker_threads") {
+  return import.meta.require("node:worker_threads");
+}
 
 /** The key of an ELF job: the inputs of loadDsoSymbols. */
 export function elfJobKey(path: string, buildId: string | null): string {
@@ -44,10 +48,12 @@ export class SymbolPreloader {
 
   /** Starts loading `jobs` (throws when a worker cannot be started). */
   constructor(jobs: PreloadJob[]) {
-    const { port1, port2 } = new MessageChannel();
+    // Loaded on first use: node:worker_threads pulls in node:events and more at start-up.
+    const wt = workerThreads();
+    const { port1, port2 } = new wt.MessageChannel();
     this.#port = port1;
     for (const j of jobs) this.#pending.add(j.key);
-    this.#worker = new Worker(new URL("./preload-worker.ts", import.meta.url), {
+    this.#worker = new wt.Worker(new URL("./preload-worker.ts", import.meta.url), {
       workerData: { port: port2, signal: this.#signal, jobs },
       transferList: [port2],
     });
@@ -101,7 +107,8 @@ export class SymbolPreloader {
 
   #drain(): void {
     this.#seen = Atomics.load(this.#signal, 0);
-    for (let m = receiveMessageOnPort(this.#port); m; m = receiveMessageOnPort(this.#port)) {
+    const receive = workerThreads().receiveMessageOnPort;
+    for (let m = receive(this.#port); m; m = receive(this.#port)) {
       const r = m.message as PreloadResult;
       if (!this.#pending.delete(r.key)) continue;
       this.#ready.set(r.key, r);
