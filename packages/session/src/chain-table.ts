@@ -64,10 +64,7 @@ export class ChainTable {
     const loAt = le ? 0 : 4;
     const hiAt = le ? 4 : 0;
     let h = 0x811c9dc5 ^ n;
-    for (let p = at, end = at + 8 * n; p < end; p += 8) {
-      h = Math.imul(h ^ view.getUint32(p + loAt, le), 0x01000193);
-      h = Math.imul(h ^ view.getUint32(p + hiAt, le), 0x01000193);
-    }
+    for (let p = at, end = at + 8 * n; p < end; p += 8) h = Math.imul(h ^ view.getUint32(p + loAt, le), 0x01000193);
     const slots = this.#slots;
     const mask = slots.length - 1;
     const words = this.#words;
@@ -94,10 +91,11 @@ export class ChainTable {
   internWords(words: Uint32Array, w: number, n: number): number {
     if (!(words instanceof Uint32Array)) throw new TypeError("words must be a Uint32Array");
     checkRange(w, n, words.length, 2);
+    // Low halves only (the high ones repeat: 0xffffffff for the kernel, a few values for user
+    // space); the compare below checks every word. The same hash as intern().
     let h = 0x811c9dc5 ^ n;
     const end = w + 2 * n;
-    // One entry (two words) per step: the same hash as intern(), half the loop overhead.
-    for (let i = w; i < end; i += 2) h = Math.imul(Math.imul(h ^ words[i]!, 0x01000193) ^ words[i + 1]!, 0x01000193);
+    for (let i = w; i < end; i += 2) h = Math.imul(h ^ words[i]!, 0x01000193);
     const slots = this.#slots;
     const mask = slots.length - 1;
     const pool = this.#words;
