@@ -110,7 +110,8 @@ export function runningKernelBuildId(notesPath = "/sys/kernel/notes"): string | 
  */
 export function findKernelSymbols(buildId: string | null, kallsymsPath?: string): KernelSymbols | null {
   try {
-    return loadKallsyms(kernelSymbolsPath(buildId, kallsymsPath));
+    // perf's own choices (the running kernel's table or perf's copy of one) are kernel-written.
+    return loadKallsyms(kernelSymbolsPath(buildId, kallsymsPath), { kernelWritten: !kallsymsPath });
   } catch {
     return null;
   }

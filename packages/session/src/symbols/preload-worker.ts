@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { type MessagePort, workerData } from "node:worker_threads";
 import { loadDsoSymbols } from "./dso-symbols.ts";
-import { kallsymsColumns } from "./kallsyms.ts";
+import { kallsymsColumns } from "./kallsyms-columns.ts";
 import type { PreloadJob, PreloadResult } from "./preload.ts";
 
 const { port, signal, jobs } = workerData as { port: MessagePort; signal: Int32Array; jobs: PreloadJob[] };

@@ -6,7 +6,8 @@
  * and pulls the message synchronously, so callers stay synchronous.
  */
 import type { MessagePort, Worker } from "node:worker_threads";
-import { type KallsymsColumns, KernelSymbols } from "./kallsyms.ts";
+import { KernelSymbols } from "./kallsyms.ts";
+import type { KallsymsColumns } from "./kallsyms-columns.ts";
 import { type Sym, type SymbolColumns, SymbolTable } from "./symbol-table.ts";
 
 /** One table to load. */
