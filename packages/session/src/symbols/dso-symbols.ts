@@ -1,7 +1,6 @@
 import { ElfError } from "./elf/errors.ts";
-import { ElfFile } from "./elf/reader.ts";
 import { loadElfSymbols } from "./elf-symbols.ts";
-import { type FindBinaryOptions, findBinary } from "./find-binary.ts";
+import { type FindBinaryOptions, openBinary } from "./find-binary.ts";
 import type { SymbolTable } from "./symbol-table.ts";
 
 /** Options for {@link loadDsoSymbols}. */
@@ -18,20 +17,19 @@ export interface LoadDsoSymbolsOptions extends FindBinaryOptions {
  * when no readable ELF exists or it is corrupt (the error is for that DSO only).
  */
 export function loadDsoSymbols(path: string, options: LoadDsoSymbolsOptions = {}): SymbolTable | null {
-  const found = findBinary(path, options);
+  const found = openBinary(path, options);
   if (!found) return null;
-  let syms: ElfFile | null = null;
-  let runtime: ElfFile | null = null;
   try {
-    syms = ElfFile.open(found.syms.path);
-    runtime = found.runtime.path === found.syms.path ? syms : ElfFile.open(found.runtime.path);
-    return loadElfSymbols(syms, { runtime, demangle: options.demangle, allowAliases: options.allowAliases });
+    return loadElfSymbols(found.symsElf, {
+      runtime: found.runtimeElf,
+      demangle: options.demangle,
+      allowAliases: options.allowAliases,
+    });
   } catch (e) {
     if (e instanceof ElfError) return null;
     throw e;
   } finally {
-    syms?.close();
-    if (runtime !== syms) runtime?.close();
+    found.close();
   }
 }
 

@@ -150,10 +150,26 @@ function isRegularFile(p: string): boolean {
  * from `options.buildId` are rejected, as perf does. Returns null when nothing usable exists.
  */
 export function findBinary(path: string, options: FindBinaryOptions = {}): FoundBinary | null {
+  const found = openBinary(path, options);
+  if (!found) return null;
+  found.close();
+  return { syms: found.syms, runtime: found.runtime };
+}
+
+/** {@link findBinary} with the chosen files left open (close() releases them). */
+export interface OpenedBinary extends FoundBinary {
+  symsElf: ElfFile;
+  runtimeElf: ElfFile;
+  close(): void;
+}
+
+/** {@link findBinary}, keeping the chosen files open so the caller does not open them again. */
+export function openBinary(path: string, options: FindBinaryOptions = {}): OpenedBinary | null {
   const bid = expectedBuildId(path, options);
-  let syms: BinaryCandidate | null = null;
-  let runtime: BinaryCandidate | null = null;
-  let anyElf: BinaryCandidate | null = null;
+  let syms: { c: BinaryCandidate; elf: ElfFile } | null = null;
+  let runtime: { c: BinaryCandidate; elf: ElfFile } | null = null;
+  let anyElf: { c: BinaryCandidate; elf: ElfFile } | null = null;
+  const kept = new Set<ElfFile>();
   for (const c of binaryCandidates(path, options)) {
     if (!isRegularFile(c.path)) continue;
     let elf: ElfFile;
@@ -165,18 +181,38 @@ export function findBinary(path: string, options: FindBinaryOptions = {}): Found
     }
     try {
       if (bid && elf.buildId() !== bid) continue;
-      anyElf ??= c;
-      if (!syms && elf.hasSymtab()) syms = c;
-      if (!runtime && elf.section(".dynsym")) runtime = c;
+      if (!anyElf) {
+        anyElf = { c, elf };
+        kept.add(elf);
+      }
+      if (!syms && elf.hasSymtab()) {
+        syms = { c, elf };
+        kept.add(elf);
+      }
+      if (!runtime && elf.section(".dynsym")) {
+        runtime = { c, elf };
+        kept.add(elf);
+      }
     } catch (e) {
       if (!(e instanceof ElfError)) throw e;
     } finally {
-      elf.close();
+      if (!kept.has(elf)) elf.close();
     }
     if (syms && runtime) break;
   }
   if (!syms && !runtime && !anyElf) return null;
   // perf: with no .symtab anywhere, the runtime image's .dynsym is the symbol source.
   const s = syms ?? runtime ?? anyElf!;
-  return { syms: s, runtime: runtime ?? s };
+  const r = runtime ?? s;
+  for (const elf of kept) if (elf !== s.elf && elf !== r.elf) elf.close();
+  return {
+    syms: s.c,
+    runtime: r.c,
+    symsElf: s.elf,
+    runtimeElf: r.elf,
+    close() {
+      s.elf.close();
+      r.elf.close();
+    },
+  };
 }

@@ -19,12 +19,13 @@ export function pltSymbols(runtime: ElfFile, demangleNames = true): SymbolInput[
   if (!rel || rel.link !== dynsymIdx) return [];
   const sizes = pltSizes(runtime, plt.entsize, plt.addralign);
   if (!sizes) return [];
-  const dynsym = runtime.symbols(".dynsym");
+  // Only the relocations' symbols are named: decode those entries alone.
+  const dynsymName = runtime.symbolNameOf(".dynsym");
   const out: SymbolInput[] = [];
   let offset = BigInt(plt.offset) + sizes.header;
   for (const r of runtime.relocations(rel)) {
-    const sym = dynsym[r.sym];
-    const name = sym ? (demangleNames ? demangle(sym.name) : sym.name) : "";
+    const raw = dynsymName(r.sym);
+    const name = demangleNames ? demangle(raw) : raw;
     out.push({ name: `${name}@plt`, start: offset, size: sizes.entry });
     offset += sizes.entry;
   }

@@ -238,6 +238,23 @@ export class ElfFile {
     return { raw: this.sectionData(sec), strs: this.sectionData(strSec), entsize };
   }
 
+  /**
+   * The name of entry `index` of `.symtab` or `.dynsym`, decoded alone ("" when the index or
+   * the table is missing): for readers that need a few names, not every entry.
+   */
+  symbolNameOf(table: ".symtab" | ".dynsym"): (index: number) => string {
+    const t = this.symbolTableBytes(table);
+    if (!t) return () => "";
+    const { raw, strs, entsize } = t;
+    const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const le = this.header.littleEndian;
+    return (index) => {
+      const o = index * entsize;
+      if (!Number.isInteger(index) || index < 0 || o + entsize > raw.length) return "";
+      return cString(strs, dv.getUint32(o, le));
+    };
+  }
+
   /** Entries of `.symtab` or `.dynsym` (empty when the table is absent). */
   symbols(table: ".symtab" | ".dynsym"): ElfSymbol[] {
     const t = this.symbolTableBytes(table);
