@@ -61,16 +61,29 @@ export class SampleWalk {
   /** -1 when the sample has no CPU. */
   cpu = -1;
   /** Nanoseconds since {@link timeBase}; NaN when the sample has no TIME. */
-  time = Number.NaN;
+  get time(): number {
+    return this.#key[this.#cur]!;
+  }
   /** The sample's period (the event's fixed period when the sample has none). */
-  period = 0;
-  /** The sample ip as 32-bit halves; `ipHi` is -1 when the sample has no IP. */
-  ipHi = -1;
-  ipLo = 0;
+  get period(): number {
+    return this.#period[this.#cur]!;
+  }
+  /** The sample ip's high 32 bits, or -1 when the sample has no IP. */
+  get ipHi(): number {
+    return this.#flags[this.#cur]! & HAS_IP ? this.#ipHi[this.#cur]! : -1;
+  }
+  /** The sample ip's low 32 bits (0 when the sample has no IP). */
+  get ipLo(): number {
+    return this.#flags[this.#cur]! & HAS_IP ? this.#ipLo[this.#cur]! : 0;
+  }
   /** header.misc of the record (cpumode in the low 3 bits). */
-  misc = 0;
+  get misc(): number {
+    return this.#misc[this.#cur]!;
+  }
   /** The callchain's id in {@link chains}, or -1 when the sample has none. */
-  chain = -1;
+  get chain(): number {
+    return this.#chain[this.#cur]!;
+  }
   /** The first timestamp read (what {@link time} counts from), or null before any. */
   timeBase: bigint | null = null;
   /** File offset of the last record read (for progress meters). */
@@ -130,6 +143,8 @@ export class SampleWalk {
   /** Keys up to this leave the queue when the release ends (NaN: an immediate sample, nothing queued leaves). */
   #releaseLimit = Number.NaN;
 
+  /** The queue slot of the current sample. */
+  #cur = 0;
   #ended = false;
   #error: unknown = undefined;
   readonly #threadCache: (Thread | undefined)[] = new Array(16).fill(undefined);
@@ -541,17 +556,8 @@ export class SampleWalk {
     this.pid = pid;
     this.tid = tid;
     this.cpu = cpu;
-    this.time = this.#key[i]!;
-    this.period = this.#period[i]!;
-    if (flags & HAS_IP) {
-      this.ipHi = this.#ipHi[i]!;
-      this.ipLo = this.#ipLo[i]!;
-    } else {
-      this.ipHi = -1;
-      this.ipLo = 0;
-    }
-    this.misc = this.#misc[i]!;
-    this.chain = this.#chain[i]!;
+    // The other fields are read from the columns by getters, when asked for.
+    this.#cur = i;
   }
 
   #move(from: number, to: number): void {
