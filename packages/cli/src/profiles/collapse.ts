@@ -115,7 +115,10 @@ export class StackCollapser implements StackCounter {
       merged.set(key, (merged.get(key) ?? 0) + combos.count[i]!);
     }
     const out = [...merged];
-    out.sort(pythonStringOrder);
+    // Without surrogates, UTF-16 order is code point order: the engine's own compare will do.
+    let surrogates = false;
+    for (const [key] of out) if (SURROGATE.test(key)) surrogates = true;
+    out.sort(surrogates ? pythonStringOrder : byUtf16);
     return out;
   }
 
@@ -125,6 +128,12 @@ export class StackCollapser implements StackCounter {
     for (const [stack, count] of this.counts()) s += `${stack} ${count}\n`;
     return s;
   }
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+function byUtf16(a: [string, number], b: [string, number]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
 
 /** Python's str ordering (by code point); differs from UTF-16 order only around surrogates. */
