@@ -111,18 +111,18 @@ export class SampleWalk {
   // immediate delivery); delivered ones in that range have NaN keys.
   #head = 0;
   #n = 0;
-  #key = new Float64Array(1024);
-  #seq = new Float64Array(1024);
-  #entry = new Int32Array(1024);
-  #pid = new Int32Array(1024);
-  #tid = new Int32Array(1024);
-  #cpu = new Uint32Array(1024);
-  #period = new Float64Array(1024);
-  #ipHi = new Uint32Array(1024);
-  #ipLo = new Uint32Array(1024);
-  #misc = new Uint16Array(1024);
-  #flags = new Uint8Array(1024);
-  #chain = new Int32Array(1024);
+  #key = new Float64Array(8192);
+  #seq = new Float64Array(8192);
+  #entry = new Int32Array(8192);
+  #pid = new Int32Array(8192);
+  #tid = new Int32Array(8192);
+  #cpu = new Uint32Array(8192);
+  #period = new Float64Array(8192);
+  #ipHi = new Uint32Array(8192);
+  #ipLo = new Uint32Array(8192);
+  #misc = new Uint16Array(8192);
+  #flags = new Uint8Array(8192);
+  #chain = new Int32Array(8192);
   #states: QueuedRecord[] = [];
   #arrivals = 0;
 
@@ -133,8 +133,8 @@ export class SampleWalk {
   #baseLo = 0;
 
   // The release in progress.
-  #due = new Int32Array(1024);
-  #sortTmp = new Int32Array(1024);
+  #due = new Int32Array(8192);
+  #sortTmp = new Int32Array(8192);
   #dueN = 0;
   #dueAt = 0;
   #dueStates: QueuedRecord[] = [];
