@@ -6,97 +6,147 @@
  * and every sample costs a few array reads.
  */
 import { AttrType } from "@perfkit/format";
-import { type MapEntry, PerfData, resolveChain, resolveIp, Session, type Thread } from "@perfkit/session";
+import {
+  type Evsel,
+  type MapEntry,
+  PerfData,
+  resolveChain,
+  resolveIp,
+  type SampleWalk,
+  Session,
+  type Thread,
+} from "@perfkit/session";
 
-/** Folded names (without the comm) by id, and per address space the name id + 1 of each chain. */
-const nameIds = new Map<string, number>();
-const bySpace = new WeakMap<readonly MapEntry[], { kernel: readonly MapEntry[]; byChain: Int32Array }>();
-/** Per comm id, the sample count per name id. */
-const counts: number[][] = [];
-const commIds = new Map<string, number>();
-
-function nameId(names: string): number {
-  let id = nameIds.get(names);
-  if (id === undefined) {
-    id = nameIds.size;
-    nameIds.set(names, id);
-  }
-  return id;
+/** Per address space (user maps snapshot, with its kernel snapshot): folded-name id + 1 per chain id. */
+interface SpaceMemo {
+  kernel: readonly MapEntry[];
+  byChain: Int32Array;
 }
 
-using data = new PerfData({ path: process.argv[2] ?? "perf.data" });
-using session = new Session(data);
-const kernelMaps = session.machine.kernelMaps;
-const w = session.sampleWalk();
-let lastThread: Thread | undefined;
-let lastComm = "";
-let perComm: number[] = [];
-let lastUser: readonly MapEntry[] | undefined;
-let lastKernel: readonly MapEntry[] | undefined;
-let memo: { kernel: readonly MapEntry[]; byChain: Int32Array } = { kernel: [], byChain: new Int32Array(0) };
-while (w.next()) {
-  // perf's Python engine hands tracepoint samples to per-event handlers, not process_event.
-  if (w.evsel.attr.type === AttrType.TRACEPOINT) continue;
-  const thread = w.thread;
-  const comm = thread.comm();
-  if (thread !== lastThread || comm !== lastComm) {
-    lastThread = thread;
-    lastComm = comm;
-    let c = commIds.get(comm);
+/** Samples per (comm, folded names): what folded.py's `counts` dict holds. */
+class FoldedCounts {
+  readonly #nameIds = new Map<string, number>();
+  readonly #commIds = new Map<string, number>();
+  /** Per comm id, the sample count per name id. */
+  readonly #counts: Float64Array[] = [];
+
+  /** The id of a folded name list (without the comm). */
+  nameId(names: string): number {
+    let id = this.#nameIds.get(names);
+    if (id === undefined) {
+      id = this.#nameIds.size;
+      this.#nameIds.set(names, id);
+    }
+    return id;
+  }
+
+  /** The counts of one comm, by name id (grown as names are added). */
+  perComm(comm: string): Float64Array {
+    let c = this.#commIds.get(comm);
     if (c === undefined) {
-      c = counts.length;
-      commIds.set(comm, c);
-      counts.push([]);
+      c = this.#counts.length;
+      this.#commIds.set(comm, c);
+      this.#counts.push(new Float64Array(64));
     }
-    perComm = counts[c]!;
+    return this.#counts[c]!;
   }
-  const kernel = kernelMaps.snapshot();
-  const user = thread.maps.snapshot();
-  let id: number;
-  const chain = w.chain;
-  if (chain >= 0) {
-    // Address spaces change rarely: look the memo up only when they do.
-    if (user !== lastUser || kernel !== lastKernel) {
-      lastUser = user;
-      lastKernel = kernel;
-      let m = bySpace.get(user);
-      if (!m || m.kernel !== kernel) {
-        m = { kernel, byChain: new Int32Array(w.chains.length + 64) };
-        bySpace.set(user, m);
+
+  /** Counts one sample of name id `id` in `perComm`, returning the (possibly grown) array. */
+  add(comm: string, perComm: Float64Array, id: number): Float64Array {
+    if (id >= perComm.length) {
+      const grown = new Float64Array(Math.max(2 * perComm.length, id + 1));
+      grown.set(perComm);
+      this.#counts[this.#commIds.get(comm)!] = grown;
+      perComm = grown;
+    }
+    perComm[id]!++;
+    return perComm;
+  }
+
+  /** Distinct (comm, names) pairs and the total, as folded.py prints them. */
+  summary(): [number, number] {
+    let unique = 0;
+    let total = 0;
+    for (const perName of this.#counts)
+      for (const n of perName)
+        if (n > 0) {
+          unique++;
+          total += n;
+        }
+    return [unique, total];
+  }
+}
+
+function foldedCount(path: string): [number, number] {
+  using data = new PerfData({ path });
+  using session = new Session(data);
+  const kernelMaps = session.machine.kernelMaps;
+  const bySpace = new WeakMap<readonly MapEntry[], SpaceMemo>();
+  const counts = new FoldedCounts();
+  const w: SampleWalk = session.sampleWalk();
+  let lastEvsel: Evsel | undefined;
+  let skip = false;
+  let lastThread: Thread | undefined;
+  let lastComm = "";
+  let perComm: Float64Array = new Float64Array(0);
+  let lastUser: readonly MapEntry[] | undefined;
+  let lastKernel: readonly MapEntry[] | undefined;
+  let memo: SpaceMemo = { kernel: [], byChain: new Int32Array(0) };
+  while (w.next()) {
+    if (w.evsel !== lastEvsel) {
+      lastEvsel = w.evsel;
+      // perf's Python engine hands tracepoint samples to per-event handlers, not process_event.
+      skip = lastEvsel.attr.type === AttrType.TRACEPOINT;
+    }
+    if (skip) continue;
+    const thread = w.thread;
+    const comm = thread.comm();
+    if (thread !== lastThread || comm !== lastComm) {
+      lastThread = thread;
+      lastComm = comm;
+      perComm = counts.perComm(comm);
+    }
+    const kernel = kernelMaps.snapshot();
+    const user = thread.maps.snapshot();
+    let id: number;
+    const chain = w.chain;
+    if (chain >= 0) {
+      // Address spaces change rarely: look the memo up only when they do.
+      if (user !== lastUser || kernel !== lastKernel) {
+        lastUser = user;
+        lastKernel = kernel;
+        let m = bySpace.get(user);
+        if (!m || m.kernel !== kernel) {
+          m = { kernel, byChain: new Int32Array(w.chains.length + 64) };
+          bySpace.set(user, m);
+        }
+        memo = m;
       }
-      memo = m;
+      if (chain >= memo.byChain.length) {
+        const bigger = new Int32Array(2 * (chain + 1));
+        bigger.set(memo.byChain);
+        memo.byChain = bigger;
+      }
+      id = memo.byChain[chain]! - 1;
+      if (id < 0) {
+        const frames = resolveChain({ kernel, user }, w.chains, chain);
+        id = counts.nameId(
+          frames
+            .map((f) => f.sym?.name ?? "[unknown]")
+            .reverse()
+            .join(";"),
+        );
+        memo.byChain[chain] = id + 1;
+      }
+    } else {
+      const ip = w.ip;
+      const sym = ip === undefined ? null : resolveIp({ kernel, user }, w.misc & 7, ip).sym;
+      id = counts.nameId(sym?.name ?? "[unknown]");
     }
-    if (chain >= memo.byChain.length) {
-      const bigger = new Int32Array(2 * (chain + 1));
-      bigger.set(memo.byChain);
-      memo.byChain = bigger;
-    }
-    id = memo.byChain[chain]! - 1;
-    if (id < 0) {
-      const frames = resolveChain({ kernel, user }, w.chains, chain);
-      id = nameId(
-        frames
-          .map((f) => f.sym?.name ?? "[unknown]")
-          .reverse()
-          .join(";"),
-      );
-      memo.byChain[chain] = id + 1;
-    }
-  } else {
-    const ip = w.ip;
-    id = nameId(
-      ip === undefined ? "[unknown]" : (resolveIp({ kernel, user }, w.misc & 7, ip).sym?.name ?? "[unknown]"),
-    );
+    perComm = counts.add(comm, perComm, id);
   }
-  perComm[id] = (perComm[id] ?? 0) + 1;
+  return counts.summary();
 }
-let unique = 0;
-let total = 0;
-for (const perName of counts) {
-  for (const n of perName) {
-    if (n === undefined) continue;
-    unique++;
-    total += n;
-  }
-}
+
+const [unique, total] = foldedCount(process.argv[2] ?? "perf.data");
 console.log(unique, total);
