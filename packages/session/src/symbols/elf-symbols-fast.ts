@@ -26,6 +26,9 @@ import { pltSymbols } from "./plt-symbols.ts";
 import { NO_BINDING, type Sym, SymbolTable } from "./symbol-table.ts";
 
 const TWO32 = 2 ** 32;
+/** Index of the low / high 32-bit half of a u64 in a Uint32Array view (host byte order). */
+const LO = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+const HI = 1 - LO;
 /** High halves below this keep a 64-bit value exact as a double. */
 const EXACT_HI = 2 ** 21;
 const PAGE = 4096;
@@ -135,6 +138,7 @@ export function loadElfSymbolsFast(syms: ElfFile, runtime: ElfFile, options: Fas
       value -= bias;
       if (value < 0) return null;
     }
+    if (value + size >= 2 ** 53) return null;
     cols.push(value, value + size, info >> 4, nameOff);
   }
   const names = new NameSource(strs, options.demangle);
@@ -211,6 +215,38 @@ function sortByStart(c: Columns): Columns {
   let sortedAlready = true;
   for (let k = 1; k < n && sortedAlready; k++) if (start[k]! < start[k - 1]!) sortedAlready = false;
   if (sortedAlready) return c;
+  const order = packedOrder(start, n) ?? mergeOrder(start, n);
+  const out = new Columns(n);
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    out.push(c.start[i]!, c.end[i]!, c.binding[i]!, c.name[i]!);
+  }
+  return out;
+}
+
+const INDEX_BITS = 2 ** 20;
+
+/**
+ * The stable order by start through the engine's numeric sort: start and index packed into
+ * one exact double (start * 2^20 + index), possible when starts stay below 2^32 and there are
+ * fewer than 2^20 symbols (every user-space DSO). Null otherwise.
+ */
+function packedOrder(start: Float64Array, n: number): Int32Array | null {
+  if (n >= INDEX_BITS) return null;
+  const keys = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const v = start[k]!;
+    if (v >= 2 ** 32) return null;
+    keys[k] = v * INDEX_BITS + k;
+  }
+  keys.sort();
+  const order = new Int32Array(n);
+  for (let k = 0; k < n; k++) order[k] = keys[k]! % INDEX_BITS;
+  return order;
+}
+
+/** The stable order by start: a bottom-up merge of the sorted stretches. */
+function mergeOrder(start: Float64Array, n: number): Int32Array {
   let src = new Int32Array(n);
   for (let k = 0; k < n; k++) src[k] = k;
   let dst = new Int32Array(n);
@@ -236,12 +272,7 @@ function sortByStart(c: Columns): Columns {
     src = dst;
     dst = t;
   }
-  const out = new Columns(n);
-  for (let k = 0; k < n; k++) {
-    const i = src[k]!;
-    out.push(c.start[i]!, c.end[i]!, c.binding[i]!, c.name[i]!);
-  }
-  return out;
+  return src;
 }
 
 /** perf's symbols__fixup_end and (unless aliases are kept) symbols__fixup_duplicate, in place. */
@@ -291,9 +322,16 @@ function toTable(c: Columns, names: NameSource): SymbolTable<Sym> {
   const n = c.count;
   const starts = new BigUint64Array(n);
   const ends = new BigUint64Array(n);
+  // Written as 32-bit halves: no BigInt per symbol.
+  const sw = new Uint32Array(starts.buffer);
+  const ew = new Uint32Array(ends.buffer);
   for (let k = 0; k < n; k++) {
-    starts[k] = BigInt(c.start[k]!);
-    ends[k] = BigInt(c.end[k]!);
+    const a = c.start[k]!;
+    const b = c.end[k]!;
+    sw[2 * k + LO] = a % TWO32;
+    sw[2 * k + HI] = Math.floor(a / TWO32);
+    ew[2 * k + LO] = b % TWO32;
+    ew[2 * k + HI] = Math.floor(b / TWO32);
   }
   const refs = c.name.slice(0, n);
   return SymbolTable.lazy({
