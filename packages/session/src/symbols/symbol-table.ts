@@ -66,6 +66,7 @@ export class SymbolTable<S extends Sym = Sym> {
   /** Names and bindings of a table built from arrays: symbols are made on lookup. */
   #lazy: LazySymbols | undefined;
   #cache = new Map<bigint, S | null>();
+  #halves: Uint32Array | undefined;
 
   private constructor(syms: S[], lazy?: LazySymbols) {
     if (lazy) {
@@ -214,6 +215,31 @@ export class SymbolTable<S extends Sym = Sym> {
   }
 
   #search(addr: bigint): S | null {
+    if (addr < 0n || addr >= U64_END) return this.#searchBig(addr);
+    const starts = this.#starts;
+    // Compared as 32-bit halves: reading a BigUint64Array element makes a BigInt.
+    const halves = (this.#halves ??= new Uint32Array(starts.buffer, starts.byteOffset, starts.length * 2));
+    const ahi = Number((addr >> 32n) & 0xffffffffn);
+    const alo = Number(addr & 0xffffffffn);
+    let lo = 0;
+    let hi = starts.length - 1;
+    let idx = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const shi = halves[2 * mid + HALF_HI]!;
+      if (shi < ahi || (shi === ahi && halves[2 * mid + HALF_LO]! <= alo)) {
+        idx = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (idx < 0) return null;
+    const end = this.#ends[idx]!;
+    if (addr < end || addr === starts[idx]) return this.#symAt(idx);
+    return null;
+  }
+
+  /** The BigInt search, for addresses outside the unsigned 64-bit range. */
+  #searchBig(addr: bigint): S | null {
     const starts = this.#starts;
     let lo = 0;
     let hi = starts.length - 1;
@@ -231,6 +257,11 @@ export class SymbolTable<S extends Sym = Sym> {
     return null;
   }
 }
+
+/** Index of the low / high half of a u64 in a Uint32Array view (host byte order). */
+const HALF_LO = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+const HALF_HI = 1 - HALF_LO;
+const U64_END = 2n ** 64n;
 
 /** A symbol during the fix-ups (exported for loaders that build tables in one pass). */
 export interface Work {
