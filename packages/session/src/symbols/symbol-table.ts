@@ -218,7 +218,8 @@ export class SymbolTable<S extends Sym = Sym> {
     if (addr < 0n || addr >= U64_END) return this.#searchBig(addr);
     const starts = this.#starts;
     // Compared as 32-bit halves: reading a BigUint64Array element makes a BigInt.
-    const halves = (this.#halves ??= new Uint32Array(starts.buffer, starts.byteOffset, starts.length * 2));
+    this.#halves ??= new Uint32Array(starts.buffer, starts.byteOffset, starts.length * 2);
+    const halves = this.#halves;
     const ahi = Number((addr >> 32n) & 0xffffffffn);
     const alo = Number(addr & 0xffffffffn);
     let lo = 0;
