@@ -188,25 +188,16 @@ export class RecordWalker {
   nextInto(batch: SampleBatch): boolean {
     checkArg(batch instanceof SampleBatch, "batch", "a SampleBatch", batch);
     if (batch.full) throw new RangeError("the batch is full: consume and clear() it first");
+    const le = this.host.littleEndian;
     for (;;) {
-      const f = this.outer;
-      if (f !== undefined && this.streamAt >= 0 && !this.done && !this.draining && !this.feedPending) {
-        const le = this.host.littleEndian;
-        while (f.nextSample()) {
-          // take() for a sample, inlined: no user record to absorb.
-          this.cur = f;
-          this.type = RecordType.SAMPLE;
-          this.misc = f.misc;
-          this.size = f.size;
-          this.offset = f.recordOffset;
-          this.index++;
-          this.eventCache = null;
-          const e = this.event;
-          if (!e)
-            throw new PerfDataError("bad-sample", "sample id matches no event of the file", this.offset, this.index, 9);
-          batch.appendFrom(f.dataView, f.at, f.size, f.misc, le, e, this.offset, this.index);
-          if (batch.full) return true;
-        }
+      // Whole samples of the current window in one tight loop (no user record to absorb).
+      while (this.nextSample()) {
+        const f = this.cur!;
+        const e = this.event;
+        if (!e)
+          throw new PerfDataError("bad-sample", "sample id matches no event of the file", this.offset, this.index, 9);
+        batch.appendFrom(f.dataView, f.at, f.size, f.misc, le, e, this.offset, this.index);
+        if (batch.full) return true;
       }
       if (!this.next()) return false;
       if (this.type !== RecordType.SAMPLE) return true;

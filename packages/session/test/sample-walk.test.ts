@@ -19,6 +19,7 @@ import {
 } from "@perfkit/format";
 import { ChainTable, PerfData, Session } from "../src/index.ts";
 import { FIXTURES, HAVE_PERF, perf } from "./perf-oracle.ts";
+import { rng } from "./rng.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "perfkit-sample-walk-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,17 +51,6 @@ function walkSamples(path: string, ordered = true): string[] {
     out.push(`${w.thread.comm()} ${w.tid} ${time} ${(w.ip ?? 0n).toString(16)}`);
   }
   return out;
-}
-
-/** A deterministic pseudo-random sequence. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
 }
 
 const BASE = 5_000_000_000_000n;

@@ -7,17 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { KernelSymbols, kernelSymbolsFromKallsyms } from "../src/symbols/index.ts";
 import { LazyKallsyms } from "../src/symbols/kallsyms-lazy.ts";
-
-/** A deterministic pseudo-random sequence. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
+import { rng } from "./rng.ts";
 
 const hex = (v: bigint) => v.toString(16).padStart(16, "0");
 

@@ -215,7 +215,8 @@ export class SymbolTable<S extends Sym = Sym> {
   }
 
   #search(addr: bigint): S | null {
-    if (addr < 0n || addr >= U64_END) return this.#searchBig(addr);
+    // No u64 start lies outside [0, 2^64): such an address has no symbol.
+    if (addr < 0n || addr >= U64_END) return null;
     const starts = this.#starts;
     // Compared as 32-bit halves: reading a BigUint64Array element makes a BigInt.
     this.#halves ??= new Uint32Array(starts.buffer, starts.byteOffset, starts.length * 2);
@@ -229,25 +230,6 @@ export class SymbolTable<S extends Sym = Sym> {
       const mid = (lo + hi) >>> 1;
       const shi = halves[2 * mid + HALF_HI]!;
       if (shi < ahi || (shi === ahi && halves[2 * mid + HALF_LO]! <= alo)) {
-        idx = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    if (idx < 0) return null;
-    const end = this.#ends[idx]!;
-    if (addr < end || addr === starts[idx]) return this.#symAt(idx);
-    return null;
-  }
-
-  /** The BigInt search, for addresses outside the unsigned 64-bit range. */
-  #searchBig(addr: bigint): S | null {
-    const starts = this.#starts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    let idx = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (starts[mid]! <= addr) {
         idx = mid;
         lo = mid + 1;
       } else hi = mid - 1;
