@@ -23,6 +23,7 @@ import {
 } from "./elf/constants.ts";
 import type { ElfFile, ElfSection } from "./elf/reader.ts";
 import { pltSymbols } from "./plt-symbols.ts";
+import { stableOrder } from "./stable-order.ts";
 import { NO_BINDING, type Sym, SymbolTable } from "./symbol-table.ts";
 
 const TWO32 = 2 ** 32;
@@ -215,7 +216,7 @@ function sortByStart(c: Columns): Columns {
   let sortedAlready = true;
   for (let k = 1; k < n && sortedAlready; k++) if (start[k]! < start[k - 1]!) sortedAlready = false;
   if (sortedAlready) return c;
-  const order = packedOrder(start, n) ?? mergeOrder(start, n);
+  const order = packedOrder(start, n) ?? stableOrder(n, (a, b) => start[a]! < start[b]!);
   const out = new Columns(n);
   for (let k = 0; k < n; k++) {
     const i = order[k]!;
@@ -243,36 +244,6 @@ function packedOrder(start: Float64Array, n: number): Int32Array | null {
   const order = new Int32Array(n);
   for (let k = 0; k < n; k++) order[k] = keys[k]! % INDEX_BITS;
   return order;
-}
-
-/** The stable order by start: a bottom-up merge of the sorted stretches. */
-function mergeOrder(start: Float64Array, n: number): Int32Array {
-  let src = new Int32Array(n);
-  for (let k = 0; k < n; k++) src[k] = k;
-  let dst = new Int32Array(n);
-  let bounds: number[] = [0];
-  for (let k = 1; k < n; k++) if (start[k]! < start[k - 1]!) bounds.push(k);
-  bounds.push(n);
-  while (bounds.length > 2) {
-    const next: number[] = [0];
-    for (let r = 0; r + 1 < bounds.length; r += 2) {
-      const a = bounds[r]!;
-      const mid = bounds[r + 1]!;
-      const b = r + 2 < bounds.length ? bounds[r + 2]! : mid;
-      let x = a;
-      let y = mid;
-      let o = a;
-      while (x < mid && y < b) dst[o++] = start[src[y]!]! < start[src[x]!]! ? src[y++]! : src[x++]!;
-      while (x < mid) dst[o++] = src[x++]!;
-      while (y < b) dst[o++] = src[y++]!;
-      next.push(b);
-    }
-    bounds = next;
-    const t = src;
-    src = dst;
-    dst = t;
-  }
-  return src;
 }
 
 /** perf's symbols__fixup_end and (unless aliases are kept) symbols__fixup_duplicate, in place. */

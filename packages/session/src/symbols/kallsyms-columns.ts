@@ -5,6 +5,7 @@
  * functions reach the optimizing compiler long before one big loop would.
  */
 import { STB_GLOBAL, STB_LOCAL, STB_WEAK } from "./elf/constants.ts";
+import { stableOrder } from "./stable-order.ts";
 
 /** perf's KSYM_NAME_LEN: longer names (with their module) are skipped. */
 export const KSYM_NAME_LEN = 512;
@@ -57,7 +58,10 @@ export function scannedColumns(scan: KallsymsScan): { columns: KallsymsColumns; 
   const bytes = scan.bytes;
   const count = scan.count;
   // Stable sort by start keeps perf's insertion order among equal starts.
-  const order = scan.sorted ? null : sortedOrder(scan.hi, scan.lo, count);
+  const { hi, lo } = scan;
+  const order = scan.sorted
+    ? null
+    : stableOrder(count, (a, b) => hi[a]! < hi[b]! || (hi[a] === hi[b] && lo[a]! < lo[b]!));
   const startHi = permute(scan.hi, order, count);
   const startLo = permute(scan.lo, order, count);
   const nameAt = permute(scan.nameAt, order, count);
@@ -328,45 +332,4 @@ function sameBytes(bytes: Uint8Array, a: number, b: number, n: number): boolean 
 function growTo<T extends Uint32Array | Int32Array | Uint8Array>(from: T, to: T): T {
   to.set(from as never);
   return to;
-}
-
-/** Line indices sorted by (hi, lo), stably: a bottom-up merge of the sorted stretches. */
-function sortedOrder(hi: Uint32Array, lo: Uint32Array, n: number): Int32Array {
-  let src = new Int32Array(n);
-  for (let k = 0; k < n; k++) src[k] = k;
-  let dst = new Int32Array(n);
-  let bounds: number[] = [0];
-  for (let k = 1; k < n; k++) if (hi[k]! < hi[k - 1]! || (hi[k] === hi[k - 1] && lo[k]! < lo[k - 1]!)) bounds.push(k);
-  bounds.push(n);
-  while (bounds.length > 2) {
-    const next: number[] = [0];
-    for (let r = 0; r + 1 < bounds.length; r += 2) {
-      const a0 = bounds[r]!;
-      const mid = bounds[r + 1]!;
-      const b1 = r + 2 < bounds.length ? bounds[r + 2]! : mid;
-      let x = a0;
-      let y = mid;
-      let o = a0;
-      while (x < mid && y < b1) {
-        const p = src[x]!;
-        const q = src[y]!;
-        // Ties take the left stretch: it came first.
-        if (hi[q]! < hi[p]! || (hi[q] === hi[p] && lo[q]! < lo[p]!)) {
-          dst[o++] = q;
-          y++;
-        } else {
-          dst[o++] = p;
-          x++;
-        }
-      }
-      while (x < mid) dst[o++] = src[x++]!;
-      while (y < b1) dst[o++] = src[y++]!;
-      next.push(b1);
-    }
-    bounds = next;
-    const t = src;
-    src = dst;
-    dst = t;
-  }
-  return src;
 }
