@@ -6,7 +6,11 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 
 const ROOT = join(import.meta.dir, "..");
-const CLI = join(ROOT, "packages/cli/src/main.ts");
+/** The CLI as a published package ships it: bundled (packages/cli/scripts/build.ts), built fresh below. */
+const BUILD = join(ROOT, "bench/.build");
+const CLI = join(BUILD, "main.js");
+/** The same CLI run from its TypeScript sources, for one comparison row. */
+const CLI_SOURCES = join(ROOT, "packages/cli/src/main.ts");
 const DATA = process.env.PERFKIT_BENCH_DATA ?? join(ROOT, "bench/data/big.data");
 const DWARF_DATA = process.env.PERFKIT_BENCH_DWARF_DATA ?? join(ROOT, "bench/data/dwarf.data");
 const RUNS = Number(process.env.PERFKIT_BENCH_RUNS ?? 3);
@@ -80,6 +84,14 @@ const CASES: Case[] = [
     when: () => hasCommand("stackcollapse"),
   },
   {
+    name: "stackcollapse, CLI run from its TypeScript sources",
+    perfkit: ["bun", CLI_SOURCES, "stackcollapse", "-i", DATA],
+    baseline: ["perf", "script", "-s", `${PY}/stackcollapse.py`, "-i", DATA],
+    baselineName: "perf script -s stackcollapse.py",
+    baselineRuns: 1,
+    when: () => hasCommand("stackcollapse"),
+  },
+  {
     name: "flame graph (-f json)",
     perfkit: ["bun", CLI, "flamegraph", "-f", "json", "-o", "/dev/null", "-i", DATA],
     baseline: ["perf", "script", "-s", `${PY}/flamegraph.py`, "-i", DATA, "--", "-f", "json", "-o", "/dev/null"],
@@ -121,6 +133,10 @@ const CASES: Case[] = [
   },
 ];
 
+{
+  const b = Bun.spawnSync(["bun", join(ROOT, "packages/cli/scripts/build.ts"), BUILD], { stderr: "inherit" });
+  if (b.exitCode !== 0) process.exit(1);
+}
 if (!existsSync(DATA)) {
   console.error(`recording ${DATA} (bench/record.sh) …`);
   const r = Bun.spawnSync(["bash", join(ROOT, "bench/record.sh")], { stdout: "inherit", stderr: "inherit" });
