@@ -1,6 +1,6 @@
 /** `PerfData`: an open recording (perf python's `perf.data`), disposable. */
 import { fstatSync } from "node:fs";
-import { openPerfData, type PerfDataFile } from "@perfkit/format";
+import { openPerfData, PerfDataError, type PerfDataFile } from "@perfkit/format";
 
 /** Options of {@link PerfData}. */
 export interface PerfDataOptions {
@@ -43,7 +43,21 @@ export class PerfData {
       this.file = openPerfData(this.path);
     } catch (e) {
       const msg = (e as Error).message;
-      throw new Error(msg.includes(this.path) ? msg : `cannot open ${this.path}: ${msg}`, { cause: e });
+      if (msg.includes(this.path)) throw e;
+      // Damage stays a typed PerfDataError (kind, offset, record), now naming the file.
+      if (e instanceof PerfDataError) {
+        const bare = msg.replace(/ \(offset [^)]*\)$/, "");
+        const named = new PerfDataError(
+          e.kind,
+          `cannot open ${this.path}: ${bare}`,
+          e.offset,
+          e.recordIndex,
+          e.recordType,
+        );
+        named.cause = e;
+        throw named;
+      }
+      throw new Error(`cannot open ${this.path}: ${msg}`, { cause: e });
     }
   }
 
