@@ -83,7 +83,8 @@ function foldedCount(path: string): [number, number] {
   const kernelMaps = session.machine.kernelMaps;
   const bySpace = new WeakMap<readonly MapEntry[], SpaceMemo>();
   const counts = new FoldedCounts();
-  const w: SampleWalk = session.sampleWalk();
+  // Counts only: samples may come in arrival order between side-band records.
+  const w: SampleWalk = session.sampleWalk({ order: "state" });
   let lastEvsel: Evsel | undefined;
   let skip = false;
   let lastThread: Thread | undefined;

@@ -25,7 +25,7 @@ import { Machine, type MachineOptions } from "./machine.ts";
 import type { PerfData } from "./perf-data.ts";
 import type { AddressSpace } from "./resolve.ts";
 import { SampleEvent, type TracepointFormat } from "./sample-event.ts";
-import { SampleWalk } from "./sample-walk.ts";
+import { SampleWalk, type SampleWalkOptions } from "./sample-walk.ts";
 import { recordingArch, SessionDwarf } from "./session-dwarf.ts";
 import type { Thread } from "./thread.ts";
 import {
@@ -325,7 +325,10 @@ export class Session {
    * as it is read, so nothing is allocated per sample and the file is read through one
    * recycled window.
    */
-  sampleWalk(): SampleWalk {
+  sampleWalk(options: SampleWalkOptions = {}): SampleWalk {
+    if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
+    if (options.order !== undefined && options.order !== "time" && options.order !== "state")
+      throw new TypeError(`options.order must be "time" or "state", got ${String(options.order)}`);
     if (this.#disposed) throw new Error("session is disposed");
     if (this.#started && this.#data.isPipe) throw new Error("a pipe-mode recording can only be read once");
     this.#started = true;
@@ -343,7 +346,7 @@ export class Session {
     const input = file.members.length
       ? { reader: recordReader(file, { ordered: this.#ordered }) }
       : { walker: file.cursor(), ordered: this.#ordered };
-    return new SampleWalk(host, input, file.littleEndian);
+    return new SampleWalk(host, input, file.littleEndian, options.order !== "state");
   }
 
   /** The default processors of a non-sample record. */

@@ -40,10 +40,10 @@ function perfSamples(path: string): string[] {
 }
 
 /** The same four fields from a sample walk. */
-function walkSamples(path: string, ordered = true): string[] {
+function walkSamples(path: string, ordered = true, order: "time" | "state" = "time"): string[] {
   using data = new PerfData({ path });
   using session = new Session(data, {}, { ordered });
-  const w = session.sampleWalk();
+  const w = session.sampleWalk({ order });
   const out: string[] = [];
   while (w.next()) {
     const abs = (w.timeBase ?? 0n) + BigInt(w.time);
@@ -147,6 +147,29 @@ describe.skipIf(!HAVE_PERF)("sampleWalk = perf script's samples, order and comm"
   test("without callchains", () => {
     const path = build("race-nochain", 3, true, false);
     expect(walkSamples(path)).toEqual(perfSamples(path));
+  });
+});
+
+describe.skipIf(!HAVE_PERF)("sampleWalk in state order = perf script's samples, as a set", () => {
+  for (const name of ["fp", "multi", "tp", "switch", "pipe"]) {
+    test(`${name}.data`, () => {
+      const path = join(FIXTURES, `${name}.data`);
+      expect(walkSamples(path, true, "state").sort()).toEqual(perfSamples(path).sort());
+    });
+  }
+  test("renames racing samples across rounds: every sample keeps its comm", () => {
+    for (const [name, seed, le] of [
+      ["race-state-le", 11, true],
+      ["race-state-be", 12, false],
+    ] as const) {
+      const path = build(name, seed, le, true);
+      expect(walkSamples(path, true, "state").sort()).toEqual(perfSamples(path).sort());
+    }
+  });
+  test("a bad order is a TypeError", () => {
+    using data = new PerfData({ path: join(FIXTURES, "fp.data") });
+    using session = new Session(data);
+    expect(() => session.sampleWalk({ order: "random" as never })).toThrow(TypeError);
   });
 });
 

@@ -34,7 +34,13 @@ export async function run(args: string[]): Promise<number> {
   // perf's Python scripts see tracepoint samples only through per-event handlers, which
   // stackcollapse.py lacks: those samples are not counted.
   const counters = [collapser];
-  count(src, "stackcollapse", { skipTracepoints: true, leafWhenNoChain: false, event: null }, () => counters);
+  // The output is sorted: samples need not come in time order, only with the right state.
+  count(
+    src,
+    "stackcollapse",
+    { skipTracepoints: true, leafWhenNoChain: false, event: null, order: "state" },
+    () => counters,
+  );
   await Bun.write(Bun.stdout, collapser.lines());
   return 0;
 }

@@ -42,6 +42,11 @@ export interface WalkOptions {
   leafWhenNoChain: boolean;
   /** Only samples of events with this name (null: every event). */
   event: string | null;
+  /**
+   * "state" when the builder only counts (the order of samples between side-band records does
+   * not matter): see SampleWalkOptions. Default "time".
+   */
+  order?: "time" | "state";
 }
 
 /** Walks `session`, calling `onSample` per kept sample; returns the names of the events seen. */
@@ -118,7 +123,7 @@ export function countStacks(
   let n = 0;
   let lastEvsel: Evsel | null = null;
   let counters: readonly StackCounter[] = [];
-  const w = session.sampleWalk();
+  const w = session.sampleWalk({ order: options.order ?? "time" });
   try {
     while (w.next()) {
       if (progress && (++n & 0xffff) === 0) progress.update(w.offset);
