@@ -113,6 +113,7 @@ export class SampleWalk {
   readonly #hostOrder: boolean;
   #wordsView: DataView | undefined;
   #words: Uint32Array | null = null;
+  #scratch = new Uint32Array(64);
   readonly #entries: EventEntry[] = [];
   readonly #entryIndex = new Map<EventEntry, number>();
   #lastEntry: EventEntry | undefined;
@@ -308,63 +309,50 @@ export class SampleWalk {
         this.#words = wordsOf(view);
       }
       const u = this.#words;
-      if (u) return this.#takeWords(u, view, pos, size, misc, e, offset, index, ordered);
+      if (u) return this.#takeWords(u, pos >>> 2, view, pos, size, misc, e, offset, index, ordered);
     }
-    const l = e.layout;
-    const le = this.#le;
-    let key = Number.NaN;
-    if (l.time >= 0 && l.time + 8 <= size) key = this.#keyAt(view, pos + l.time);
-    if (this.#n + 1 >= this.#key.length) this.#grow();
-    // A queued sample keeps slot #n; an immediate one uses it as scratch.
-    const i = this.#n;
-    let flags = 0;
-    if (l.tid >= 0 && l.tid + 8 <= size) {
-      this.#pid[i] = view.getInt32(pos + l.tid, le);
-      this.#tid[i] = view.getInt32(pos + l.tid + 4, le);
-      flags |= HAS_PID;
-    }
-    if (l.cpu >= 0 && l.cpu + 4 <= size) {
-      this.#cpu[i] = view.getUint32(pos + l.cpu, le);
-      flags |= HAS_CPU;
-    }
-    if (l.period >= 0 && l.period + 8 <= size) {
-      this.#period[i] =
-        view.getUint32(pos + l.period + (le ? 4 : 0), le) * TWO32 + view.getUint32(pos + l.period + (le ? 0 : 4), le);
-    } else this.#period[i] = l.samplePeriodHi * TWO32 + l.samplePeriodLo;
-    if (l.ip >= 0 && l.ip + 8 <= size) {
-      this.#ipLo[i] = view.getUint32(pos + l.ip + (le ? 0 : 4), le);
-      this.#ipHi[i] = view.getUint32(pos + l.ip + (le ? 4 : 0), le);
-      flags |= HAS_IP;
-    }
-    let chain = -1;
-    const fixed = l.callchainStatic;
-    if (fixed >= 0) {
-      const n = checkedCallchainCount(view, pos, size, fixed, le, offset, index);
-      chain = this.chains.intern(view, pos + fixed + 8, n, le);
-    } else if (l.sampleType & SampleType.CALLCHAIN) {
-      // Something variable precedes the chain: let the decoder find it.
-      const s = new Sample(view, pos, size, misc, le, e, offset, index);
-      const at = s.callchainOffset;
-      if (at >= 0) chain = this.chains.intern(view, at, s.callchainLength, le);
-    }
-    this.#chain[i] = chain;
-    this.#flags[i] = flags;
-    this.#misc[i] = misc;
-    this.#entry[i] = this.#entryIndexOf(e);
-    this.#key[i] = key;
-    this.#seq[i] = this.#arrivals++;
-    if (!ordered || Number.isNaN(key)) return false;
-    if (key > this.#maxKey) this.#maxKey = key;
-    this.#n++;
-    return true;
+    // The other byte order or an unaligned record: its words rewritten in host order first.
+    return this.#takeWords(this.#hostWords(view, pos, size, e), 0, view, pos, size, misc, e, offset, index, ordered);
   }
 
   /**
-   * {@link #take} for a recording in host byte order at a 4-byte aligned position: fields
-   * read as words of the window (a DataView call per field costs more than the rest).
+   * The record's 8-byte slots as host-order words, each u64 as (low, high) halves, except the
+   * two slots made of two u32 (pid/tid, cpu/reserved) kept in field order: the layout the word
+   * reader expects of a little-endian record.
+   */
+  #hostWords(view: DataView, pos: number, size: number, e: EventEntry): Uint32Array {
+    if (this.#scratch.length < (size >>> 2) + 2) this.#scratch = new Uint32Array((size >>> 2) + 64);
+    const s = this.#scratch;
+    const le = this.#le;
+    const lo = le ? 0 : 4;
+    const hi = le ? 4 : 0;
+    let o = 0;
+    for (; o + 8 <= size; o += 8) {
+      s[o >>> 2] = view.getUint32(pos + o + lo, le);
+      s[(o >>> 2) + 1] = view.getUint32(pos + o + hi, le);
+    }
+    if (o + 4 <= size) s[o >>> 2] = view.getUint32(pos + o, le);
+    this.#u32Pair(s, view, pos, size, e.layout.tid);
+    this.#u32Pair(s, view, pos, size, e.layout.cpu);
+    return s;
+  }
+
+  /** Rewrites the slot at `at` (when present) as two u32 in field order. */
+  #u32Pair(s: Uint32Array, view: DataView, pos: number, size: number, at: number): void {
+    if (at < 0 || at + 4 > size) return;
+    s[at >>> 2] = view.getUint32(pos + at, this.#le);
+    if (at + 8 <= size) s[(at >>> 2) + 1] = view.getUint32(pos + at + 4, this.#le);
+  }
+
+  /**
+   * Reduces a sample to its columns from its words: `u[b ..]` is the record in host order (the
+   * window itself when the recording's byte order is the host's and the record is aligned: a
+   * DataView call per field costs more than the rest). `view`/`pos` are the record's bytes, for
+   * the decoder's fallbacks and errors.
    */
   #takeWords(
     u: Uint32Array,
+    b: number,
     view: DataView,
     pos: number,
     size: number,
@@ -375,7 +363,6 @@ export class SampleWalk {
     ordered: boolean,
   ): boolean {
     const l = e.layout;
-    const b = pos >>> 2;
     let key = Number.NaN;
     if (l.time >= 0 && l.time + 8 <= size) {
       const at = b + (l.time >>> 2);
