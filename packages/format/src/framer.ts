@@ -152,6 +152,37 @@ export class Framer {
     return true;
   }
 
+  /**
+   * {@link nextSample} repeated: consumes the SAMPLE records lying whole in the buffer from
+   * here, writing their offsets in {@link bytes} to `out` (at most out.length); returns how
+   * many. The record fields describe the last one taken.
+   */
+  samplesInto(out: Int32Array): number {
+    const v = this.view;
+    const le = this.littleEndian;
+    const end = this.bytes.length;
+    let p = this.pos;
+    let n = 0;
+    let size = 0;
+    while (n < out.length && end - p >= 8) {
+      if ((le ? v.getUint32(p, true) : v.getUint32(p, false)) !== 9) break;
+      size = le ? v.getUint16(p + 6, true) : v.getUint16(p + 6, false);
+      if (size < 8 || size > end - p) break;
+      out[n++] = p;
+      p += size;
+    }
+    if (n > 0) {
+      const at = out[n - 1]!;
+      this.pos = p;
+      this.type = 9;
+      this.misc = le ? v.getUint16(at + 4, true) : v.getUint16(at + 4, false);
+      this.size = size;
+      this.extra = 0;
+      this.at = at;
+    }
+    return n;
+  }
+
   private fail(msg: string, index: number, type: number): never {
     throw new PerfDataError("bad-record", msg, this.base + this.pos, index, type);
   }

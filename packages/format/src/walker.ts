@@ -225,6 +225,32 @@ export class RecordWalker {
     return true;
   }
 
+  /**
+   * {@link nextSample} for a run: advances over the whole SAMPLE records that follow in the
+   * current window (at most out.length), writing their positions in {@link view} to `out`, and
+   * returns how many (0: none, call {@link next}). The cursor then describes the last one; the
+   * k-th of n has index `index - n + 1 + k` and offset `offset - pos + out[k]`.
+   */
+  nextSamples(out: Int32Array): number {
+    const f = this.outer;
+    if (f === undefined || this.streamAt < 0 || this.done || this.draining || this.feedPending) return 0;
+    const n = f.samplesInto(out);
+    if (n === 0) return 0;
+    this.cur = f;
+    this.type = RecordType.SAMPLE;
+    this.misc = f.misc;
+    this.size = f.size;
+    this.offset = f.recordOffset;
+    this.index += n;
+    this.eventCache = null;
+    return n;
+  }
+
+  /** The event of the SAMPLE of `size` bytes at `pos` in {@link view} (undefined: unknown id). */
+  sampleEventAt(pos: number, size: number): EventEntry | undefined {
+    return this.host.eventIndex.eventOf(this.cur!.dataView, pos, size, true, this.host.littleEndian);
+  }
+
   /** One walker per stream (directory members), sharing this walker's host and policy; record indices restart per stream. */
   split(): RecordWalker[] {
     return this.streams.map((s) => new RecordWalker(this.host, [s], this.onError, this.firstPass));

@@ -114,6 +114,13 @@ export class SampleWalk {
   #wordsView: DataView | undefined;
   #words: Uint32Array | null = null;
   #scratch = new Uint32Array(64);
+  /** The run of whole samples being taken: their positions in #runView, the next one at #runAt. */
+  readonly #positions = new Int32Array(1024);
+  #runView: DataView | undefined;
+  #runBase = 0;
+  #runFirst = 0;
+  #runAt = 0;
+  #runN = 0;
   readonly #entries: EventEntry[] = [];
   readonly #entryIndex = new Map<EventEntry, number>();
   #lastEntry: EventEntry | undefined;
@@ -254,7 +261,22 @@ export class SampleWalk {
     }
     const w = this.#walker!;
     const ordered = this.#ordered;
-    while (w.nextSample() || w.next()) {
+    for (;;) {
+      // Runs of whole samples in the current window first: no cursor round trip per sample.
+      if (this.#runAt < this.#runN) {
+        if (this.#takeRun(w, ordered)) return;
+        continue;
+      }
+      const n = w.nextSamples(this.#positions);
+      if (n > 0) {
+        this.#runView = w.view;
+        this.#runBase = w.offset - w.pos;
+        this.#runFirst = w.index - n + 1;
+        this.#runAt = 0;
+        this.#runN = n;
+        continue;
+      }
+      if (!w.next()) break;
       this.offset = w.offset;
       const type = w.type;
       if (type === RecordType.SAMPLE) {
@@ -281,6 +303,32 @@ export class SampleWalk {
       this.#states.push({ key, seq: this.#arrivals++, rec: w.recordCopy() });
     }
     this.#finish();
+  }
+
+  /**
+   * Takes the rest of the current run of samples (positions in #positions, all in #runView).
+   * Returns true when one of them must go out at once (no time, or an unordered walk): the
+   * run resumes after it on the next read, the window untouched meanwhile.
+   */
+  #takeRun(w: RecordWalker, ordered: boolean): boolean {
+    const view = this.#runView!;
+    const runs = this.#positions;
+    const base = this.#runBase;
+    const le = this.#le;
+    for (let k = this.#runAt; k < this.#runN; k++) {
+      const pos = runs[k]!;
+      const size = le ? view.getUint16(pos + 6, true) : view.getUint16(pos + 6, false);
+      const e = w.sampleEventAt(pos, size);
+      if (!e) continue;
+      const misc = le ? view.getUint16(pos + 4, true) : view.getUint16(pos + 4, false);
+      this.offset = base + pos;
+      if (this.#take(view, pos, size, misc, e, base + pos, this.#runFirst + k, ordered)) continue;
+      this.#runAt = k + 1;
+      this.#releaseOne();
+      return true;
+    }
+    this.#runAt = this.#runN;
+    return false;
   }
 
   #finish(): void {
