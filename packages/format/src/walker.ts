@@ -246,6 +246,12 @@ export class RecordWalker {
     return n;
   }
 
+  /** The file's event when it has exactly one (every sample is then that event's), else undefined. */
+  get onlyEvent(): EventEntry | undefined {
+    const events = this.host.eventIndex.events;
+    return events.length === 1 ? events[0] : undefined;
+  }
+
   /** The event of the SAMPLE of `size` bytes at `pos` in {@link view} (undefined: unknown id). */
   sampleEventAt(pos: number, size: number): EventEntry | undefined {
     return this.host.eventIndex.eventOf(this.cur!.dataView, pos, size, true, this.host.littleEndian);

@@ -315,14 +315,28 @@ export class SampleWalk {
     const runs = this.#positions;
     const base = this.#runBase;
     const le = this.#le;
+    // Once per run: the only event (when there is one) and the window's words.
+    const only = w.onlyEvent;
+    let words: Uint32Array | null = null;
+    if (this.#hostOrder) {
+      if (view !== this.#wordsView) {
+        this.#wordsView = view;
+        this.#words = wordsOf(view);
+      }
+      words = this.#words;
+    }
+    this.offset = base + runs[this.#runN - 1]!;
     for (let k = this.#runAt; k < this.#runN; k++) {
       const pos = runs[k]!;
       const size = le ? view.getUint16(pos + 6, true) : view.getUint16(pos + 6, false);
-      const e = w.sampleEventAt(pos, size);
+      const e = only ?? w.sampleEventAt(pos, size);
       if (!e) continue;
       const misc = le ? view.getUint16(pos + 4, true) : view.getUint16(pos + 4, false);
-      this.offset = base + pos;
-      if (this.#take(view, pos, size, misc, e, base + pos, this.#runFirst + k, ordered)) continue;
+      const queued =
+        words !== null && (pos & 3) === 0
+          ? this.#takeWords(words, pos >>> 2, view, pos, size, misc, e, base + pos, this.#runFirst + k, ordered)
+          : this.#take(view, pos, size, misc, e, base + pos, this.#runFirst + k, ordered);
+      if (queued) continue;
       this.#runAt = k + 1;
       this.#releaseOne();
       return true;
