@@ -104,9 +104,38 @@ export function resolveChain(space: AddressSpace, chains: ChainTable, id: number
       else return [];
       continue;
     }
-    out.push(resolveIp(space, mode, (BigInt(hi) << 32n) | BigInt(lo)));
+    out.push(resolveCached(space, mode, hi, lo));
   }
   return out;
+}
+
+/** Resolutions per address space (its user-maps snapshot) and cpumode, by exact address key. */
+const RESOLVED = new WeakMap<readonly MapEntry[], { kernel: readonly MapEntry[]; byMode: Map<number, Resolved>[] }>();
+
+/**
+ * resolveIp for an address given as 32-bit halves, once per (space, cpumode, address): the
+ * chains of one process share most of their frames. Results are shared: treat them as read-only.
+ */
+function resolveCached(space: AddressSpace, mode: number, hi: number, lo: number): Resolved {
+  // Exact double keys: user addresses below 2^53, the top 4 GiB (the kernel's) as negatives.
+  const key = hi < 0x200000 ? hi * 2 ** 32 + lo : hi === 0xffffffff ? -1 - lo : Number.NaN;
+  if (Number.isNaN(key) || mode > 7) return resolveIp(space, mode, (BigInt(hi) << 32n) | BigInt(lo));
+  let entry = RESOLVED.get(space.user);
+  if (!entry || entry.kernel !== space.kernel) {
+    entry = { kernel: space.kernel, byMode: [] };
+    RESOLVED.set(space.user, entry);
+  }
+  let byKey = entry.byMode[mode];
+  if (!byKey) {
+    byKey = new Map();
+    entry.byMode[mode] = byKey;
+  }
+  let r = byKey.get(key);
+  if (!r) {
+    r = resolveIp(space, mode, (BigInt(hi) << 32n) | BigInt(lo));
+    byKey.set(key, r);
+  }
+  return r;
 }
 
 /** Default stack depth perf keeps (PERF_MAX_STACK_DEPTH). */
