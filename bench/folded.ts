@@ -144,7 +144,8 @@ function foldedCount(path: string): [number, number] {
       const sym = ip === undefined ? null : resolveIp({ kernel, user }, w.misc & 7, ip).sym;
       id = counts.nameId(sym?.name ?? "[unknown]");
     }
-    perComm = counts.add(comm, perComm, id);
+    if (id < perComm.length) perComm[id]!++;
+    else perComm = counts.add(comm, perComm, id);
   }
   return counts.summary();
 }
