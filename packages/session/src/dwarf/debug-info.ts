@@ -522,21 +522,8 @@ function abbrevTableFast(b: Uint8Array, off: number): Map<number, Abbrev> | null
   if (!Number.isInteger(off) || off < 0 || off > end) return null;
   let p = off;
   let bad = false;
-  const uleb = (): number => {
-    let v = 0;
-    let mul = 1;
-    for (;;) {
-      if (p >= end || mul > 2 ** 28) {
-        bad = true;
-        return 0;
-      }
-      const byte = b[p++]!;
-      v += (byte & 0x7f) * mul;
-      if (!(byte & 0x80)) return v;
-      mul *= 128;
-    }
-  };
-  const sleb = (): number => {
+  /** A ULEB128 (or SLEB128 when `signed`) at p; sets `bad` past the end or beyond 35 bits. */
+  const leb = (signed: boolean): number => {
     let v = 0;
     let mul = 1;
     for (;;) {
@@ -547,7 +534,7 @@ function abbrevTableFast(b: Uint8Array, off: number): Map<number, Abbrev> | null
       const byte = b[p++]!;
       v += (byte & 0x7f) * mul;
       mul *= 128;
-      if (!(byte & 0x80)) return byte & 0x40 ? v - mul : v;
+      if (!(byte & 0x80)) return signed && byte & 0x40 ? v - mul : v;
     }
   };
   const m = new Map<number, Abbrev>();
@@ -556,25 +543,25 @@ function abbrevTableFast(b: Uint8Array, off: number): Map<number, Abbrev> | null
     // Single-byte LEB128s (nearly all of them) are read inline.
     let code = p < end ? b[p]! : 0x80;
     if (code < 0x80) p++;
-    else code = uleb();
+    else code = leb(false);
     if (bad) return null;
     if (code === 0) return m;
     let tag = p < end ? b[p]! : 0x80;
     if (tag < 0x80) p++;
-    else tag = uleb();
+    else tag = leb(false);
     if (bad || p >= end) return null;
     const children = b[p++] !== 0;
     const start = attrs.length;
     for (;;) {
       let name = p < end ? b[p]! : 0x80;
       if (name < 0x80) p++;
-      else name = uleb();
+      else name = leb(false);
       let form = p < end ? b[p]! : 0x80;
       if (form < 0x80) p++;
-      else form = uleb();
+      else form = leb(false);
       if (bad) return null;
       if (name === 0 && form === 0) break;
-      attrs.push(name | 0, form | 0, form === 0x21 ? sleb() | 0 : 0);
+      attrs.push(name | 0, form | 0, form === 0x21 ? leb(true) | 0 : 0);
       if (bad) return null;
     }
     m.set(code, { tag, children, attrs, start, end: attrs.length });
