@@ -33,6 +33,9 @@ export function bytesOf(view: DataView, start = 0, length = view.byteLength - st
   return new Uint8Array(view.buffer, view.byteOffset + start, length);
 }
 
+/** Whether this machine stores the low byte (and the low half of a u64) first. */
+export const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /**
  * The bytes of `view` as 32-bit words in host byte order (a view of the same memory, not a
  * copy), or null when the view does not start on a 4-byte boundary. Hot loops index it with

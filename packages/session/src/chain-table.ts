@@ -2,6 +2,7 @@
  * Distinct raw callchains, interned: a recording repeats a few thousand chains a million
  * times, so a walk that hands out a chain id lets its user resolve each chain once.
  */
+import { grownInto } from "./typed-grow.ts";
 
 /**
  * Raw callchains (the sample's PERF_SAMPLE_CALLCHAIN entries, context markers included) by
@@ -176,7 +177,5 @@ function checkRange(at: number, n: number, length: number, unit: number): void {
 }
 
 function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(2 * a.length);
-  b.set(a);
-  return b;
+  return grownInto(a, new Int32Array(2 * a.length));
 }

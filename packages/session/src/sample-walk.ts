@@ -8,6 +8,7 @@
 import {
   checkedCallchainCount,
   type EventEntry,
+  HOST_LITTLE_ENDIAN,
   type PerfRecord,
   type RecordReader,
   RecordType,
@@ -20,6 +21,7 @@ import { ChainTable } from "./chain-table.ts";
 import type { Evsel } from "./evsel.ts";
 import type { Machine } from "./machine.ts";
 import type { Thread } from "./thread.ts";
+import { grownInto } from "./typed-grow.ts";
 
 /** What a {@link SampleWalk} needs from its session. */
 export interface SampleWalkHost {
@@ -47,7 +49,6 @@ const TWO32 = 2 ** 32;
 const HAS_IP = 1;
 const HAS_PID = 2;
 const HAS_CPU = 4;
-const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** A queued side-band record. */
 interface QueuedRecord {
@@ -177,7 +178,7 @@ export class SampleWalk {
     this.#timeOrder = timeOrder;
     this.#host = host;
     this.#le = littleEndian;
-    this.#hostOrder = littleEndian === HOST_LE;
+    this.#hostOrder = littleEndian === HOST_LITTLE_ENDIAN;
     if ("walker" in input) {
       this.#walker = input.walker;
       this.#ordered = input.ordered;
@@ -317,14 +318,7 @@ export class SampleWalk {
     const le = this.#le;
     // Once per run: the only event (when there is one) and the window's words.
     const only = w.onlyEvent;
-    let words: Uint32Array | null = null;
-    if (this.#hostOrder) {
-      if (view !== this.#wordsView) {
-        this.#wordsView = view;
-        this.#words = wordsOf(view);
-      }
-      words = this.#words;
-    }
+    const words = this.#hostOrder ? this.#windowWords(view) : null;
     this.offset = base + runs[this.#runN - 1]!;
     for (let k = this.#runAt; k < this.#runN; k++) {
       const pos = runs[k]!;
@@ -366,15 +360,20 @@ export class SampleWalk {
     ordered: boolean,
   ): boolean {
     if (this.#hostOrder && (pos & 3) === 0) {
-      if (view !== this.#wordsView) {
-        this.#wordsView = view;
-        this.#words = wordsOf(view);
-      }
-      const u = this.#words;
+      const u = this.#windowWords(view);
       if (u) return this.#takeWords(u, pos >>> 2, view, pos, size, misc, e, offset, index, ordered);
     }
     // The other byte order or an unaligned record: its words rewritten in host order first.
     return this.#takeWords(this.#hostWords(view, pos, size, e), 0, view, pos, size, misc, e, offset, index, ordered);
+  }
+
+  /** The window's bytes as host-order words (null when not 4-byte aligned), made once per window. */
+  #windowWords(view: DataView): Uint32Array | null {
+    if (view !== this.#wordsView) {
+      this.#wordsView = view;
+      this.#words = wordsOf(view);
+    }
+    return this.#words;
   }
 
   /**
@@ -642,26 +641,21 @@ export class SampleWalk {
 
   #grow(): void {
     const n = 2 * this.#key.length;
-    this.#key = grow(this.#key, new Float64Array(n));
-    this.#seq = grow(this.#seq, new Float64Array(n));
-    this.#entry = grow(this.#entry, new Int32Array(n));
-    this.#pid = grow(this.#pid, new Int32Array(n));
-    this.#tid = grow(this.#tid, new Int32Array(n));
-    this.#cpu = grow(this.#cpu, new Uint32Array(n));
-    this.#period = grow(this.#period, new Float64Array(n));
-    this.#ipHi = grow(this.#ipHi, new Uint32Array(n));
-    this.#ipLo = grow(this.#ipLo, new Uint32Array(n));
-    this.#misc = grow(this.#misc, new Uint16Array(n));
-    this.#flags = grow(this.#flags, new Uint8Array(n));
-    this.#chain = grow(this.#chain, new Int32Array(n));
-    this.#due = grow(this.#due, new Int32Array(n));
+    this.#key = grownInto(this.#key, new Float64Array(n));
+    this.#seq = grownInto(this.#seq, new Float64Array(n));
+    this.#entry = grownInto(this.#entry, new Int32Array(n));
+    this.#pid = grownInto(this.#pid, new Int32Array(n));
+    this.#tid = grownInto(this.#tid, new Int32Array(n));
+    this.#cpu = grownInto(this.#cpu, new Uint32Array(n));
+    this.#period = grownInto(this.#period, new Float64Array(n));
+    this.#ipHi = grownInto(this.#ipHi, new Uint32Array(n));
+    this.#ipLo = grownInto(this.#ipLo, new Uint32Array(n));
+    this.#misc = grownInto(this.#misc, new Uint16Array(n));
+    this.#flags = grownInto(this.#flags, new Uint8Array(n));
+    this.#chain = grownInto(this.#chain, new Int32Array(n));
+    this.#due = grownInto(this.#due, new Int32Array(n));
     this.#sortTmp = new Int32Array(n);
   }
-}
-
-function grow<T extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(from: T, to: T): T {
-  to.set(from as never);
-  return to;
 }
 
 /**

@@ -6,6 +6,7 @@
  * callchains go to one shared word pool; read values, branch stacks, registers, raw data,
  * user stacks and AUX data are copied, in the file's byte order, into one shared byte pool.
  */
+import { HOST_LITTLE_ENDIAN } from "../bytes.ts";
 import { BranchSampleType, SampleType as S } from "../constants.ts";
 import { checkArg, PerfDataError } from "../errors.ts";
 import type { EventEntry } from "../evlist.ts";
@@ -16,10 +17,8 @@ import type { SampleLayout } from "./layout.ts";
 import { decodeReadFormat, type ReadValues, readFormatSize } from "./read-format.ts";
 import type { SampleRegs, SampleStack, SampleWeightStruct } from "./sample.ts";
 
-/** Whether this machine stores the low half of a u64 first. */
-const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** Index (0 or 1) of the low / high 32-bit half of a u64 in a Uint32Array twin. */
-const LO = HOST_LE ? 0 : 1;
+const LO = HOST_LITTLE_ENDIAN ? 0 : 1;
 const HI = 1 - LO;
 
 const DEFAULT_CAPACITY = 4096;
@@ -303,7 +302,7 @@ export class SampleBatch {
       );
     }
     const base = this.srcOffset + pos;
-    const native = le === HOST_LE && (base & 3) === 0;
+    const native = le === HOST_LITTLE_ENDIAN && (base & 3) === 0;
     if (native) this.fixedNative(i, base >>> 2, l);
     else this.fixedView(i, view, pos, le, l);
     if (l.variableBits === S.CALLCHAIN && native) {
@@ -468,7 +467,7 @@ export class SampleBatch {
       this.callchainLength[i] = n;
       const end = pos + at + 8 + 8 * n;
       const from = this.srcOffset + pos + at + 8;
-      if (le === HOST_LE && (from & 3) === 0) {
+      if (le === HOST_LITTLE_ENDIAN && (from & 3) === 0) {
         // Same byte order as this machine: the entries' 32-bit words copy over unchanged.
         const src = this.src32;
         for (let k = from >>> 2, d = 2 * w, kEnd = k + 2 * n; k < kEnd; k++, d++) c[d] = src[k]!;

@@ -5,6 +5,7 @@
  * the symbol: a libc debug file holds 10k symbols and a profile names a few dozen. Anything
  * else (32-bit, big-endian, ARM, huge values) returns null and takes the general path.
  */
+import { HOST_LITTLE_ENDIAN } from "@perfkit/format";
 import { demangle as demangleName } from "./demangle.ts";
 import {
   EM_AARCH64,
@@ -28,7 +29,7 @@ import { NO_BINDING, type Sym, SymbolTable } from "./symbol-table.ts";
 
 const TWO32 = 2 ** 32;
 /** Index of the low / high 32-bit half of a u64 in a Uint32Array view (host byte order). */
-const LO = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+const LO = HOST_LITTLE_ENDIAN ? 0 : 1;
 const HI = 1 - LO;
 /** High halves below this keep a 64-bit value exact as a double. */
 const EXACT_HI = 2 ** 21;

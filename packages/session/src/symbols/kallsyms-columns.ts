@@ -4,6 +4,8 @@
  * BigInt; each step is a small function, since a cold start runs one call per line and small
  * functions reach the optimizing compiler long before one big loop would.
  */
+
+import { grownInto } from "../typed-grow.ts";
 import { STB_GLOBAL, STB_LOCAL, STB_WEAK } from "./elf/constants.ts";
 import { stableOrder } from "./stable-order.ts";
 
@@ -168,12 +170,12 @@ export class KallsymsScan {
 
   #grow(): void {
     const cap = 2 * this.hi.length;
-    this.hi = growTo(this.hi, new Uint32Array(cap));
-    this.lo = growTo(this.lo, new Uint32Array(cap));
-    this.nameAt = growTo(this.nameAt, new Int32Array(cap));
-    this.nameEnd = growTo(this.nameEnd, new Int32Array(cap));
-    this.module = growTo(this.module, new Int32Array(cap));
-    this.binding = growTo(this.binding, new Uint8Array(cap));
+    this.hi = grownInto(this.hi, new Uint32Array(cap));
+    this.lo = grownInto(this.lo, new Uint32Array(cap));
+    this.nameAt = grownInto(this.nameAt, new Int32Array(cap));
+    this.nameEnd = grownInto(this.nameEnd, new Int32Array(cap));
+    this.module = grownInto(this.module, new Int32Array(cap));
+    this.binding = grownInto(this.binding, new Uint8Array(cap));
   }
 }
 
@@ -327,9 +329,4 @@ function leadingUnderscores(bytes: Uint8Array, at: number, end: number): number 
 function sameBytes(bytes: Uint8Array, a: number, b: number, n: number): boolean {
   for (let k = 0; k < n; k++) if (bytes[a + k] !== bytes[b + k]) return false;
   return true;
-}
-
-function growTo<T extends Uint32Array | Int32Array | Uint8Array>(from: T, to: T): T {
-  to.set(from as never);
-  return to;
 }

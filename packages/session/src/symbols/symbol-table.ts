@@ -1,3 +1,4 @@
+import { HOST_LITTLE_ENDIAN } from "@perfkit/format";
 import { STB_GLOBAL, STB_WEAK } from "./elf/constants.ts";
 
 /** A resolved symbol: `[start, end)` in the address space the table was built for. */
@@ -242,7 +243,7 @@ export class SymbolTable<S extends Sym = Sym> {
 }
 
 /** Index of the low / high half of a u64 in a Uint32Array view (host byte order). */
-const HALF_LO = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+const HALF_LO = HOST_LITTLE_ENDIAN ? 0 : 1;
 const HALF_HI = 1 - HALF_LO;
 const U64_END = 2n ** 64n;
 
