@@ -65,7 +65,7 @@ export function walkSamples(
   // Samples come in runs of one event: remember the last one.
   let lastEvsel: Evsel | null = null;
   let keep = false;
-  const w = session.sampleWalk();
+  const w = session.sampleWalk({ order: options.order ?? "time" });
   try {
     while (w.next()) {
       if (progress && (++n & 0xffff) === 0) progress.update(w.offset);
