@@ -82,31 +82,49 @@ const CTX_HV_LO = Number(CallchainContext.HV & 0xffffffffn);
 
 /**
  * Resolves interned chain `id` of `chains` (see {@link SampleWalk.chain}) against `space`,
- * leaf first, with perf's rules: context markers switch cpumode, an unknown marker empties
- * the chain, at most `maxStack` frames.
+ * leaf first, with perf's rules (see {@link visitChain}), each (space, cpumode, address) once.
  */
 export function resolveChain(space: AddressSpace, chains: ChainTable, id: number, maxStack = MAX_STACK): Resolved[] {
   if (typeof space !== "object" || space === null || !Array.isArray(space.kernel) || !Array.isArray(space.user))
     throw new TypeError("space must be an AddressSpace ({ kernel, user })");
+  const out: Resolved[] = [];
+  const kept = visitChain(chains, id, (mode, hi, lo) => void out.push(resolveCached(space, mode, hi, lo)), maxStack);
+  return kept ? out : [];
+}
+
+/**
+ * Walks interned chain `id` of `chains` leaf first as perf's add_callchain_ip does: `visit`
+ * gets the cpumode and the 32-bit halves of each address entry (at most `maxStack`), context
+ * markers switching the cpumode. Returns false at an unknown marker: perf then drops the
+ * whole chain, so callers discard what they were given.
+ */
+export function visitChain(
+  chains: ChainTable,
+  id: number,
+  visit: (cpumode: number, hi: number, lo: number) => void,
+  maxStack = MAX_STACK,
+): boolean {
   if (!(chains instanceof ChainTable)) throw new TypeError("chains must be a ChainTable");
+  if (typeof visit !== "function") throw new TypeError("visit must be a function");
   const words = chains.words;
   const start = chains.start(id);
   const n = chains.entries(id);
-  const out: Resolved[] = [];
   let mode: number = Misc.USER;
-  for (let i = 0, p = start; i < n && out.length < maxStack; i++, p += 2) {
+  let kept = 0;
+  for (let i = 0, p = start; i < n && kept < maxStack; i++, p += 2) {
     const lo = words[p]!;
     const hi = words[p + 1]!;
     if (hi === 0xffffffff && lo >= CTX_MAX_LO) {
       if (lo === CTX_KERNEL_LO) mode = Misc.KERNEL;
       else if (lo === CTX_USER_LO) mode = Misc.USER;
       else if (lo === CTX_HV_LO) mode = Misc.HYPERVISOR;
-      else return [];
+      else return false;
       continue;
     }
-    out.push(resolveCached(space, mode, hi, lo));
+    visit(mode, hi, lo);
+    kept++;
   }
-  return out;
+  return true;
 }
 
 /** Resolutions per address space (its user-maps snapshot) and cpumode, by exact address key. */

@@ -4,14 +4,21 @@
  * interned), each sample reduced to ids in a {@link FrameTable}. One reused
  * {@link WalkedSample} per walk: nothing is allocated per sample.
  */
-import { AttrType, CallchainContext, Misc } from "@perfkit/format";
-import type { Evsel, Machine, MapEntry, SampleWalk, Session, Thread } from "@perfkit/session";
-import type { FrameTable } from "./_frames.ts";
+import { AttrType } from "@perfkit/format";
+import {
+  type ChainTable,
+  type Evsel,
+  MAX_STACK,
+  type Machine,
+  type MapEntry,
+  type SampleWalk,
+  type Session,
+  type Thread,
+  visitChain,
+} from "@perfkit/session";
+import type { FrameSpace, FrameTable } from "./_frames.ts";
 import type { Progress } from "./_progress.ts";
 import type { SpaceMemo, StackTable } from "./_stacks.ts";
-
-/** perf's PERF_MAX_STACK_DEPTH: frames kept per callchain. */
-const MAX_STACK = 127;
 
 /** One sample as the walk hands it over. Valid only during the callback. */
 export class WalkedSample {
@@ -200,54 +207,33 @@ class StackResolver {
     kernelMaps: readonly MapEntry[],
     userMaps: readonly MapEntry[],
   ): number {
-    const chains = w.chains;
     const buf = this.#buf;
-    const depth = chainFrames(
-      this.frames,
-      kernelMaps,
-      userMaps,
-      chains.words,
-      chains.start(chain),
-      chains.entries(chain),
-      buf,
-    );
+    const depth = chainFrames(this.frames, kernelMaps, userMaps, w.chains, chain, buf);
     return this.stacks.addChain(memo, chain, buf.slice(0, depth));
   }
 }
 
-/** Context markers (PERF_CONTEXT_*) as the low halves of 0xffffffff_xxxxxxxx. */
-const CTX_MAX_LO = Number(CallchainContext.MAX & 0xffffffffn);
-const CTX_KERNEL_LO = Number(CallchainContext.KERNEL & 0xffffffffn);
-const CTX_USER_LO = Number(CallchainContext.USER & 0xffffffffn);
-const CTX_HV_LO = Number(CallchainContext.HV & 0xffffffffn);
-
 /**
- * Resolves a raw callchain into frame ids (leaf first), switching cpumode at context markers
- * as perf's add_callchain_ip does; an unknown marker empties the chain as perf resets its
- * cursor. Reads the entries as 32-bit halves from the walk's chain table (no BigInt per entry).
+ * Resolves interned chain `chain` into frame ids (leaf first) with perf's rules (session's
+ * visitChain); an unknown context marker empties it, as perf resets its cursor.
  */
 function chainFrames(
   frames: FrameTable,
   kernelMaps: readonly MapEntry[],
   userMaps: readonly MapEntry[],
-  words: Uint32Array,
-  at: number,
-  n: number,
+  chains: ChainTable,
+  chain: number,
   out: Int32Array,
 ): number {
-  let space = frames.spaceOf(kernelMaps, userMaps, Misc.USER);
   let depth = 0;
-  for (let i = 0, p = at; i < n && depth < MAX_STACK; i++, p += 2) {
-    const lo = words[p]!;
-    const hi = words[p + 1]!;
-    if (hi === 0xffffffff && lo >= CTX_MAX_LO) {
-      if (lo === CTX_KERNEL_LO) space = frames.spaceOf(kernelMaps, userMaps, Misc.KERNEL);
-      else if (lo === CTX_USER_LO) space = frames.spaceOf(kernelMaps, userMaps, Misc.USER);
-      else if (lo === CTX_HV_LO) space = frames.spaceOf(kernelMaps, userMaps, Misc.HYPERVISOR);
-      else return 0;
-      continue;
+  let mode = -1;
+  let space: FrameSpace | undefined;
+  const kept = visitChain(chains, chain, (cpumode, hi, lo) => {
+    if (cpumode !== mode) {
+      mode = cpumode;
+      space = frames.spaceOf(kernelMaps, userMaps, cpumode);
     }
-    out[depth++] = frames.idOf(space, hi, lo);
-  }
-  return depth;
+    out[depth++] = frames.idOf(space!, hi, lo);
+  });
+  return kept ? depth : 0;
 }
